@@ -1,0 +1,23 @@
+# Entry points; each goes through tools/bootstrap.sh, which installs what is missing and configures.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+export BUILD_DIR := $(abspath $(BUILD))
+
+.PHONY: all build demo test sanitize clean
+all: build
+
+build:
+	bash tools/bootstrap.sh
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	$(BUILD)/ia32emu run $(BUILD)/guest/kernel.elf --summary
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+sanitize:
+	$(MAKE) test BUILD=build-asan BUILD_TYPE=Debug CMAKE_EXTRA=-DIA32EMU_SANITIZE=ON
+
+clean:
+	rm -rf $(BUILD) build-asan

@@ -1,0 +1,33 @@
+/*
+ * Firmware configuration interface, modelled on QEMU's fw_cfg port interface: write a 16-bit key
+ * to the selector port, then read the item's bytes one at a time from the data port. Selecting a
+ * key rewinds it to offset 0; reads past the end return 0. Multi-byte values are little-endian.
+ */
+#ifndef IA32EMU_ABI_FW_CFG_H
+#define IA32EMU_ABI_FW_CFG_H
+
+#define FW_CFG_PORT_SEL 0x510   /* 16-bit write */
+#define FW_CFG_PORT_DATA 0x511  /* 8-bit read */
+
+#define FW_CFG_SIGNATURE 0x0000     /* "QEMU", as on QEMU, so probing code finds it */
+#define FW_CFG_ID 0x0001            /* u32 interface revision: 1 */
+#define FW_CFG_RAM_SIZE 0x0003      /* u64 bytes of RAM, including what the hole displaces */
+#define FW_CFG_KERNEL_SIZE 0x0008   /* u32 bytes of the kernel file */
+#define FW_CFG_KERNEL_DATA 0x0011   /* the kernel ELF file, unmodified */
+#define FW_CFG_CMDLINE_SIZE 0x0014  /* u32 bytes of the command line including its NUL */
+#define FW_CFG_CMDLINE_DATA 0x0015  /* NUL-terminated; starts with the kernel's path, as QEMU's */
+#define FW_CFG_E820 0x8000          /* u32 count, then count * struct fw_cfg_e820_entry */
+#define FW_CFG_PCI_HOLE 0x8001      /* u32 start of the PCI MMIO hole (RAM stops below it) */
+
+#define FW_CFG_SIGNATURE_VALUE 0x554d4551u /* "QEMU" read as a little-endian u32 */
+
+#define E820_RAM 1
+#define E820_RESERVED 2
+
+struct fw_cfg_e820_entry {
+    unsigned long long base;
+    unsigned long long length;
+    unsigned int type;
+} __attribute__((packed));
+
+#endif
