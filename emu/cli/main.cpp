@@ -1,0 +1,55 @@
+// ia32emu's command line: parse, assemble the board, run the guest, report, map the exit status.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+
+#include "emu/cli/run_command.h"
+#include "emu/engine/run_outcome.h"
+
+namespace {
+
+std::filesystem::path executable_dir() {
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return ec ? std::filesystem::current_path() : exe.parent_path();
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    using namespace ia32emu;
+    CLI::App app{"ia32emu: a cycle-approximate IA-32 PC emulator"};
+    app.set_version_flag("--version", std::string("ia32emu ") + IA32EMU_VERSION);
+    app.require_subcommand(1);
+
+    RunRequest req;
+    req.firmware = executable_dir() / "firmware" / "firmware.bin";
+    CLI::App *run = app.add_subcommand("run", "boot a Multiboot v1 kernel on the board and run it to its exit");
+    run->add_option("kernel", req.kernel, "the guest kernel (Multiboot v1 ELF)")->required();
+    run->add_option("--cmdline", req.cmdline, "kernel command line after the kernel's path (e.g. \"scenario=selftest\")");
+    run->add_option("--board", req.board, "board preset name or TOML file")->default_val("default");
+    run->add_option("--set", req.overrides, "override one board parameter: key=value (repeatable)");
+    run->add_option("--max-insns", req.max_insns, "stop after this many guest instructions (exit 125)");
+    run->add_option("--timeout", req.timeout, "stop after this many wall-clock seconds (exit 124)");
+    run->add_option("--serial", req.serial_file, "write the guest's COM1 output to FILE instead of stdout");
+    run->add_option("--firmware", req.firmware, "firmware ROM image (64 KiB)");
+    run->add_option("--report", req.report_file, "write the timing report as JSON to FILE");
+    run->add_flag("--summary", req.summary, "print a table of paths and regions after the guest's output");
+    run->add_option("--path", req.extra_paths, "also track the guest function FN (repeatable)");
+    run->add_option("--fb-dump", req.fb_dump, "write the framebuffer as PNG to FILE at exit");
+    run->add_flag("--no-timing", req.no_timing, "run functionally only: no caches, TLBs or cycle counts");
+    run->add_flag("--check-mmu", req.check_mmu, "re-walk the page tables on every access and compare");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError &e) {
+        if (e.get_exit_code() == 0)
+            return app.exit(e);
+        std::fprintf(stderr, "ia32emu: %s\n", e.what());
+        return kExitBadInput;
+    }
+    return run_command(req);
+}

@@ -1,0 +1,62 @@
+// Bad input ends here with one line on stderr and status 2; a guest's fate maps to its own status.
+#include "emu/cli/run_command.h"
+
+#include <cstdio>
+#include <memory>
+
+#include "emu/board/board_config.h"
+#include "emu/engine/machine.h"
+
+namespace ia32emu {
+namespace {
+
+struct FileCloser {
+    void operator()(std::FILE *f) const {
+        if (f)
+            std::fclose(f);
+    }
+};
+
+} // namespace
+
+int run_command(const RunRequest &req) {
+    std::unique_ptr<std::FILE, FileCloser> serial;
+    try {
+        MachineOptions opts;
+        opts.board = BoardConfig::load(req.board);
+        for (const auto &o : req.overrides)
+            opts.board.apply_override(o);
+        opts.board.validate();
+        opts.kernel = req.kernel;
+        opts.cmdline = req.cmdline;
+        opts.firmware = load_firmware(req.firmware);
+        opts.max_instructions = req.max_insns ? req.max_insns : opts.board.budget.max_insns;
+        opts.timeout_seconds = req.timeout > 0 ? req.timeout : double(opts.board.budget.timeout_seconds);
+        std::FILE *out = stdout;
+        if (!req.serial_file.empty()) {
+            serial.reset(std::fopen(req.serial_file.c_str(), "wb"));
+            if (!serial) {
+                std::fprintf(stderr, "ia32emu: cannot write serial output to '%s'\n", req.serial_file.c_str());
+                return kExitBadInput;
+            }
+            out = serial.get();
+        }
+        opts.serial_sink = [out](uint8_t b) { std::fputc(b, out); };
+
+        Machine machine(std::move(opts));
+        RunOutcome outcome = machine.run();
+        std::fflush(out);
+        if (outcome.reason != StopReason::GuestExit)
+            std::fprintf(stderr, "ia32emu: %s: %s\n", outcome.reason_name(), outcome.diagnostic.c_str());
+        return outcome.process_status();
+    } catch (const ConfigError &e) {
+        std::fprintf(stderr, "ia32emu: %s\n", e.what());
+    } catch (const ImageError &e) {
+        std::fprintf(stderr, "ia32emu: %s\n", e.what());
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "ia32emu: %s\n", e.what());
+    }
+    return kExitBadInput;
+}
+
+} // namespace ia32emu

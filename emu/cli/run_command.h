@@ -1,0 +1,30 @@
+// `ia32emu run`: everything between the parsed command line and the process exit status.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace ia32emu {
+
+struct RunRequest {
+    std::filesystem::path kernel;
+    std::string cmdline;
+    std::string board = "default";
+    std::vector<std::string> overrides;
+    uint64_t max_insns = 0;
+    double timeout = 0;
+    std::filesystem::path serial_file;
+    std::filesystem::path firmware;
+    std::filesystem::path report_file;
+    bool summary = false;
+    std::vector<std::string> extra_paths;
+    std::filesystem::path fb_dump;
+    bool no_timing = false;
+    bool check_mmu = false;
+};
+
+int run_command(const RunRequest &req);
+
+} // namespace ia32emu

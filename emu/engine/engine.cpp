@@ -1,0 +1,329 @@
+// Unicorn set-up, the hooks that connect it to the board, and the run loop.
+#include "emu/engine/engine.h"
+
+#include <unicorn/unicorn.h>
+
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+
+#include "emu/engine/exception_state.h"
+#include "emu/engine/guest_ram.h"
+
+namespace ia32emu {
+namespace {
+
+constexpr uint64_t kLegacyHoleStart = 0xA0000;
+constexpr uint64_t kLegacyHoleEnd = 0x100000;
+constexpr uint64_t kRomSize = 0x10000;
+constexpr uint64_t kLowRomBase = 0xF0000;
+constexpr uint64_t kHighRomBase = 0xFFFF0000;
+// An address no 32-bit guest can execute at, so uc_emu_start never stops on its own.
+constexpr uint64_t kNoExit = 1ull << 40;
+
+void check(uc_err err, const char *what) {
+    if (err != UC_ERR_OK)
+        throw std::runtime_error(std::string(what) + ": " + uc_strerror(err));
+}
+
+} // namespace
+
+Engine::Engine(const EngineSetup &setup) : setup_(setup), cpuid_(setup.cpu) {
+    if (setup.rom.size() != kRomSize)
+        throw std::runtime_error("firmware image must be exactly 64 KiB");
+    if (setup.ram_bytes < (2ull << 20) || setup.ram_bytes % 4096 != 0)
+        throw std::runtime_error("RAM size must be a multiple of 4 KiB and at least 2 MiB");
+
+    check(uc_open(UC_ARCH_X86, UC_MODE_16, &uc_), "uc_open");
+    // The host owns translation: it models the TLBs and must see every virtual address.
+    check(uc_ctl_tlb_mode(uc_, UC_TLB_VIRTUAL), "selecting the virtual TLB mode");
+
+    ram_ = std::make_unique<GuestRam>(setup.ram_bytes);
+    check(uc_mem_map_ptr(uc_, 0, kLegacyHoleStart, UC_PROT_ALL, ram_->data()), "mapping low RAM");
+    check(uc_mem_map_ptr(uc_, kLegacyHoleEnd, setup.ram_bytes - kLegacyHoleEnd, UC_PROT_ALL,
+                         ram_->data() + kLegacyHoleEnd),
+          "mapping RAM");
+    // Both ROM windows alias one buffer, as the chipset decodes them to the same flash part.
+    setup_.rom = setup.rom;
+    check(uc_mem_map_ptr(uc_, kLowRomBase, kRomSize, UC_PROT_READ | UC_PROT_EXEC, setup_.rom.data()),
+          "mapping the low ROM window");
+    check(uc_mem_map_ptr(uc_, kHighRomBase, kRomSize, UC_PROT_READ | UC_PROT_EXEC, setup_.rom.data()),
+          "mapping the high ROM window");
+
+    uc_hook h;
+    check(uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void *>(&Engine::on_port_in), this, 1, 0, UC_X86_INS_IN),
+          "hooking IN");
+    check(uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void *>(&Engine::on_port_out), this, 1, 0, UC_X86_INS_OUT),
+          "hooking OUT");
+    check(uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void *>(&Engine::on_cpuid), this, 1, 0, UC_X86_INS_CPUID),
+          "hooking CPUID");
+    check(uc_hook_add(uc_, &h, UC_HOOK_INTR, reinterpret_cast<void *>(&Engine::on_interrupt), this, 1, 0),
+          "hooking exceptions");
+    check(uc_hook_add(uc_, &h, UC_HOOK_INSN_INVALID, reinterpret_cast<void *>(&Engine::on_invalid_insn), this, 1, 0),
+          "hooking invalid opcodes");
+    check(uc_hook_add(uc_, &h, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
+                      reinterpret_cast<void *>(&Engine::on_unmapped), this, 1, 0),
+          "hooking wild accesses");
+    check(uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void *>(&Engine::on_block), this, 1, 0),
+          "hooking blocks");
+    check(uc_hook_add(uc_, &h, UC_HOOK_TLB_FILL, reinterpret_cast<void *>(&Engine::on_tlb_fill), this, 1, 0),
+          "hooking translation");
+
+    // Reset state (Intel SDM Vol. 3A, 9.1.1): CS=F000 with base FFFF0000 aliases to F000:FFF0 here.
+    set_reg(UC_X86_REG_CS, 0xF000);
+    set_reg(UC_X86_REG_EIP, 0xFFF0);
+    set_reg(UC_X86_REG_EDX, 0x600 | (setup.cpu.family << 8) | (setup.cpu.model << 4) | setup.cpu.stepping);
+    uint32_t fpcw = 0x37F, mxcsr = 0x1F80;
+    check(uc_reg_write(uc_, UC_X86_REG_FPCW, &fpcw), "setting the FPU control word");
+    check(uc_reg_write(uc_, UC_X86_REG_MXCSR, &mxcsr), "setting MXCSR");
+
+    check(uc_context_alloc(uc_, &context_), "allocating a CPU context");
+    exception_state_offset_ = find_exception_state_offset();
+}
+
+Engine::~Engine() {
+    if (context_)
+        uc_context_free(context_);
+    if (uc_)
+        uc_close(uc_);
+}
+
+uint8_t *Engine::ram() const { return ram_->data(); }
+uint64_t Engine::ram_size() const { return ram_->size(); }
+
+void Engine::set_port_handlers(PortRead read, PortWrite write) {
+    port_read_ = std::move(read);
+    port_write_ = std::move(write);
+}
+
+namespace {
+
+uint64_t mmio_read_thunk(uc_engine *, uint64_t offset, unsigned size, void *user) {
+    return static_cast<MmioHandlers *>(user)->read(offset, size);
+}
+
+void mmio_write_thunk(uc_engine *, uint64_t offset, unsigned size, uint64_t value, void *user) {
+    static_cast<MmioHandlers *>(user)->write(offset, size, uint32_t(value));
+}
+
+} // namespace
+
+void Engine::map_mmio(uint64_t base, uint64_t size, MmioHandlers handlers) {
+    mmio_.push_back(std::make_unique<MmioHandlers>(std::move(handlers)));
+    MmioHandlers *h = mmio_.back().get();
+    check(uc_mmio_map(uc_, base, size, &mmio_read_thunk, h, &mmio_write_thunk, h), "mapping an MMIO region");
+}
+
+void Engine::map_host_memory(uint64_t base, uint64_t size, uint8_t *buffer) {
+    check(uc_mem_map_ptr(uc_, base, size, UC_PROT_READ | UC_PROT_WRITE, buffer), "mapping device memory");
+}
+
+void Engine::unmap(uint64_t base, uint64_t size) { check(uc_mem_unmap(uc_, base, size), "unmapping a region"); }
+
+void Engine::set_observer(EngineObserver *observer, bool observe_memory) {
+    observer_ = observer;
+    if (observe_memory) {
+        uc_hook h;
+        check(uc_hook_add(uc_, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, reinterpret_cast<void *>(&Engine::on_mem),
+                          this, 1, 0),
+              "hooking memory accesses");
+    }
+}
+
+uint32_t Engine::reg(int id) const {
+    uint32_t v = 0;
+    uc_reg_read(uc_, id, &v);
+    return v;
+}
+
+void Engine::set_reg(int id, uint32_t value) {
+    if (id == UC_X86_REG_CS || id == UC_X86_REG_SS || id == UC_X86_REG_DS) {
+        uint16_t v16 = uint16_t(value);
+        uc_reg_write(uc_, id, &v16);
+        return;
+    }
+    uc_reg_write(uc_, id, &value);
+}
+
+Registers Engine::registers() const {
+    Registers r{};
+    r.eax = reg(UC_X86_REG_EAX);
+    r.ebx = reg(UC_X86_REG_EBX);
+    r.ecx = reg(UC_X86_REG_ECX);
+    r.edx = reg(UC_X86_REG_EDX);
+    r.esi = reg(UC_X86_REG_ESI);
+    r.edi = reg(UC_X86_REG_EDI);
+    r.ebp = reg(UC_X86_REG_EBP);
+    r.esp = reg(UC_X86_REG_ESP);
+    r.eip = reg(UC_X86_REG_EIP);
+    r.eflags = reg(UC_X86_REG_EFLAGS);
+    r.cr0 = reg(UC_X86_REG_CR0);
+    r.cr2 = reg(UC_X86_REG_CR2);
+    r.cr3 = reg(UC_X86_REG_CR3);
+    r.cr4 = reg(UC_X86_REG_CR4);
+    uint16_t s = 0;
+    uc_reg_read(uc_, UC_X86_REG_CS, &s);
+    r.cs = s;
+    uc_reg_read(uc_, UC_X86_REG_SS, &s);
+    r.ss = s;
+    uc_reg_read(uc_, UC_X86_REG_DS, &s);
+    r.ds = s;
+    return r;
+}
+
+void Engine::request_exit(uint32_t code) {
+    if (stop_requested_)
+        return;
+    exit_code_ = code;
+    stop(StopReason::GuestExit, "");
+}
+
+void Engine::request_crash(std::string diagnostic) {
+    if (stop_requested_)
+        return;
+    stop(StopReason::Crash, std::move(diagnostic));
+}
+
+void Engine::stop(StopReason reason, std::string diagnostic) {
+    stop_requested_ = true;
+    stop_reason_ = reason;
+    stop_diagnostic_ = std::move(diagnostic);
+    uc_emu_stop(uc_);
+}
+
+uint32_t Engine::on_port_in(uc_struct *, uint32_t port, int size, void *self) {
+    auto *e = static_cast<Engine *>(self);
+    uint32_t mask = size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+    return e->port_read_ ? e->port_read_(uint16_t(port), unsigned(size)) & mask : mask;
+}
+
+void Engine::on_port_out(uc_struct *, uint32_t port, int size, uint32_t value, void *self) {
+    auto *e = static_cast<Engine *>(self);
+    if (e->port_write_)
+        e->port_write_(uint16_t(port), unsigned(size), value);
+}
+
+int Engine::on_cpuid(uc_struct *, void *self) {
+    auto *e = static_cast<Engine *>(self);
+    auto r = e->cpuid_.query(e->reg(UC_X86_REG_EAX), e->reg(UC_X86_REG_ECX));
+    e->set_reg(UC_X86_REG_EAX, r[0]);
+    e->set_reg(UC_X86_REG_EBX, r[1]);
+    e->set_reg(UC_X86_REG_ECX, r[2]);
+    e->set_reg(UC_X86_REG_EDX, r[3]);
+    return 1;
+}
+
+bool Engine::on_unmapped(uc_struct *, int type, uint64_t address, int size, int64_t, void *self) {
+    auto *e = static_cast<Engine *>(self);
+    const char *what = "accessed unmapped physical memory";
+    switch (type) {
+    case UC_MEM_WRITE_PROT: what = "wrote to read-only memory (ROM)"; break;
+    case UC_MEM_FETCH_UNMAPPED: what = "fetched code from unmapped physical memory"; break;
+    case UC_MEM_FETCH_PROT: what = "fetched code from non-executable memory"; break;
+    default: break;
+    }
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "guest %s at 0x%08llx (%d bytes)", what, static_cast<unsigned long long>(address),
+                  size);
+    e->request_crash(e->crash_line(buf, nullptr));
+    return false;
+}
+
+void Engine::on_mem(uc_struct *, int type, uint64_t address, int size, int64_t, void *self) {
+    auto *e = static_cast<Engine *>(self);
+    e->observer_->on_data_access(address, unsigned(size), type == UC_MEM_WRITE);
+}
+
+uint32_t Engine::block_icount(uint32_t pc, uint32_t size) {
+    auto it = icount_cache_.find(pc);
+    if (it != icount_cache_.end())
+        return it->second;
+    uc_tb tb{};
+    uint32_t icount = 0;
+    if (uc_ctl_request_cache(uc_, pc, &tb) == UC_ERR_OK && tb.size == size)
+        icount = tb.icount;
+    icount_cache_.emplace(pc, icount);
+    return icount;
+}
+
+void Engine::on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self) {
+    auto *e = static_cast<Engine *>(self);
+    uint32_t icount = e->block_icount(uint32_t(address), size);
+    e->instructions_ += icount;
+    if (e->observer_)
+        e->observer_->on_block(uint32_t(address), size, icount);
+    if (e->stop_requested_) {
+        uc_emu_stop(uc);
+        return;
+    }
+    if (e->setup_.max_instructions && e->instructions_ > e->setup_.max_instructions) {
+        e->stop(StopReason::Budget, "instruction budget of " + std::to_string(e->setup_.max_instructions) +
+                                        " exhausted at eip=" + e->crash_line("", nullptr));
+        return;
+    }
+    // Reading the clock on every block would dominate a tight loop; every 4096th is plenty.
+    if (e->setup_.timeout_seconds > 0 && (++e->blocks_ & 0xfff) == 0 &&
+        std::chrono::steady_clock::now() > e->deadline_) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "wall-clock timeout of %g s", e->setup_.timeout_seconds);
+        e->stop(StopReason::Timeout, std::string(buf) + " at eip=" + e->crash_line("", nullptr));
+    }
+}
+
+RunOutcome Engine::run() {
+    deadline_ = std::chrono::steady_clock::now() +
+                std::chrono::microseconds(int64_t(setup_.timeout_seconds * 1e6));
+    while (!stop_requested_) {
+        pending_fault_.reset();
+        bool protected_mode = reg(UC_X86_REG_CR0) & 1;
+        uint64_t begin = protected_mode ? reg(UC_X86_REG_EIP) : (reg(UC_X86_REG_EIP) & 0xffff);
+        uc_err err = uc_emu_start(uc_, begin, kNoExit, 0, 0);
+        if (stop_requested_)
+            break;
+        if (pending_fault_) {
+            Fault f = *pending_fault_;
+            deliver(f, reg(UC_X86_REG_EIP));
+            continue;
+        }
+        uint32_t eip = reg(UC_X86_REG_EIP);
+        if (err == UC_ERR_OK) {
+            uint8_t prev = 0;
+            if (eip > 0 && read_virtual(eip - 1, &prev, 1) && prev == 0xF4) {
+                stop(StopReason::Crash, crash_line("guest halted with nothing to wake it (hlt, no interrupt source)", nullptr));
+                break;
+            }
+            stop(StopReason::Crash, crash_line("CPU shut down (triple fault inside the engine)", nullptr));
+            break;
+        }
+        stop(StopReason::Crash, crash_line(std::string("engine error: ") + uc_strerror(err), nullptr));
+    }
+    RunOutcome out;
+    out.reason = stop_reason_;
+    out.guest_code = exit_code_;
+    out.eip = reg(UC_X86_REG_EIP);
+    out.diagnostic = stop_diagnostic_;
+    return out;
+}
+
+std::string Engine::crash_line(const std::string &what, const Fault *fault) const {
+    Registers r = registers();
+    char buf[512];
+    std::string sym = symbolizer_ ? symbolizer_(r.eip) : "";
+    if (what.empty()) {
+        std::snprintf(buf, sizeof buf, "0x%08x%s%s%s", r.eip, sym.empty() ? "" : " (", sym.c_str(), sym.empty() ? "" : ")");
+        return buf;
+    }
+    std::string line = what;
+    if (fault) {
+        std::snprintf(buf, sizeof buf, ": vector %u, error code 0x%x", fault->vector, fault->error);
+        line += buf;
+    }
+    std::snprintf(buf, sizeof buf,
+                  " at eip=0x%08x%s%s%s cr2=0x%08x | eax=%08x ebx=%08x ecx=%08x edx=%08x esi=%08x edi=%08x "
+                  "ebp=%08x esp=%08x eflags=%08x cr0=%08x cr3=%08x cr4=%08x cs=%04x ss=%04x",
+                  r.eip, sym.empty() ? "" : " (", sym.c_str(), sym.empty() ? "" : ")", r.cr2, r.eax, r.ebx, r.ecx,
+                  r.edx, r.esi, r.edi, r.ebp, r.esp, r.eflags, r.cr0, r.cr3, r.cr4, r.cs, r.ss);
+    return line + buf;
+}
+
+} // namespace ia32emu

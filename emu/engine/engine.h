@@ -1,0 +1,147 @@
+// The only owner of the Unicorn instance: memory map, hooks, CPU glue and the run loop.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "emu/engine/cpuid_model.h"
+#include "emu/engine/run_outcome.h"
+
+struct uc_struct;
+struct uc_context;
+
+namespace ia32emu {
+
+class GuestRam;
+
+struct EngineSetup {
+    uint64_t ram_bytes = 1ull << 30;   // RAM from physical 0 up to this, minus the legacy hole
+    std::vector<uint8_t> rom;          // firmware image: 64 KiB, reset vector in its last 16 bytes
+    CpuConfig cpu;
+    uint64_t max_instructions = 0;     // 0: no budget
+    double timeout_seconds = 0;        // 0: no wall-clock limit
+};
+
+struct Registers {
+    uint32_t eax, ebx, ecx, edx, esi, edi, ebp, esp, eip, eflags;
+    uint32_t cr0, cr2, cr3, cr4;
+    uint16_t cs, ss, ds;
+};
+
+// What the timing model and the introspection layer hear from the engine. All calls come from the
+// emulation thread; none may call back into Unicorn except through the Engine's own accessors.
+class EngineObserver {
+public:
+    virtual ~EngineObserver() = default;
+    // A translation block is about to run; `icount` instructions, `size` bytes at virtual `pc`.
+    virtual void on_block(uint32_t pc, uint32_t size, uint32_t icount) = 0;
+    // A data access at physical address `pa`, after translation.
+    virtual void on_data_access(uint64_t pa, unsigned size, bool write) = 0;
+    // A fresh virtual->physical translation was handed to the engine.
+    virtual void on_translation(uint32_t va, uint64_t pa, bool write) = 0;
+};
+
+struct MmioHandlers {
+    std::function<uint32_t(uint64_t offset, unsigned size)> read;
+    std::function<void(uint64_t offset, unsigned size, uint32_t value)> write;
+};
+
+class Engine {
+public:
+    using PortRead = std::function<uint32_t(uint16_t port, unsigned size)>;
+    using PortWrite = std::function<void(uint16_t port, unsigned size, uint32_t value)>;
+
+    explicit Engine(const EngineSetup &setup);
+    ~Engine();
+    Engine(const Engine &) = delete;
+    Engine &operator=(const Engine &) = delete;
+
+    void set_port_handlers(PortRead read, PortWrite write);
+    void map_mmio(uint64_t base, uint64_t size, MmioHandlers handlers);
+    void map_host_memory(uint64_t base, uint64_t size, uint8_t *buffer);
+    void unmap(uint64_t base, uint64_t size);
+    void set_observer(EngineObserver *observer, bool observe_memory);
+
+    uint8_t *ram() const;
+    uint64_t ram_size() const;
+
+    // Ends the run after the current instruction with the guest's exit code.
+    void request_exit(uint32_t code);
+    // Ends the run as a crash with a one-line diagnostic (e.g. a device detected wild DMA).
+    void request_crash(std::string diagnostic);
+
+    RunOutcome run();
+
+    Registers registers() const;
+    uint64_t instructions() const { return instructions_; }
+
+    // Guest-virtual access through the current page tables, for introspection; false on a fault.
+    bool read_virtual(uint32_t va, void *out, size_t len) const;
+    bool write_virtual(uint32_t va, const void *in, size_t len);
+    std::optional<uint64_t> translate(uint32_t va, bool write) const;
+
+    // Symbolizer for diagnostics; set by whoever knows the guest's symbols.
+    void set_symbolizer(std::function<std::string(uint32_t)> fn) { symbolizer_ = std::move(fn); }
+
+private:
+    struct Fault {
+        uint32_t vector;
+        bool has_error;
+        uint32_t error;
+        uint32_t address;   // CR2 for #PF
+    };
+    // Callbacks registered with Unicorn; they are static so that Unicorn gets plain function pointers.
+    static uint32_t on_port_in(uc_struct *uc, uint32_t port, int size, void *self);
+    static void on_port_out(uc_struct *uc, uint32_t port, int size, uint32_t value, void *self);
+    static int on_cpuid(uc_struct *uc, void *self);
+    static void on_interrupt(uc_struct *uc, uint32_t intno, void *self);
+    static bool on_invalid_insn(uc_struct *uc, void *self);
+    static bool on_unmapped(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
+    static void on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self);
+    static bool on_tlb_fill(uc_struct *uc, uint64_t vaddr, int type, void *result, void *self);
+    static void on_mem(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
+
+    void deliver(Fault fault, uint32_t return_eip);
+    std::optional<Fault> try_deliver(const Fault &fault, uint32_t return_eip);
+    uint32_t selector_error_code(uint32_t eip);
+    // A supervisor access the CPU itself makes (IDT read, frame push); returns the #PF it raises.
+    std::optional<Fault> system_access(uint32_t va, void *buf, size_t len, bool write);
+    void stop(StopReason reason, std::string diagnostic);
+    std::string crash_line(const std::string &what, const Fault *fault) const;
+    uint32_t block_icount(uint32_t pc, uint32_t size);
+    uint32_t reg(int id) const;
+    void set_reg(int id, uint32_t value);
+
+    uc_struct *uc_ = nullptr;
+    std::unique_ptr<GuestRam> ram_;
+    EngineSetup setup_;
+    CpuidModel cpuid_;
+    PortRead port_read_;
+    PortWrite port_write_;
+    std::vector<std::unique_ptr<MmioHandlers>> mmio_;
+    EngineObserver *observer_ = nullptr;
+    std::function<std::string(uint32_t)> symbolizer_;
+
+    uc_context *context_ = nullptr;
+    long exception_state_offset_ = -1;
+
+    std::unordered_map<uint32_t, uint32_t> icount_cache_;
+    uint64_t instructions_ = 0;
+    uint64_t blocks_ = 0;
+    std::chrono::steady_clock::time_point deadline_;
+
+    bool stop_requested_ = false;
+    StopReason stop_reason_ = StopReason::Crash;
+    uint32_t exit_code_ = 0;
+    std::string stop_diagnostic_;
+
+    std::optional<Fault> pending_fault_;   // a fault the engine could not deliver through a hook
+};
+
+} // namespace ia32emu

@@ -1,0 +1,138 @@
+// Board assembly: which device sits where, what the firmware is told, and where the run stops.
+#include "emu/engine/machine.h"
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "devices/abi/exit_port.h"
+#include "devices/abi/fw_cfg.h"
+#include "devices/abi/uart16550.h"
+
+namespace ia32emu {
+namespace {
+
+EngineSetup engine_setup(const MachineOptions &o) {
+    EngineSetup s;
+    s.ram_bytes = o.board.memory.ram_size;
+    s.rom = o.firmware;
+    s.cpu = o.board.cpu;
+    s.max_instructions = o.max_instructions;
+    s.timeout_seconds = o.timeout_seconds;
+    return s;
+}
+
+constexpr uint64_t kFirmwareTables = 0x20000;
+constexpr uint64_t kPciHoleEnd = 0xFEC00000;   // the I/O APIC and the ROM sit above
+constexpr uint64_t kBiosFlashBase = 0xFFFC0000;
+
+void append_entry(std::vector<uint8_t> &out, uint64_t base, uint64_t length, uint32_t type) {
+    fw_cfg_e820_entry e{base, length, type};
+    const auto *p = reinterpret_cast<const uint8_t *>(&e);
+    out.insert(out.end(), p, p + sizeof e);
+}
+
+} // namespace
+
+std::vector<uint8_t> load_firmware(const std::filesystem::path &path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw ImageError("cannot open firmware image '" + path.string() + "' (build it with `make build`)");
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.size() != 0x10000)
+        throw ImageError("firmware image '" + path.string() + "' is " + std::to_string(bytes.size()) +
+                         " bytes; a 64 KiB ROM is required");
+    return bytes;
+}
+
+// The same map SeaBIOS gives a QEMU guest of this RAM size, plus the PCI hole, so that our kernel
+// prints the same memory map under both.
+std::vector<uint8_t> Machine::e820_table(uint64_t ram_bytes, uint64_t pci_hole_start) {
+    uint64_t low_end = std::min(ram_bytes, pci_hole_start);
+    std::vector<uint8_t> table(sizeof(uint32_t), 0);
+    uint32_t count = 0;
+    auto add = [&](uint64_t base, uint64_t length, uint32_t type) {
+        append_entry(table, base, length, type);
+        ++count;
+    };
+    add(0, 0x9FC00, E820_RAM);
+    add(0x9FC00, 0x400, E820_RESERVED);
+    add(0xF0000, 0x10000, E820_RESERVED);
+    // SeaBIOS keeps its tables in the top 128 KiB of low RAM and reserves them.
+    add(0x100000, low_end - 0x100000 - kFirmwareTables, E820_RAM);
+    add(low_end - kFirmwareTables, kFirmwareTables, E820_RESERVED);
+    add(pci_hole_start, kPciHoleEnd - pci_hole_start, E820_RESERVED);
+    add(kBiosFlashBase, 0x100000000ull - kBiosFlashBase, E820_RESERVED);
+    for (unsigned i = 0; i < sizeof count; ++i)
+        table[i] = uint8_t(count >> (8 * i));
+    return table;
+}
+
+Machine::Machine(MachineOptions options)
+    : options_(std::move(options)),
+      image_(ElfImage::load(options_.kernel)),
+      engine_(engine_setup(options_)),
+      phys_(engine_.ram(), engine_.ram_size(),
+            PhysicalMemory::pc_ram_ranges(options_.board.memory.ram_size, options_.board.memory.pci_hole_start)),
+      uart_(UART_COM1_BASE, options_.serial_sink),
+      pci_(ports_, options_.board.memory.pci_hole_start) {
+    check_segments();
+
+    ports_.attach(UART_COM1_BASE, 8, uart_);
+    ports_.attach(EXIT_PORT, 4, exit_port_);
+    ports_.attach(FW_CFG_PORT_SEL, 2, fw_cfg_);
+    pci_.add(PciHostBridge::kSlot, host_bridge_.pci());
+
+    std::string cmdline = options_.kernel.string();
+    if (!options_.cmdline.empty())
+        cmdline += " " + options_.cmdline;
+    std::vector<uint8_t> cmd(cmdline.begin(), cmdline.end());
+    cmd.push_back(0);
+    fw_cfg_.set_u64(FW_CFG_RAM_SIZE, options_.board.memory.ram_size);
+    fw_cfg_.set_u32(FW_CFG_KERNEL_SIZE, uint32_t(image_.bytes().size()));
+    fw_cfg_.set_item(FW_CFG_KERNEL_DATA, image_.bytes());
+    fw_cfg_.set_u32(FW_CFG_CMDLINE_SIZE, uint32_t(cmd.size()));
+    fw_cfg_.set_item(FW_CFG_CMDLINE_DATA, std::move(cmd));
+    fw_cfg_.set_item(FW_CFG_E820, e820_table(options_.board.memory.ram_size, options_.board.memory.pci_hole_start));
+    fw_cfg_.set_u32(FW_CFG_PCI_HOLE, uint32_t(options_.board.memory.pci_hole_start));
+
+    engine_.set_port_handlers([this](uint16_t port, unsigned size) { return ports_.read(port, size); },
+                              [this](uint16_t port, unsigned size, uint32_t value) {
+                                  ports_.write(port, size, value);
+                                  if (exit_port_.requested())
+                                      engine_.request_exit(exit_port_.code());
+                              });
+    pci_.set_bar_listener([this](PciFunction &fn, unsigned index, uint64_t base, uint64_t size, bool mapped) {
+        const PciBar *bar = fn.bar(index);
+        if (!bar || bar->space != BarSpace::memory)
+            return;
+        if (!mapped) {
+            engine_.unmap(base, size);
+        } else if (bar->host) {
+            engine_.map_host_memory(base, size, bar->host);
+        } else if (bar->mmio) {
+            MmioDevice *dev = bar->mmio;
+            engine_.map_mmio(base, size,
+                             MmioHandlers{[dev](uint64_t off, unsigned n) { return dev->mmio_read(off, n); },
+                                          [dev](uint64_t off, unsigned n, uint32_t v) { dev->mmio_write(off, n, v); }});
+        }
+    });
+    engine_.set_symbolizer([this](uint32_t eip) { return image_.describe_address(eip); });
+}
+
+void Machine::check_segments() const {
+    for (const LoadSegment &s : image_.segments()) {
+        if (!phys_.is_ram(s.paddr, s.mem_size)) {
+            char buf[160];
+            std::snprintf(buf, sizeof buf,
+                          "'%s' has a segment at physical 0x%llx-0x%llx outside the board's RAM",
+                          options_.kernel.string().c_str(), static_cast<unsigned long long>(s.paddr),
+                          static_cast<unsigned long long>(s.paddr + s.mem_size));
+            throw ImageError(buf);
+        }
+    }
+}
+
+RunOutcome Machine::run() { return engine_.run(); }
+
+} // namespace ia32emu

@@ -1,0 +1,139 @@
+// Translation is the host's: Unicorn asks on every miss of its own TLB, and the page-table walker
+// answers, so the host sees each virtual page the guest uses and computes #PF error codes itself.
+#include <unicorn/unicorn.h>
+
+#include <cstring>
+
+#include "emu/engine/engine.h"
+#include "emu/engine/guest_ram.h"
+#include "emu/mmu/page_walker.h"
+
+namespace ia32emu {
+namespace {
+
+constexpr uint32_t kPageMask = 0xFFFu;
+constexpr uint32_t kPageFaultVector = 14;
+
+void apply_updates(const WalkResult &r, GuestRam &ram) {
+    for (unsigned i = 0; i < r.num_writes; ++i) {
+        const EntryWrite &w = r.writes[i];
+        if (ram.contains(w.pa, w.bytes))
+            std::memcpy(ram.data() + w.pa, &w.value, w.bytes);
+    }
+}
+
+} // namespace
+
+bool Engine::on_tlb_fill(uc_struct *, uint64_t vaddr, int type, void *result, void *self) {
+    auto *e = static_cast<Engine *>(self);
+    auto *entry = static_cast<uc_tlb_entry *>(result);
+    PagingRegs regs{e->reg(UC_X86_REG_CR0), e->reg(UC_X86_REG_CR3), e->reg(UC_X86_REG_CR4)};
+    uint32_t va = uint32_t(vaddr);
+    if (!(regs.cr0 & kCr0Pg)) {
+        entry->paddr = vaddr & ~uint64_t(kPageMask);
+        entry->perms = UC_PROT_ALL;
+        return true;
+    }
+    AccessKind kind = type == UC_MEM_WRITE ? AccessKind::Write : type == UC_MEM_FETCH ? AccessKind::Fetch
+                                                                                        : AccessKind::Read;
+    uint16_t cs = 0;
+    uc_reg_read(e->uc_, UC_X86_REG_CS, &cs);
+    Privilege priv = (cs & 3) == 3 ? Privilege::User : Privilege::Supervisor;
+    WalkResult r = walk_page_tables(PhysView{e->ram_->data(), e->ram_->size()}, regs, va, kind, priv);
+    apply_updates(r, *e->ram_);
+    if (!r.ok()) {
+        e->pending_fault_ = Fault{kPageFaultVector, true, r.error_code, va};
+        return false;
+    }
+    entry->paddr = r.pa & ~uint64_t(kPageMask);
+    int perms = UC_PROT_READ | UC_PROT_EXEC;
+    // Write permission is granted only once D is set, so the first write walks again and sets it.
+    if (r.flags.dirty && access_permitted(r.flags, AccessKind::Write, priv, regs.cr0 & kCr0Wp))
+        perms |= UC_PROT_WRITE;
+    entry->perms = uc_prot(perms);
+    if (e->observer_)
+        e->observer_->on_translation(va, r.pa, kind == AccessKind::Write);
+    return true;
+}
+
+std::optional<uint64_t> Engine::translate(uint32_t va, bool write) const {
+    PagingRegs regs{reg(UC_X86_REG_CR0), reg(UC_X86_REG_CR3), reg(UC_X86_REG_CR4)};
+    WalkResult r = walk_page_tables(PhysView{ram_->data(), ram_->size()}, regs, va,
+                                    write ? AccessKind::Write : AccessKind::Read, Privilege::Supervisor);
+    if (!r.ok())
+        return std::nullopt;
+    return r.pa;
+}
+
+bool Engine::read_virtual(uint32_t va, void *out, size_t len) const {
+    auto *dst = static_cast<uint8_t *>(out);
+    while (len > 0) {
+        size_t chunk = std::min<size_t>(len, 0x1000 - (va & kPageMask));
+        auto pa = translate(va, false);
+        if (!pa)
+            return false;
+        if (ram_->contains(*pa, chunk)) {
+            std::memcpy(dst, ram_->data() + *pa, chunk);
+        } else if (*pa >= 0xF0000 && *pa + chunk <= 0x100000) {
+            std::memcpy(dst, setup_.rom.data() + (*pa - 0xF0000), chunk);
+        } else if (*pa >= 0xFFFF0000 && *pa + chunk <= 0x100000000ull) {
+            std::memcpy(dst, setup_.rom.data() + (*pa - 0xFFFF0000), chunk);
+        } else {
+            return false;
+        }
+        dst += chunk;
+        va += uint32_t(chunk);
+        len -= chunk;
+    }
+    return true;
+}
+
+bool Engine::write_virtual(uint32_t va, const void *in, size_t len) {
+    const auto *src = static_cast<const uint8_t *>(in);
+    while (len > 0) {
+        size_t chunk = std::min<size_t>(len, 0x1000 - (va & kPageMask));
+        auto pa = translate(va, true);
+        if (!pa || !ram_->contains(*pa, chunk))
+            return false;
+        std::memcpy(ram_->data() + *pa, src, chunk);
+        src += chunk;
+        va += uint32_t(chunk);
+        len -= chunk;
+    }
+    return true;
+}
+
+std::optional<Engine::Fault> Engine::system_access(uint32_t va, void *buf, size_t len, bool write) {
+    PagingRegs regs{reg(UC_X86_REG_CR0), reg(UC_X86_REG_CR3), reg(UC_X86_REG_CR4)};
+    auto *p = static_cast<uint8_t *>(buf);
+    uint64_t pas[2];
+    size_t chunks[2];
+    unsigned n = 0;
+    // Translate every page first so that a fault on the second page leaves memory untouched.
+    for (uint32_t v = va; len > 0; ++n) {
+        size_t chunk = std::min<size_t>(len, 0x1000 - (v & kPageMask));
+        WalkResult r = walk_page_tables(PhysView{ram_->data(), ram_->size()}, regs, v,
+                                        write ? AccessKind::Write : AccessKind::Read, Privilege::Supervisor);
+        apply_updates(r, *ram_);
+        if (!r.ok())
+            return Fault{kPageFaultVector, true, r.error_code, v};
+        if (!ram_->contains(r.pa, chunk)) {
+            stop(StopReason::Crash, crash_line("the CPU's own access left RAM", nullptr));
+            return std::nullopt;
+        }
+        pas[n] = r.pa;
+        chunks[n] = chunk;
+        v += uint32_t(chunk);
+        len -= chunk;
+    }
+    for (unsigned i = 0; i < n; ++i) {
+        if (write)
+            std::memcpy(ram_->data() + pas[i], p, chunks[i]);
+        else
+            std::memcpy(p, ram_->data() + pas[i], chunks[i]);
+        p += chunks[i];
+    }
+    return std::nullopt;
+}
+
+} // namespace ia32emu

@@ -1,0 +1,48 @@
+// Why a run ended, and the process exit statuses that stand for each reason.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace ia32emu {
+
+enum class StopReason {
+    GuestExit,      // the guest wrote its exit code to the exit port
+    Crash,          // triple fault, unhandled CPU error, wild access, or a halt nothing can wake
+    Budget,         // the instruction budget ran out
+    Timeout,        // the wall-clock limit ran out
+};
+
+// Documented in the README; chosen above the codes our guest uses so they cannot be confused.
+inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitTimeout = 124;
+inline constexpr int kExitBudget = 125;
+inline constexpr int kExitCrash = 126;
+
+struct RunOutcome {
+    StopReason reason = StopReason::Crash;
+    uint32_t guest_code = 0;   // valid for GuestExit
+    uint32_t eip = 0;          // where the guest was when the run ended
+    std::string diagnostic;    // one line for a crash, budget or timeout
+
+    int process_status() const {
+        switch (reason) {
+        case StopReason::GuestExit: return int(guest_code & 0xff);
+        case StopReason::Budget: return kExitBudget;
+        case StopReason::Timeout: return kExitTimeout;
+        case StopReason::Crash: break;
+        }
+        return kExitCrash;
+    }
+    const char *reason_name() const {
+        switch (reason) {
+        case StopReason::GuestExit: return "guest_exit";
+        case StopReason::Budget: return "instruction_budget";
+        case StopReason::Timeout: return "timeout";
+        case StopReason::Crash: break;
+        }
+        return "crash";
+    }
+};
+
+} // namespace ia32emu

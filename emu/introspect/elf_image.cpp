@@ -1,0 +1,137 @@
+// ELF32 parsing with bounds checks on every offset: the file is untrusted input.
+#include "emu/introspect/elf_image.h"
+
+#include <elf.h>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace ia32emu {
+namespace {
+
+constexpr uint32_t kMultibootMagic = 0x1BADB002;
+constexpr size_t kMultibootSearch = 8192;
+
+template <typename T>
+T read_struct(const std::vector<uint8_t> &b, uint64_t off, const char *what) {
+    if (off > b.size() || b.size() - off < sizeof(T))
+        throw ImageError(std::string("truncated ELF file: ") + what + " lies past the end of the file");
+    T v;
+    std::memcpy(&v, b.data() + off, sizeof(T));
+    return v;
+}
+
+} // namespace
+
+ElfImage ElfImage::load(const std::filesystem::path &path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        throw ImageError("kernel image '" + path.string() + "' does not exist");
+    if (std::filesystem::is_directory(path, ec))
+        throw ImageError("kernel image '" + path.string() + "' is a directory");
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw ImageError("cannot open kernel image '" + path.string() + "'");
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return parse(std::move(bytes), path.string());
+}
+
+ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string &name) {
+    ElfImage img;
+    if (bytes.size() < EI_NIDENT || std::memcmp(bytes.data(), ELFMAG, SELFMAG) != 0)
+        throw ImageError("'" + name + "' is not an ELF file");
+    if (bytes[EI_CLASS] != ELFCLASS32)
+        throw ImageError("'" + name + "' is a 64-bit ELF file; an IA-32 (ELF32) kernel is required");
+    if (bytes[EI_DATA] != ELFDATA2LSB)
+        throw ImageError("'" + name + "' is not a little-endian ELF file");
+    auto eh = read_struct<Elf32_Ehdr>(bytes, 0, "the ELF header");
+    if (eh.e_machine != EM_386)
+        throw ImageError("'" + name + "' is not an i386 ELF file (e_machine " + std::to_string(eh.e_machine) + ")");
+    if (eh.e_type != ET_EXEC)
+        throw ImageError("'" + name + "' is not an executable ELF file");
+    if (eh.e_phentsize != sizeof(Elf32_Phdr) || eh.e_phnum == 0)
+        throw ImageError("'" + name + "' has no usable program headers");
+
+    for (unsigned i = 0; i < eh.e_phnum; ++i) {
+        auto ph = read_struct<Elf32_Phdr>(bytes, uint64_t(eh.e_phoff) + uint64_t(i) * sizeof(Elf32_Phdr),
+                                          "a program header");
+        if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+            continue;
+        if (ph.p_filesz > ph.p_memsz)
+            throw ImageError("'" + name + "' has a segment whose file size exceeds its memory size");
+        if (uint64_t(ph.p_offset) + ph.p_filesz > bytes.size())
+            throw ImageError("truncated ELF file: '" + name + "' ends inside a loadable segment");
+        img.segments_.push_back({ph.p_paddr, ph.p_vaddr, ph.p_filesz, ph.p_memsz});
+    }
+    if (img.segments_.empty())
+        throw ImageError("'" + name + "' has no loadable segments");
+
+    bool found = false;
+    for (size_t off = 0; off + 12 <= std::min(bytes.size(), kMultibootSearch); off += 4) {
+        uint32_t w[3];
+        std::memcpy(w, bytes.data() + off, sizeof(w));
+        if (w[0] == kMultibootMagic && uint32_t(w[0] + w[1] + w[2]) == 0) {
+            img.multiboot_flags_ = w[1];
+            found = true;
+            break;
+        }
+    }
+    if (!found)
+        throw ImageError("'" + name + "' has no Multiboot v1 header in its first 8 KiB");
+    img.entry_ = eh.e_entry;
+
+    if (eh.e_shoff != 0 && eh.e_shentsize == sizeof(Elf32_Shdr)) {
+        for (unsigned i = 0; i < eh.e_shnum; ++i) {
+            auto sh = read_struct<Elf32_Shdr>(bytes, uint64_t(eh.e_shoff) + uint64_t(i) * sizeof(Elf32_Shdr),
+                                              "a section header");
+            if (sh.sh_type != SHT_SYMTAB || sh.sh_link >= eh.e_shnum)
+                continue;
+            auto strtab = read_struct<Elf32_Shdr>(
+                bytes, uint64_t(eh.e_shoff) + uint64_t(sh.sh_link) * sizeof(Elf32_Shdr), "the string table header");
+            if (uint64_t(strtab.sh_offset) + strtab.sh_size > bytes.size())
+                throw ImageError("truncated ELF file: '" + name + "' ends inside its string table");
+            for (uint64_t off = sh.sh_offset; off + sizeof(Elf32_Sym) <= uint64_t(sh.sh_offset) + sh.sh_size;
+                 off += sizeof(Elf32_Sym)) {
+                auto sym = read_struct<Elf32_Sym>(bytes, off, "a symbol");
+                int type = ELF32_ST_TYPE(sym.st_info);
+                if ((type != STT_FUNC && type != STT_NOTYPE) || sym.st_name >= strtab.sh_size || sym.st_value == 0)
+                    continue;
+                const char *s = reinterpret_cast<const char *>(bytes.data() + strtab.sh_offset + sym.st_name);
+                size_t len = strnlen(s, strtab.sh_size - sym.st_name);
+                std::string sname(s, len);
+                if (sname.empty() || sname[0] == '.' || sname[0] == '$')
+                    continue;
+                if (type == STT_FUNC || !img.functions_.count(sym.st_value))
+                    img.functions_[sym.st_value] = {sname, sym.st_value, sym.st_size};
+                if (type == STT_FUNC || !img.by_name_.count(sname))
+                    img.by_name_[sname] = sym.st_value;
+            }
+        }
+    }
+    img.bytes_ = std::move(bytes);
+    return img;
+}
+
+std::optional<Symbol> ElfImage::find_symbol(const std::string &name) const {
+    auto it = by_name_.find(name);
+    if (it == by_name_.end())
+        return std::nullopt;
+    return functions_.at(it->second);
+}
+
+std::string ElfImage::describe_address(uint32_t address) const {
+    auto it = functions_.upper_bound(address);
+    if (it == functions_.begin())
+        return "";
+    --it;
+    const Symbol &s = it->second;
+    uint32_t off = address - s.address;
+    if (s.size != 0 && off >= s.size)
+        return "";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "+0x%x", off);
+    return s.name + buf;
+}
+
+} // namespace ia32emu

@@ -1,0 +1,58 @@
+// The guest kernel file: validated ELF32 image, its loadable segments, Multiboot header and symbols.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ia32emu {
+
+// Raised for any file that cannot be booted; the message is one line naming the problem.
+class ImageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct LoadSegment {
+    uint64_t paddr;
+    uint64_t vaddr;
+    uint64_t file_size;
+    uint64_t mem_size;
+};
+
+struct Symbol {
+    std::string name;
+    uint32_t address;
+    uint32_t size;
+};
+
+class ElfImage {
+public:
+    // Reads and validates the file; throws ImageError.
+    static ElfImage load(const std::filesystem::path &path);
+    static ElfImage parse(std::vector<uint8_t> bytes, const std::string &name);
+
+    const std::vector<uint8_t> &bytes() const { return bytes_; }
+    const std::vector<LoadSegment> &segments() const { return segments_; }
+    uint32_t entry() const { return entry_; }
+    uint32_t multiboot_flags() const { return multiboot_flags_; }
+
+    // Function symbols, by address; the nearest one at or below an address names it.
+    std::optional<Symbol> find_symbol(const std::string &name) const;
+    std::string describe_address(uint32_t address) const;
+    const std::map<uint32_t, Symbol> &functions() const { return functions_; }
+
+private:
+    std::vector<uint8_t> bytes_;
+    std::vector<LoadSegment> segments_;
+    uint32_t entry_ = 0;
+    uint32_t multiboot_flags_ = 0;
+    std::map<uint32_t, Symbol> functions_;
+    std::map<std::string, uint32_t> by_name_;
+};
+
+} // namespace ia32emu
