@@ -1,6 +1,7 @@
 // Unicorn set-up, the hooks that connect it to the board, and the run loop.
 #include "emu/engine/engine.h"
 
+#include <capstone/capstone.h>
 #include <unicorn/unicorn.h>
 
 #include <cstdio>
@@ -8,18 +9,19 @@
 #include <stdexcept>
 
 #include "emu/engine/exception_state.h"
+#include "emu/engine/fault_address.h"
 #include "emu/engine/guest_ram.h"
 
 namespace ia32emu {
 namespace {
-
 constexpr uint64_t kLegacyHoleStart = 0xA0000;
 constexpr uint64_t kLegacyHoleEnd = 0x100000;
 constexpr uint64_t kRomSize = 0x10000;
 constexpr uint64_t kLowRomBase = 0xF0000;
 constexpr uint64_t kHighRomBase = 0xFFFF0000;
 // An address no 32-bit guest can execute at, so uc_emu_start never stops on its own.
-constexpr uint64_t kNoExit = 1ull << 40;
+constexpr uint32_t kPageFaultVector = 14;
+constexpr uint64_t kNoExit = 0xFFFFFFFFull;
 
 void check(uc_err err, const char *what) {
     if (err != UC_ERR_OK)
@@ -34,7 +36,9 @@ Engine::Engine(const EngineSetup &setup) : setup_(setup), cpuid_(setup.cpu) {
     if (setup.ram_bytes < (2ull << 20) || setup.ram_bytes % 4096 != 0)
         throw std::runtime_error("RAM size must be a multiple of 4 KiB and at least 2 MiB");
 
-    check(uc_open(UC_ARCH_X86, UC_MODE_16, &uc_), "uc_open");
+    // UC_MODE_16 would make every later uc_emu_start truncate EIP to 16 bits, so the engine opens
+    // in 32-bit mode and is put into real mode by hand below.
+    check(uc_open(UC_ARCH_X86, UC_MODE_32, &uc_), "uc_open");
     // The host owns translation: it models the TLBs and must see every virtual address.
     check(uc_ctl_tlb_mode(uc_, UC_TLB_VIRTUAL), "selecting the virtual TLB mode");
 
@@ -69,8 +73,11 @@ Engine::Engine(const EngineSetup &setup) : setup_(setup), cpuid_(setup.cpu) {
     check(uc_hook_add(uc_, &h, UC_HOOK_TLB_FILL, reinterpret_cast<void *>(&Engine::on_tlb_fill), this, 1, 0),
           "hooking translation");
 
-    // Reset state (Intel SDM Vol. 3A, 9.1.1): CS=F000 with base FFFF0000 aliases to F000:FFF0 here.
-    set_reg(UC_X86_REG_CS, 0xF000);
+    // Reset state (Intel SDM Vol. 3A, 9.1.1): real mode; CS=F000 reaches the ROM through its
+    // alias below 1 MiB rather than through the FFFF0000 base the real part loads.
+    set_reg(UC_X86_REG_CR0, 0x60000010);
+    for (int seg : {UC_X86_REG_CS, UC_X86_REG_DS, UC_X86_REG_ES, UC_X86_REG_SS, UC_X86_REG_FS, UC_X86_REG_GS})
+        set_reg(seg, seg == UC_X86_REG_CS ? 0xF000 : 0);
     set_reg(UC_X86_REG_EIP, 0xFFF0);
     set_reg(UC_X86_REG_EDX, 0x600 | (setup.cpu.family << 8) | (setup.cpu.model << 4) | setup.cpu.stepping);
     uint32_t fpcw = 0x37F, mxcsr = 0x1F80;
@@ -130,6 +137,25 @@ void Engine::set_observer(EngineObserver *observer, bool observe_memory) {
     }
 }
 
+uint32_t Engine::capstone_register(int capstone_reg) const {
+    switch (capstone_reg) {
+    case X86_REG_EAX: return reg(UC_X86_REG_EAX);
+    case X86_REG_EBX: return reg(UC_X86_REG_EBX);
+    case X86_REG_ECX: return reg(UC_X86_REG_ECX);
+    case X86_REG_EDX: return reg(UC_X86_REG_EDX);
+    case X86_REG_ESI: return reg(UC_X86_REG_ESI);
+    case X86_REG_EDI: return reg(UC_X86_REG_EDI);
+    case X86_REG_EBP: return reg(UC_X86_REG_EBP);
+    case X86_REG_ESP: return reg(UC_X86_REG_ESP);
+    case X86_REG_EIP: return reg(UC_X86_REG_EIP);
+    case X86_REG_SI: return reg(UC_X86_REG_ESI) & 0xffff;
+    case X86_REG_DI: return reg(UC_X86_REG_EDI) & 0xffff;
+    case X86_REG_BX: return reg(UC_X86_REG_EBX) & 0xffff;
+    case X86_REG_BP: return reg(UC_X86_REG_EBP) & 0xffff;
+    default: return 0;
+    }
+}
+
 uint32_t Engine::reg(int id) const {
     uint32_t v = 0;
     uc_reg_read(uc_, id, &v);
@@ -137,9 +163,17 @@ uint32_t Engine::reg(int id) const {
 }
 
 void Engine::set_reg(int id, uint32_t value) {
-    if (id == UC_X86_REG_CS || id == UC_X86_REG_SS || id == UC_X86_REG_DS) {
+    if (id == UC_X86_REG_CS || id == UC_X86_REG_SS || id == UC_X86_REG_DS || id == UC_X86_REG_ES ||
+        id == UC_X86_REG_FS || id == UC_X86_REG_GS) {
         uint16_t v16 = uint16_t(value);
         uc_reg_write(uc_, id, &v16);
+        return;
+    }
+    if (id == UC_X86_REG_CR2) {
+        // Unicorn 2.1.1 writes a CR2 value into CR3 as well; put CR3 back.
+        uint32_t cr3 = reg(UC_X86_REG_CR3);
+        uc_reg_write(uc_, id, &value);
+        uc_reg_write(uc_, UC_X86_REG_CR3, &cr3);
         return;
     }
     uc_reg_write(uc_, id, &value);
@@ -275,13 +309,22 @@ RunOutcome Engine::run() {
                 std::chrono::microseconds(int64_t(setup_.timeout_seconds * 1e6));
     while (!stop_requested_) {
         pending_fault_.reset();
-        bool protected_mode = reg(UC_X86_REG_CR0) & 1;
-        uint64_t begin = protected_mode ? reg(UC_X86_REG_EIP) : (reg(UC_X86_REG_EIP) & 0xffff);
+        uint64_t begin = reg(UC_X86_REG_EIP);
         uc_err err = uc_emu_start(uc_, begin, kNoExit, 0, 0);
         if (stop_requested_)
             break;
         if (pending_fault_) {
             Fault f = *pending_fault_;
+            if (f.vector == kPageFaultVector)
+                f.address = exact_fault_address(FaultContext{
+                    reg(UC_X86_REG_EIP), f.address, pending_fault_fetch_,
+                    [this](int capstone_reg) { return capstone_register(capstone_reg); },
+                    [this](uint32_t va, uint8_t *out, size_t len) {
+                        // The instruction may end near the page end; read what is mapped.
+                        while (len > 0 && !read_virtual(va, out, len))
+                            --len;
+                        return len > 0;
+                    }});
             deliver(f, reg(UC_X86_REG_EIP));
             continue;
         }

@@ -116,6 +116,7 @@ private:
     std::string crash_line(const std::string &what, const Fault *fault) const;
     uint32_t block_icount(uint32_t pc, uint32_t size);
     uint32_t reg(int id) const;
+    uint32_t capstone_register(int capstone_reg) const;
     void set_reg(int id, uint32_t value);
 
     uc_struct *uc_ = nullptr;
@@ -142,6 +143,7 @@ private:
     std::string stop_diagnostic_;
 
     std::optional<Fault> pending_fault_;   // a fault the engine could not deliver through a hook
+    bool pending_fault_fetch_ = false;
 };
 
 } // namespace ia32emu

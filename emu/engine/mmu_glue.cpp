@@ -42,7 +42,11 @@ bool Engine::on_tlb_fill(uc_struct *, uint64_t vaddr, int type, void *result, vo
     WalkResult r = walk_page_tables(PhysView{e->ram_->data(), e->ram_->size()}, regs, va, kind, priv);
     apply_updates(r, *e->ram_);
     if (!r.ok()) {
-        e->pending_fault_ = Fault{kPageFaultVector, true, r.error_code, va};
+        // After a refusal Unicorn probes further pages while it unwinds; the first refusal is the fault.
+        if (!e->pending_fault_) {
+            e->pending_fault_ = Fault{kPageFaultVector, true, r.error_code, va};
+            e->pending_fault_fetch_ = kind == AccessKind::Fetch;
+        }
         return false;
     }
     entry->paddr = r.pa & ~uint64_t(kPageMask);

@@ -1,0 +1,38 @@
+/* x86 port I/O primitives. */
+#ifndef FW_IO_H
+#define FW_IO_H
+
+#include "types.h"
+
+static inline void outb(u16 port, u8 v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outw(u16 port, u16 v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outl(u16 port, u32 v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
+
+static inline u8 inb(u16 port)
+{
+    u8 v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline u16 inw(u16 port)
+{
+    u16 v;
+    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static inline u32 inl(u16 port)
+{
+    u32 v;
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+/* One port, many bytes: `rep insb` lets the device stream a block without a loop per byte. */
+static inline void insb(u16 port, void *dst, u32 count)
+{
+    __asm__ volatile("cld; rep insb" : "+D"(dst), "+c"(count) : "d"(port) : "memory");
+}
+
+#endif
