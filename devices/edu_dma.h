@@ -1,0 +1,106 @@
+// QEMU's edu device made strict: a PCI DMA engine that refuses transfers a real bus would corrupt.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+
+#include "devices/dma_checker.h"
+#include "devices/dma_fault.h"
+#include "emu/board/mmio_device.h"
+#include "emu/board/pci_function.h"
+#include "emu/board/physical_memory.h"
+
+namespace ia32emu {
+
+struct EduDmaConfig {
+    unsigned dma_mask_bits = 28;   // 1..64; QEMU's edu default
+    uint64_t latency_cycles = 1000;  // doorbell to first byte
+    uint64_t bytes_per_cycle = 4;    // >= 1
+};
+
+struct EduDmaStats {
+    uint64_t transfers = 0;        // accepted DMA commands
+    uint64_t bytes_to_device = 0;  // RAM -> device buffer
+    uint64_t bytes_to_ram = 0;     // device buffer -> RAM
+    uint64_t rejected = 0;
+    uint64_t busy_cycles = 0;      // modelled cycles from doorbells to completions
+};
+
+// Registers and layout as QEMU's edu (devices/abi/edu.h, 1234:11e8, BAR0 1 MiB), with these
+// documented differences:
+//  - Timing: the bytes move at the doorbell (the write of a command with the start bit), but the
+//    start bit stays set until latency + ceil(count / bytes_per_cycle) cycles have passed on the
+//    cycle source; DMA registers ignore writes while it is set, as on QEMU. QEMU waits 100 ms.
+//  - A 4096-byte transfer works (QEMU 7.2's bounds check is off by one).
+//  - Factorials finish at once (EDU_STATUS_COMPUTING never reads set); the result wraps modulo
+//    2^32 as QEMU's does.
+//  - No interrupt is delivered (the engine cannot inject one): the IRQ status register and
+//    irq_pending() record what would be asserted. No MSI capability.
+//  - Strict: a DMA command is REJECTED, with no byte moved, EDU_STATUS_DMA_REJECTED and the rule
+//    number in the status register, a WARN on the log and a DmaFault to the sink, when in this
+//    order: (a) bus mastering is off; the device-side range leaves the 4 KiB buffer (QEMU logs
+//    and overruns it); (b) the bus range exceeds the DMA mask (QEMU silently clamps it); (c) the
+//    bus range leaves RAM; (d) the mapping checker, when one is set, does not allow the range.
+//    A rejected command clears its start bit at once and, if it asked for one, raises the DMA
+//    interrupt so that an interrupt-driven driver wakes up and reads the status.
+//  - A zero count moves nothing; only rule (a) applies and the command completes after the
+//    latency.
+// Bus addresses are physical addresses (there is no IOMMU).
+class EduDma : public MmioDevice {
+public:
+    using CycleSource = std::function<uint64_t()>;
+
+    // std::invalid_argument for a null cycle source or a configuration out of range.
+    EduDma(PhysicalMemory& ram, CycleSource now, EduDmaConfig config = {});
+
+    PciFunction& pci() { return pci_; }
+    void set_mapping_checker(DmaMappingChecker* checker) { checker_ = checker; }
+    void set_fault_sink(DmaFaultSink* sink) { sink_ = sink; }
+
+    uint32_t mmio_read(uint64_t offset, unsigned size) override;
+    void mmio_write(uint64_t offset, unsigned size, uint32_t value) override;
+
+    // Retires a finished transfer; every register access does this first.
+    void settle();
+    bool busy() const;
+    uint64_t completion_cycle() const { return completion_; }
+    bool irq_pending() const { return irq_status_ != 0; }
+    uint64_t dma_mask() const { return mask_; }
+    const EduDmaStats& stats() const { return stats_; }
+
+private:
+    struct Rejection {
+        unsigned code;
+        std::string rule;
+        std::string detail;
+    };
+
+    void start(uint32_t command);
+    bool check(uint64_t bus, uint64_t device, uint64_t len, Rejection& why);
+    void reject(const Rejection& why, bool to_ram, uint64_t bus, uint64_t len, uint64_t cycle);
+    void raise_irq(uint32_t bits) { irq_status_ |= bits; }
+    static uint32_t factorial(uint32_t n);
+
+    PhysicalMemory& ram_;
+    CycleSource now_;
+    EduDmaConfig config_;
+    uint64_t mask_;
+    PciFunction pci_;
+    DmaMappingChecker* checker_ = nullptr;
+    DmaFaultSink* sink_ = nullptr;
+
+    uint32_t liveness_ = 0;
+    uint32_t factorial_ = 0;
+    uint32_t status_ = 0;
+    uint32_t irq_status_ = 0;
+    uint64_t src_ = 0;
+    uint64_t dst_ = 0;
+    uint64_t count_ = 0;
+    uint32_t cmd_ = 0;
+    uint64_t completion_ = 0;
+    std::array<uint8_t, 4096> buffer_{};
+    EduDmaStats stats_;
+};
+
+}  // namespace ia32emu

@@ -1,0 +1,64 @@
+// The run report: what one run measured, in the shape the JSON schema "ia32emu-report/1" writes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "emu/timing/path_accounting.h"
+
+namespace ia32emu {
+
+inline constexpr const char *kReportSchema = "ia32emu-report/1";
+
+struct AccessCounts {
+    uint64_t accesses = 0;
+    uint64_t misses = 0;
+};
+
+struct ReportTotals {
+    uint64_t instructions = 0;
+    uint64_t cycles = 0;
+    AccessCounts l1i, l1d, l2, itlb, dtlb;
+    uint64_t page_walks = 0;
+    uint64_t tlb_flushes = 0;
+};
+
+struct ReportFault {
+    std::string kind;     // e.g. "stale_tlb", "dma_rejected", "page_fault"
+    uint32_t eip = 0;
+    std::string symbol;   // the guest function holding eip, "" when unknown
+    std::string detail;   // one line
+};
+
+struct ReportExit {
+    int code = 0;         // the process exit status
+    std::string reason;   // RunOutcome::reason_name(), plus the diagnostic for a crash if any
+};
+
+// The only part of the report that may differ from run to run.
+struct ReportHost {
+    double wall_seconds = 0;
+    double mips = 0;
+};
+
+struct ReportDma {
+    uint64_t transfers = 0;
+    uint64_t bytes = 0;
+    uint64_t cycles = 0;
+};
+
+struct Report {
+    nlohmann::ordered_json board = nlohmann::ordered_json::object();   // BoardConfig::to_json()
+    ReportTotals totals;
+    std::vector<PathStats> paths;
+    std::vector<PathStats> regions;
+    std::vector<ReportFault> faults;
+    ReportExit exit;
+    ReportHost host;
+    ReportDma dma;
+};
+
+} // namespace ia32emu

@@ -1,0 +1,76 @@
+// Decodes each translation block once with Capstone into its static cost and the facts the engine needs.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "emu/timing/cost_table.h"
+
+namespace ia32emu {
+
+// Where a block executes rdtsc: the engine hooks the instruction after it and overwrites EDX:EAX
+// with the modelled clock as it stood when the rdtsc ran.
+struct RdtscSite {
+    uint32_t resume_offset = 0;   // from the block's pc; equals the block size when rdtsc ends it
+    uint32_t insns_through = 0;   // instructions of the block up to and including the rdtsc
+    uint64_t cycles_through = 0;  // their static cycles
+};
+
+struct BlockInfo {
+    uint32_t pc = 0;
+    uint32_t size = 0;              // bytes
+    uint32_t icount = 0;            // instructions, as Unicorn counts them for the block
+    uint64_t static_cycles = 0;     // sum of the cost table over the block
+    uint16_t flags = 0;             // OR of InsnFlag over the block's instructions
+    bool fully_decoded = true;      // false: Capstone stopped early; the rest counts as one Alu instruction
+    std::vector<RdtscSite> rdtsc;   // in block order; empty for nearly every block
+};
+
+// Blocks are keyed by (pc, size, hash of the bytes), so code rewritten in place, or different code
+// at one address in another address space, gets its own entry, and a block Unicorn retranslates
+// unchanged is not decoded again. Not thread-safe: the emulation thread owns it.
+class BlockDecoder {
+public:
+    // Throws std::runtime_error if Capstone cannot be opened.
+    explicit BlockDecoder(const CostConfig &costs);
+    ~BlockDecoder();
+    BlockDecoder(const BlockDecoder &) = delete;
+    BlockDecoder &operator=(const BlockDecoder &) = delete;
+
+    // Decode once (for UC_HOOK_EDGE_GENERATED / a new TB). The reference stays valid for the
+    // decoder's lifetime, and the block becomes what lookup(pc, size) answers.
+    const BlockInfo &decode(uint32_t pc, std::span<const uint8_t> bytes);
+    // The block last decoded at (pc, size), or nullptr; allocation-free, for every block execution.
+    const BlockInfo *lookup(uint32_t pc, uint32_t size) const;
+
+    size_t decoded_blocks() const { return blocks_.size(); }
+    const CostTable &costs() const { return costs_; }
+
+private:
+    struct Key {
+        uint32_t pc, size;
+        uint64_t hash;
+        bool operator==(const Key &) const = default;
+    };
+    struct KeyHash {
+        size_t operator()(const Key &k) const;
+    };
+    struct Recent {
+        uint32_t pc = 0, size = 0;
+        const BlockInfo *block = nullptr;
+    };
+    static constexpr size_t kRecentSlots = 4096;
+
+    CostTable costs_;
+    size_t handle_ = 0;   // Capstone's csh
+    cs_insn *insn_ = nullptr;
+    std::unordered_map<Key, std::unique_ptr<BlockInfo>, KeyHash> blocks_;
+    std::unordered_map<uint64_t, const BlockInfo *> current_;   // (pc << 32 | size) -> latest decode
+    mutable std::array<Recent, kRecentSlots> recent_{};
+};
+
+} // namespace ia32emu

@@ -1,0 +1,151 @@
+// The shadow call stack, region nesting, callee attribution and nearest-rank cycle summaries.
+#include "emu/timing/path_accounting.h"
+
+#include <algorithm>
+
+namespace ia32emu {
+
+uint64_t nearest_rank(std::span<const uint64_t> sorted, unsigned percent) {
+    if (sorted.empty()) return 0;
+    uint64_t n = sorted.size();
+    uint64_t rank = (uint64_t(percent) * n + 99) / 100;   // ceil(percent * n / 100)
+    rank = std::clamp<uint64_t>(rank, 1, n);
+    return sorted[rank - 1];
+}
+
+CycleSummary summarize_cycles(std::vector<uint64_t> samples) {
+    CycleSummary s;
+    if (samples.empty()) return s;
+    std::sort(samples.begin(), samples.end());
+    for (uint64_t v : samples) s.total += v;
+    s.mean = double(s.total) / double(samples.size());
+    s.p50 = nearest_rank(samples, 50);
+    s.p99 = nearest_rank(samples, 99);
+    s.max = samples.back();
+    return s;
+}
+
+PathAccounting::PathAccounting(size_t samples_reserved) : samples_reserved_(samples_reserved) {
+    // Deep enough for any kernel call chain we track, so pushes do not reallocate in practice.
+    calls_.reserve(256);
+    regions_open_.reserve(64);
+}
+
+PathAccounting::PathId PathAccounting::add_path(std::string_view name) {
+    auto [it, inserted] = path_ids_.try_emplace(std::string(name), uint32_t(paths_.size()));
+    if (inserted) {
+        paths_.emplace_back().name = std::string(name);
+        paths_.back().samples.reserve(samples_reserved_);
+    }
+    return it->second;
+}
+
+std::optional<PathAccounting::PathId> PathAccounting::find_path(std::string_view name) const {
+    auto it = path_ids_.find(std::string(name));
+    if (it == path_ids_.end()) return std::nullopt;
+    return it->second;
+}
+
+uint32_t PathAccounting::innermost_open() const {
+    const Frame *call = calls_.empty() ? nullptr : &calls_.back();
+    const Frame *region = regions_open_.empty() ? nullptr : &regions_open_.back();
+    if (call && region) return call->order > region->order ? call->entity : region->entity;
+    if (call) return call->entity;
+    if (region) return region->entity;
+    return kNoParent;
+}
+
+PathAccounting::Frame PathAccounting::open(uint32_t ref, uint32_t esp, const CounterSnapshot &now) {
+    return Frame{ref, innermost_open(), esp, next_order_++, now};
+}
+
+void PathAccounting::close(const Frame &frame, const CounterSnapshot &now, bool unwound) {
+    Entity &e = entity(frame.entity);
+    const uint64_t cycles = now.cycles - frame.start.cycles;
+    e.calls += 1;
+    e.instructions += now.instructions - frame.start.instructions;
+    e.l1d_misses += now.l1d_misses - frame.start.l1d_misses;
+    e.l2_misses += now.l2_misses - frame.start.l2_misses;
+    e.dtlb_misses += now.dtlb_misses - frame.start.dtlb_misses;
+    e.page_walks += now.page_walks - frame.start.page_walks;
+    e.tlb_flushes += now.tlb_flushes - frame.start.tlb_flushes;
+    if (unwound) e.unwound += 1;
+    e.samples.push_back(cycles);
+    if (frame.parent == kNoParent) return;
+    auto &callees = entity(frame.parent).callees;
+    auto it = std::find_if(callees.begin(), callees.end(), [&](const Callee &c) { return c.entity == frame.entity; });
+    if (it == callees.end()) it = callees.insert(callees.end(), Callee{frame.entity, 0, 0});
+    it->calls += 1;
+    it->cycles += cycles;
+}
+
+void PathAccounting::on_call(PathId path, uint32_t esp, const CounterSnapshot &now) {
+    if (path >= paths_.size()) return;
+    calls_.push_back(open(path, esp, now));
+}
+
+unsigned PathAccounting::on_return(uint32_t esp, const CounterSnapshot &now) {
+    // Frames below `esp` are gone. The outermost of them is the one whose ret brought ESP here;
+    // any inside it missed their own return, so they were unwound.
+    size_t keep = calls_.size();
+    while (keep > 0 && calls_[keep - 1].esp < esp) --keep;
+    const unsigned closed = unsigned(calls_.size() - keep);
+    while (calls_.size() > keep) {
+        Frame frame = calls_.back();
+        calls_.pop_back();
+        close(frame, now, calls_.size() != keep);
+    }
+    return closed;
+}
+
+void PathAccounting::region_begin(std::string_view name, const CounterSnapshot &now) {
+    auto [it, inserted] = region_ids_.try_emplace(std::string(name), uint32_t(regions_.size()));
+    if (inserted) {
+        regions_.emplace_back().name = std::string(name);
+        regions_.back().samples.reserve(samples_reserved_);
+    }
+    regions_open_.push_back(open(it->second | kRegionBit, 0, now));
+}
+
+bool PathAccounting::region_end(std::string_view name, const CounterSnapshot &now) {
+    auto id = region_ids_.find(std::string(name));
+    if (id == region_ids_.end()) return false;
+    const uint32_t ref = id->second | kRegionBit;
+    auto match = std::find_if(regions_open_.rbegin(), regions_open_.rend(), [&](const Frame &f) { return f.entity == ref; });
+    if (match == regions_open_.rend()) return false;
+    const size_t keep = size_t(regions_open_.rend() - match) - 1;
+    while (regions_open_.size() > keep) {
+        Frame frame = regions_open_.back();
+        regions_open_.pop_back();
+        close(frame, now, regions_open_.size() != keep);
+    }
+    return true;
+}
+
+std::vector<PathStats> PathAccounting::stats(const std::vector<Entity> &entities) const {
+    std::vector<PathStats> out;
+    out.reserve(entities.size());
+    for (const Entity &e : entities) {
+        PathStats s;
+        s.name = e.name;
+        s.calls = e.calls;
+        s.instructions = e.instructions;
+        s.cycles = summarize_cycles(e.samples);
+        s.l1d_misses = e.l1d_misses;
+        s.l2_misses = e.l2_misses;
+        s.dtlb_misses = e.dtlb_misses;
+        s.page_walks = e.page_walks;
+        s.tlb_flushes = e.tlb_flushes;
+        s.unwound = e.unwound;
+        for (const Callee &c : e.callees) s.callees.push_back({entity(c.entity).name, c.calls, c.cycles});
+        std::sort(s.callees.begin(), s.callees.end(),
+                  [](const CalleeStats &a, const CalleeStats &b) { return a.name < b.name; });
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::vector<PathStats> PathAccounting::paths() const { return stats(paths_); }
+std::vector<PathStats> PathAccounting::regions() const { return stats(regions_); }
+
+} // namespace ia32emu

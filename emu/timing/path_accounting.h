@@ -1,0 +1,132 @@
+// Cycles and misses per tracked function (path) and per guest-marked region, with nesting.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace ia32emu {
+
+// The model's running counters at one instant; a call or region costs the difference between
+// its end and start snapshots.
+struct CounterSnapshot {
+    uint64_t cycles = 0;
+    uint64_t instructions = 0;
+    uint64_t l1d_misses = 0;
+    uint64_t l2_misses = 0;
+    uint64_t dtlb_misses = 0;
+    uint64_t page_walks = 0;
+    uint64_t tlb_flushes = 0;
+};
+
+struct CycleSummary {
+    uint64_t total = 0;
+    double mean = 0;     // total / calls
+    uint64_t p50 = 0;    // nearest-rank percentiles, see nearest_rank()
+    uint64_t p99 = 0;
+    uint64_t max = 0;
+};
+
+// A tracked path or region that completed while another one was open: counted in the outer
+// one's callees with its inclusive cycles.
+struct CalleeStats {
+    std::string name;
+    uint64_t calls = 0;
+    uint64_t cycles = 0;
+};
+
+struct PathStats {
+    std::string name;
+    uint64_t calls = 0;          // completed calls; one still open at the end is not counted
+    uint64_t instructions = 0;
+    CycleSummary cycles;         // inclusive of callees
+    uint64_t l1d_misses = 0;
+    uint64_t l2_misses = 0;
+    uint64_t dtlb_misses = 0;
+    uint64_t page_walks = 0;
+    uint64_t tlb_flushes = 0;
+    uint64_t unwound = 0;        // calls ended by a stack unwind (longjmp-like) rather than their return
+    std::vector<CalleeStats> callees;   // sorted by name
+};
+
+// Nearest-rank percentile of ascending `sorted`: the smallest sample such that at least
+// `percent`% of the samples are <= it, i.e. sorted[ceil(percent/100 * n) - 1]. 0 when empty.
+uint64_t nearest_rank(std::span<const uint64_t> sorted, unsigned percent);
+CycleSummary summarize_cycles(std::vector<uint64_t> samples);
+
+// Tracked calls live on a shadow stack keyed by ESP. on_call records the ESP at the function's
+// first instruction (pointing at the return address); on_return(esp) closes every open call whose
+// frame lies below `esp`, so a longjmp-like unwind that skips returns still closes the calls it
+// discarded. Regions are begun and ended by name and nest. The innermost open path or region
+// (by opening order) is the parent of a new one. Samples are kept per entity in vectors reserved
+// at registration; nothing here runs on the per-access path.
+class PathAccounting {
+public:
+    using PathId = uint32_t;
+
+    explicit PathAccounting(size_t samples_reserved = 4096);
+
+    // Registers a path by name; the same name returns the same id.
+    PathId add_path(std::string_view name);
+    std::optional<PathId> find_path(std::string_view name) const;
+
+    void on_call(PathId path, uint32_t esp, const CounterSnapshot &now);
+    // Call with ESP after a return; closes the calls below it. Returns how many were closed.
+    unsigned on_return(uint32_t esp, const CounterSnapshot &now);
+
+    void region_begin(std::string_view name, const CounterSnapshot &now);
+    // Ends the innermost open region called `name` (and, as unwound, any region opened inside
+    // it that is still open). False when no region of that name is open.
+    bool region_end(std::string_view name, const CounterSnapshot &now);
+
+    size_t open_calls() const { return calls_.size(); }
+    size_t open_regions() const { return regions_open_.size(); }
+
+    std::vector<PathStats> paths() const;     // in registration order
+    std::vector<PathStats> regions() const;   // in order of first begin
+
+private:
+    static constexpr uint32_t kRegionBit = 0x8000'0000u;
+    static constexpr uint32_t kNoParent = 0xffff'ffffu;
+
+    struct Callee {
+        uint32_t entity;
+        uint64_t calls = 0, cycles = 0;
+    };
+    struct Entity {
+        std::string name;
+        uint64_t calls = 0, instructions = 0, l1d_misses = 0, l2_misses = 0, dtlb_misses = 0;
+        uint64_t page_walks = 0, tlb_flushes = 0, unwound = 0;
+        std::vector<uint64_t> samples;
+        std::vector<Callee> callees;
+    };
+    struct Frame {
+        uint32_t entity;
+        uint32_t parent;
+        uint32_t esp;      // for calls only
+        uint64_t order;    // opening sequence number
+        CounterSnapshot start;
+    };
+
+    Entity &entity(uint32_t ref) { return ref & kRegionBit ? regions_[ref & ~kRegionBit] : paths_[ref]; }
+    const Entity &entity(uint32_t ref) const { return ref & kRegionBit ? regions_[ref & ~kRegionBit] : paths_[ref]; }
+    uint32_t innermost_open() const;
+    Frame open(uint32_t ref, uint32_t esp, const CounterSnapshot &now);
+    void close(const Frame &frame, const CounterSnapshot &now, bool unwound);
+    std::vector<PathStats> stats(const std::vector<Entity> &entities) const;
+
+    size_t samples_reserved_;
+    uint64_t next_order_ = 0;
+    std::vector<Entity> paths_;
+    std::vector<Entity> regions_;
+    std::unordered_map<std::string, uint32_t> path_ids_;
+    std::unordered_map<std::string, uint32_t> region_ids_;
+    std::vector<Frame> calls_;          // shadow call stack, innermost last
+    std::vector<Frame> regions_open_;   // open regions, innermost last
+};
+
+} // namespace ia32emu

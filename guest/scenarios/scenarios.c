@@ -1,0 +1,23 @@
+/* The scenario table: scenario=NAME on the command line picks an entry. */
+#include "scenarios/scenarios.h"
+#include "lib/types.h"
+
+const struct scenario scenarios[] = {
+    { "boot", scenario_boot },
+    { "traps", scenario_traps },
+    { "triple", scenario_triple },
+    { "selftest", scenario_selftest },
+    { "frag", scenario_frag },
+    { "layout", scenario_layout },
+    { "dma_kmalloc", scenario_dma_kmalloc },
+    { "dma_coherent", scenario_dma_coherent },
+    { "dma_vmalloc_virt_to_phys", scenario_dma_vmalloc_virt_to_phys },
+    { "dma_vmalloc_map_single", scenario_dma_vmalloc_map_single },
+    { "dma_vmalloc_sg", scenario_dma_vmalloc_sg },
+    { "dma_after_free", scenario_dma_after_free },
+    { "dma_above_mask", scenario_dma_above_mask },
+    { "fb", scenario_fb },
+    { "bench", scenario_bench },
+};
+
+const int nr_scenarios = ARRAY_SIZE(scenarios);

@@ -1,0 +1,29 @@
+/* Scenarios: what the kernel runs after boot, picked with scenario=NAME. Return = exit code. */
+#ifndef GUEST_SCENARIOS_SCENARIOS_H
+#define GUEST_SCENARIOS_SCENARIOS_H
+
+struct scenario {
+    const char *name;
+    int (*run)(void);
+};
+
+extern const struct scenario scenarios[];
+extern const int nr_scenarios;
+
+int scenario_boot(void);
+int scenario_traps(void);
+int scenario_triple(void);
+int scenario_selftest(void);
+int scenario_frag(void);
+int scenario_layout(void);
+int scenario_dma_kmalloc(void);
+int scenario_dma_coherent(void);
+int scenario_dma_vmalloc_virt_to_phys(void);
+int scenario_dma_vmalloc_map_single(void);
+int scenario_dma_vmalloc_sg(void);
+int scenario_dma_after_free(void);
+int scenario_dma_above_mask(void);
+int scenario_fb(void);
+int scenario_bench(void);
+
+#endif

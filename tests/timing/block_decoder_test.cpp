@@ -1,0 +1,99 @@
+// BlockDecoder: block totals, RDTSC sites, flags, the decode-once cache and undecodable tails.
+#include "emu/timing/block_decoder.h"
+
+#include <cstdint>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace ia32emu {
+namespace {
+
+CostConfig simple_costs() {
+    CostConfig c;
+    c.alu = 1;
+    c.load = 2;
+    c.store = 3;
+    c.branch = 4;
+    c.serializing = 30;
+    c.cr3_write = 50;
+    return c;
+}
+
+TEST(TimingBlockDecoder, SumsCostsAndFindsRdtscSites) {
+    BlockDecoder d(simple_costs());
+    // mov ecx, 10 ; add eax, ecx ; rdtsc ; mov ebx, eax ; rdtsc
+    const std::vector<uint8_t> code = {0xb9, 0x0a, 0x00, 0x00, 0x00, 0x01, 0xc8, 0x0f, 0x31, 0x89, 0xc3, 0x0f, 0x31};
+    const BlockInfo &b = d.decode(0xc0100000, code);
+    EXPECT_EQ(b.pc, 0xc0100000u);
+    EXPECT_EQ(b.size, code.size());
+    EXPECT_EQ(b.icount, 5u);
+    EXPECT_EQ(b.static_cycles, 1u + 1 + 30 + 1 + 30);
+    EXPECT_TRUE(b.flags & kInsnRdtsc);
+    ASSERT_EQ(b.rdtsc.size(), 2u);
+    EXPECT_EQ(b.rdtsc[0].resume_offset, 9u);
+    EXPECT_EQ(b.rdtsc[0].insns_through, 3u);
+    EXPECT_EQ(b.rdtsc[0].cycles_through, 32u);
+    EXPECT_EQ(b.rdtsc[1].resume_offset, 13u);   // the block's end: the next block's first instruction
+    EXPECT_EQ(b.rdtsc[1].insns_through, 5u);
+    EXPECT_EQ(b.rdtsc[1].cycles_through, 63u);
+}
+
+TEST(TimingBlockDecoder, FlagsAreTheUnionOfTheBlock) {
+    BlockDecoder d(simple_costs());
+    // mov cr3, eax ; mov eax, [ebx] ; jmp $
+    const std::vector<uint8_t> code = {0x0f, 0x22, 0xd8, 0x8b, 0x03, 0xeb, 0xfe};
+    const BlockInfo &b = d.decode(0x1000, code);
+    EXPECT_EQ(b.flags, kInsnCr3Write | kInsnCrWrite | kInsnReadsMemory);
+    EXPECT_EQ(b.static_cycles, 50u + 2 + 4);
+    EXPECT_TRUE(b.rdtsc.empty());
+}
+
+TEST(TimingBlockDecoder, DecodesEachDistinctBlockOnce) {
+    BlockDecoder d(simple_costs());
+    const std::vector<uint8_t> a = {0x01, 0xd8, 0xc3};   // add eax, ebx ; ret
+    const std::vector<uint8_t> b = {0x8b, 0x03, 0xc3};   // mov eax, [ebx] ; ret
+    EXPECT_EQ(d.lookup(0x2000, 3), nullptr);
+    const BlockInfo *first = &d.decode(0x2000, a);
+    EXPECT_EQ(&d.decode(0x2000, a), first);
+    EXPECT_EQ(d.decoded_blocks(), 1u);
+    EXPECT_EQ(d.lookup(0x2000, 3), first);
+
+    // Same address and size, new bytes (code rewritten or another address space): a new entry,
+    // and lookup answers the newest.
+    const BlockInfo *second = &d.decode(0x2000, b);
+    EXPECT_NE(second, first);
+    EXPECT_EQ(d.decoded_blocks(), 2u);
+    EXPECT_EQ(d.lookup(0x2000, 3), second);
+    EXPECT_EQ(first->static_cycles, 1u + 4 + 2);
+    EXPECT_EQ(second->static_cycles, 2u + 4 + 2);
+
+    // Going back to the first bytes reuses the first decode.
+    EXPECT_EQ(&d.decode(0x2000, a), first);
+    EXPECT_EQ(d.lookup(0x2000, 3), first);
+    EXPECT_EQ(d.lookup(0x2000, 2), nullptr);
+}
+
+TEST(TimingBlockDecoder, LookupSurvivesSlotCollisions) {
+    BlockDecoder d(simple_costs());
+    const std::vector<uint8_t> code = {0x90};
+    // Multiples of 64 MiB have equal low bits at every shift the slot index uses, so they share
+    // one recent-lookup slot and each lookup must fall back to the full table.
+    std::vector<const BlockInfo *> blocks;
+    for (uint32_t i = 1; i <= 8; ++i) blocks.push_back(&d.decode(i << 26, code));
+    for (uint32_t i = 1; i <= 8; ++i) EXPECT_EQ(d.lookup(i << 26, 1), blocks[i - 1]);
+    for (uint32_t i = 8; i >= 1; --i) EXPECT_EQ(d.lookup(i << 26, 1), blocks[i - 1]);
+}
+
+TEST(TimingBlockDecoder, UndecodableTailCountsAsOneInstruction) {
+    BlockDecoder d(simple_costs());
+    // add eax, ebx ; then the first byte of a two-byte opcode with nothing after it
+    const std::vector<uint8_t> code = {0x01, 0xd8, 0x0f};
+    const BlockInfo &b = d.decode(0x3000, code);
+    EXPECT_FALSE(b.fully_decoded);
+    EXPECT_EQ(b.icount, 2u);
+    EXPECT_EQ(b.static_cycles, 2u);
+}
+
+} // namespace
+} // namespace ia32emu
