@@ -56,7 +56,7 @@ const ParamDescriptor kParams[] = {
     {"memory.pci_hole_start", "bytes", "0xE0000000", "physical address where RAM below 4 GiB ends and PCI space begins",
      16 * MiB, 0xFE000000, false, U64(memory.pci_hole_start)},
     {"memory.latency", "cycles", "200", "load-to-use cycles of a line fill from DRAM", 1, kMaxCycles, false,
-     U32(memory.latency)},
+     U32(cache.memory_latency)},
     {"memory.uncached_latency", "cycles", "200", "cycles of one access to an uncached (PCD) RAM page", 1, kMaxCycles,
      false, U32(memory.uncached_latency)},
     {"memory.mmio_latency", "cycles", "1000", "cycles of one access to a device register or MMIO BAR", 1, kMaxCycles,
@@ -85,46 +85,61 @@ const ParamDescriptor kParams[] = {
      0, kMaxCycles, false, U32(cost.serializing)},
 
     {"tlb.itlb.entries_4k", "entries", "128", "instruction TLB, 4 KiB pages", 1, kMaxCount, false,
-     U32(tlb.itlb_4k.entries)},
-    {"tlb.itlb.ways_4k", "ways", "4", "its associativity", 1, kMaxCount, false, U32(tlb.itlb_4k.ways)},
-    {"tlb.itlb.entries_large", "entries", "2", "instruction TLB, 4 MiB/2 MiB pages (0: none)", 0, kMaxCount, false,
-     U32(tlb.itlb_large.entries)},
-    {"tlb.itlb.ways_large", "ways", "2", "its associativity", 1, kMaxCount, false, U32(tlb.itlb_large.ways)},
-    {"tlb.dtlb.entries_4k", "entries", "128", "data TLB, 4 KiB pages", 1, kMaxCount, false, U32(tlb.dtlb_4k.entries)},
-    {"tlb.dtlb.ways_4k", "ways", "4", "its associativity", 1, kMaxCount, false, U32(tlb.dtlb_4k.ways)},
-    {"tlb.dtlb.entries_large", "entries", "8", "data TLB, 4 MiB/2 MiB pages (0: none)", 0, kMaxCount, false,
-     U32(tlb.dtlb_large.entries)},
-    {"tlb.dtlb.ways_large", "ways", "4", "its associativity", 1, kMaxCount, false, U32(tlb.dtlb_large.ways)},
-    {"tlb.l2.entries", "entries", "0", "second-level TLB behind the first level (0: none)", 0, kMaxCount, false,
-     U32(tlb.l2.entries)},
-    {"tlb.l2.ways", "ways", "4", "its associativity", 1, kMaxCount, false, U32(tlb.l2.ways)},
-    {"tlb.l2.latency", "cycles", "0", "added by a first-level miss that hits the second level", 0, kMaxCycles, false,
-     U32(tlb.l2_latency)},
-    {"tlb.replacement", "", "lru", "TLB replacement: lru, plru, fifo or random", 0, 0, false, POLICY(tlb.replacement)},
+     U32(tlb.itlb.small.entries)},
+    {"tlb.itlb.ways_4k", "ways", "4", "its associativity (= entries: fully associative)", 1, kMaxCount, false,
+     U32(tlb.itlb.small.ways)},
+    {"tlb.itlb.entries_large", "entries", "2", "instruction TLB, 4 MiB/2 MiB pages (0: held as 4 KiB fragments)", 0,
+     kMaxCount, false, U32(tlb.itlb.large.entries)},
+    {"tlb.itlb.ways_large", "ways", "2", "its associativity", 1, kMaxCount, false, U32(tlb.itlb.large.ways)},
+    {"tlb.itlb.latency", "cycles", "0", "cycles a hit adds (0: overlaps the L1 access)", 0, kMaxCycles, false,
+     U32(tlb.itlb.hit_latency)},
+    {"tlb.itlb.replacement", "", "lru", "lru, plru, fifo or random", 0, 0, false, POLICY(tlb.itlb.policy)},
+    {"tlb.dtlb.entries_4k", "entries", "128", "data TLB, 4 KiB pages", 1, kMaxCount, false,
+     U32(tlb.dtlb.small.entries)},
+    {"tlb.dtlb.ways_4k", "ways", "4", "its associativity (= entries: fully associative)", 1, kMaxCount, false,
+     U32(tlb.dtlb.small.ways)},
+    {"tlb.dtlb.entries_large", "entries", "8", "data TLB, 4 MiB/2 MiB pages (0: held as 4 KiB fragments)", 0,
+     kMaxCount, false, U32(tlb.dtlb.large.entries)},
+    {"tlb.dtlb.ways_large", "ways", "4", "its associativity", 1, kMaxCount, false, U32(tlb.dtlb.large.ways)},
+    {"tlb.dtlb.latency", "cycles", "0", "cycles a hit adds (0: overlaps the L1 access)", 0, kMaxCycles, false,
+     U32(tlb.dtlb.hit_latency)},
+    {"tlb.dtlb.replacement", "", "lru", "lru, plru, fifo or random", 0, 0, false, POLICY(tlb.dtlb.policy)},
+    {"tlb.l2.entries_4k", "entries", "0", "second-level TLB behind both first levels, 4 KiB pages (0: none)", 0,
+     kMaxCount, false, U32(tlb.stlb.small.entries)},
+    {"tlb.l2.ways_4k", "ways", "4", "its associativity (= entries: fully associative)", 1, kMaxCount, false,
+     U32(tlb.stlb.small.ways)},
+    {"tlb.l2.entries_large", "entries", "0", "second-level TLB, 4 MiB/2 MiB pages (0: held as 4 KiB fragments)", 0,
+     kMaxCount, false, U32(tlb.stlb.large.entries)},
+    {"tlb.l2.ways_large", "ways", "4", "its associativity", 1, kMaxCount, false, U32(tlb.stlb.large.ways)},
+    {"tlb.l2.latency", "cycles", "0", "cycles a first-level miss that hits here adds", 0, kMaxCycles, false,
+     U32(tlb.stlb.hit_latency)},
+    {"tlb.l2.replacement", "", "lru", "lru, plru, fifo or random", 0, 0, false, POLICY(tlb.stlb.policy)},
     {"tlb.walk_cycles", "cycles", "8", "page walker's own cycles; PDE/PTE reads are charged through the caches", 0,
-     kMaxCycles, false, U32(tlb.walk_cycles)},
+     kMaxCycles, false, U32(page_walk_cycles)},
 
-    {"cache.l1i.size", "bytes", "32KiB", "L1 instruction cache", 1, GiB, false, U64(cache.l1i.size)},
+    {"cache.l1i.size", "bytes", "32KiB", "L1 instruction cache", 1, GiB, false, U64(cache.l1i.size_bytes)},
     {"cache.l1i.ways", "ways", "8", "its associativity", 1, 1024, false, U32(cache.l1i.ways)},
-    {"cache.l1i.line", "bytes", "64", "its line size", 16, 4096, true, U32(cache.l1i.line)},
+    {"cache.l1i.line", "bytes", "64", "its line size", 16, 4096, true, U32(cache.l1i.line_bytes)},
     {"cache.l1i.latency", "cycles", "0", "fetch hit cost (0: hidden by the pipeline)", 0, kMaxCycles, false,
      U32(cache.l1i.latency)},
-    {"cache.l1i.replacement", "", "plru", "lru, plru, fifo or random", 0, 0, false, POLICY(cache.l1i.replacement)},
-    {"cache.l1d.size", "bytes", "32KiB", "L1 data cache", 1, GiB, false, U64(cache.l1d.size)},
+    {"cache.l1i.replacement", "", "plru", "lru, plru, fifo or random", 0, 0, false, POLICY(cache.l1i.policy)},
+    {"cache.l1d.size", "bytes", "32KiB", "L1 data cache", 1, GiB, false, U64(cache.l1d.size_bytes)},
     {"cache.l1d.ways", "ways", "8", "its associativity", 1, 1024, false, U32(cache.l1d.ways)},
-    {"cache.l1d.line", "bytes", "64", "its line size", 16, 4096, true, U32(cache.l1d.line)},
+    {"cache.l1d.line", "bytes", "64", "its line size", 16, 4096, true, U32(cache.l1d.line_bytes)},
     {"cache.l1d.latency", "cycles", "3", "load-to-use cycles of a hit", 0, kMaxCycles, false, U32(cache.l1d.latency)},
-    {"cache.l1d.replacement", "", "plru", "lru, plru, fifo or random", 0, 0, false, POLICY(cache.l1d.replacement)},
-    {"cache.l2.size", "bytes", "2MiB", "unified L2 cache", 1, GiB, false, U64(cache.l2.size)},
+    {"cache.l1d.replacement", "", "plru", "lru, plru, fifo or random", 0, 0, false, POLICY(cache.l1d.policy)},
+    {"cache.l2.size", "bytes", "2MiB", "unified L2 cache", 1, GiB, false, U64(cache.l2.size_bytes)},
     {"cache.l2.ways", "ways", "8", "its associativity", 1, 1024, false, U32(cache.l2.ways)},
-    {"cache.l2.line", "bytes", "64", "its line size", 16, 4096, true, U32(cache.l2.line)},
-    {"cache.l2.latency", "cycles", "10", "load-to-use cycles of a hit", 0, kMaxCycles, false, U32(cache.l2.latency)},
-    {"cache.l2.replacement", "", "plru", "lru, plru, fifo or random", 0, 0, false, POLICY(cache.l2.replacement)},
-    {"cache.l3.size", "bytes", "0", "unified L3 cache (0: none)", 0, GiB, false, U64(cache.l3.size)},
+    {"cache.l2.line", "bytes", "64", "its line size", 16, 4096, true, U32(cache.l2.line_bytes)},
+    {"cache.l2.latency", "cycles", "10", "load-to-use cycles of a hit (total, not added to L1)", 0, kMaxCycles, false,
+     U32(cache.l2.latency)},
+    {"cache.l2.replacement", "", "plru", "lru, plru, fifo or random", 0, 0, false, POLICY(cache.l2.policy)},
+    {"cache.l3.size", "bytes", "0", "unified L3 cache (0: none)", 0, GiB, false, U64(cache.l3.size_bytes)},
     {"cache.l3.ways", "ways", "16", "its associativity", 1, 1024, false, U32(cache.l3.ways)},
-    {"cache.l3.line", "bytes", "64", "its line size", 16, 4096, true, U32(cache.l3.line)},
-    {"cache.l3.latency", "cycles", "40", "load-to-use cycles of a hit", 0, kMaxCycles, false, U32(cache.l3.latency)},
-    {"cache.l3.replacement", "", "lru", "lru, plru, fifo or random", 0, 0, false, POLICY(cache.l3.replacement)},
+    {"cache.l3.line", "bytes", "64", "its line size", 16, 4096, true, U32(cache.l3.line_bytes)},
+    {"cache.l3.latency", "cycles", "40", "load-to-use cycles of a hit (total)", 0, kMaxCycles, false,
+     U32(cache.l3.latency)},
+    {"cache.l3.replacement", "", "lru", "lru, plru, fifo or random", 0, 0, false, POLICY(cache.l3.policy)},
 
     {"dma.mask_bits", "bits", "28", "DMA address width of the edu-style engine (QEMU's edu: 28)", 12, 32, false,
      U32(dma.mask_bits)},
@@ -339,6 +354,7 @@ BoardConfig load_document(std::string_view text, const std::string &source, cons
         config = load_any(name->get(), folder, depth + 1);
     }
     apply_table(config, table, "", source);
+    config.sync_derived();
     return config;
 }
 
@@ -363,40 +379,45 @@ BoardConfig load_any(std::string_view name_or_path, const std::filesystem::path 
     return load_document(text.str(), path.string(), path.parent_path(), depth);
 }
 
-std::string level_key(std::string_view level, std::string_view field) {
-    return "cache." + std::string(level) + "." + std::string(field);
-}
-
-void validate_cache(const CacheLevelConfig &c, std::string_view level) {
-    if (!c.present()) return;
-    uint64_t way_bytes = uint64_t(c.ways) * c.line;
-    if (c.size % way_bytes != 0)
-        fail("", level_key(level, "size") + ": " + std::to_string(c.size) + " bytes is not a multiple of ways x line (" +
-                     std::to_string(c.ways) + " x " + std::to_string(c.line) + ")");
-    uint64_t sets = c.size / way_bytes;
+void validate_cache(const CacheParams &c, const std::string &level) {
+    const std::string key = "cache." + level;
+    uint64_t way_bytes = uint64_t(c.ways) * c.line_bytes;
+    if (c.size_bytes % way_bytes != 0)
+        fail("", key + ".size: " + std::to_string(c.size_bytes) + " bytes is not a multiple of ways x line (" +
+                     std::to_string(c.ways) + " x " + std::to_string(c.line_bytes) + ")");
+    uint64_t sets = c.size_bytes / way_bytes;
     if (!std::has_single_bit(sets))
-        fail("", level_key(level, "size") + ": gives " + std::to_string(sets) +
+        fail("", key + ".size: gives " + std::to_string(sets) +
                      " sets; the number of sets (size / (ways x line)) must be a power of two");
-    if (auto why = replacement_geometry_error(c.replacement, c.ways); !why.empty())
-        fail("", level_key(level, "replacement") + ": " + why);
+    if (auto why = replacement_geometry_error(c.policy, c.ways); !why.empty()) fail("", key + ".replacement: " + why);
 }
 
-void validate_tlb(const TlbArrayConfig &t, const std::string &entries_key, const std::string &replacement_key,
-                  ReplacementPolicy policy) {
-    if (t.entries == 0) return;
-    if (t.entries % t.ways != 0)
-        fail("", entries_key + ": " + std::to_string(t.entries) + " entries do not divide into " +
-                     std::to_string(t.ways) + " ways");
-    if (!std::has_single_bit(t.sets()))
-        fail("", entries_key + ": gives " + std::to_string(t.sets()) + " sets; the number of sets must be a power of two");
-    if (auto why = replacement_geometry_error(policy, t.ways); !why.empty())
-        fail("", replacement_key + ": " + why + " (for " + entries_key + ")");
+void validate_tlb_array(const TlbArrayParams &a, const std::string &level, const std::string &size,
+                        ReplacementPolicy policy) {
+    if (a.entries == 0) return;
+    const std::string key = "tlb." + level + ".entries_" + size;
+    if (a.entries % a.ways != 0)
+        fail("", key + ": " + std::to_string(a.entries) + " entries do not divide into " + std::to_string(a.ways) +
+                     " ways");
+    if (!std::has_single_bit(a.entries / a.ways))
+        fail("", key + ": gives " + std::to_string(a.entries / a.ways) +
+                     " sets; the number of sets must be a power of two");
+    if (auto why = replacement_geometry_error(policy, a.ways); !why.empty())
+        fail("", "tlb." + level + ".replacement: " + why + " (for " + key + ")");
 }
 
 void validate_order(uint32_t upper, const std::string &upper_key, uint32_t lower, const std::string &lower_key) {
     if (lower < upper)
         fail("", lower_key + ": " + std::to_string(lower) + " is below " + upper_key + " (" + std::to_string(upper) +
                      "); a farther level cannot be faster");
+}
+
+void validate_line(const CacheParams &upper, const std::string &upper_level, const CacheParams &lower,
+                   const std::string &lower_level) {
+    if (lower.line_bytes < upper.line_bytes)
+        fail("", "cache." + lower_level + ".line: " + std::to_string(lower.line_bytes) + " is smaller than cache." +
+                     upper_level + ".line (" + std::to_string(upper.line_bytes) +
+                     "); a line must fit in one line of the level below");
 }
 
 } // namespace
@@ -409,6 +430,7 @@ BoardConfig BoardConfig::defaults() {
     static const BoardConfig cached = [] {
         BoardConfig config;
         for (const auto &p : kParams) set_from_text(config, p, p.default_text, "default of " + std::string(p.key));
+        config.sync_derived();
         config.validate();
         return config;
     }();
@@ -430,6 +452,7 @@ void BoardConfig::apply_override(std::string_view assignment) {
     if (!p) fail("", "unknown key '" + std::string(key) + "'");
     std::string_view value = assignment.substr(eq + 1);
     set_from_text(*this, *p, trim(value), "");
+    sync_derived();
 }
 
 void BoardConfig::validate() const {
@@ -446,29 +469,43 @@ void BoardConfig::validate() const {
     validate_cache(cache.l1i, "l1i");
     validate_cache(cache.l1d, "l1d");
     validate_cache(cache.l2, "l2");
-    validate_cache(cache.l3, "l3");
-    // Lines move whole between levels, so every level must agree on the line size.
-    for (auto [level, c] : {std::pair{"l1i", &cache.l1i}, {"l2", &cache.l2}, {"l3", &cache.l3}}) {
-        if (c->present() && c->line != cache.l1d.line)
-            fail("", level_key(level, "line") + ": must equal cache.l1d.line (" + std::to_string(cache.l1d.line) +
-                         "), got " + std::to_string(c->line));
-    }
+    if (cache.has_l3) validate_cache(cache.l3, "l3");
+    validate_line(cache.l1i, "l1i", cache.l2, "l2");
+    validate_line(cache.l1d, "l1d", cache.l2, "l2");
+    if (cache.has_l3) validate_line(cache.l2, "l2", cache.l3, "l3");
     validate_order(cache.l1d.latency, "cache.l1d.latency", cache.l2.latency, "cache.l2.latency");
     validate_order(cache.l1i.latency, "cache.l1i.latency", cache.l2.latency, "cache.l2.latency");
     uint32_t last = cache.l2.latency;
     std::string last_key = "cache.l2.latency";
-    if (cache.l3.present()) {
+    if (cache.has_l3) {
         validate_order(last, last_key, cache.l3.latency, "cache.l3.latency");
         last = cache.l3.latency;
         last_key = "cache.l3.latency";
     }
-    validate_order(last, last_key, memory.latency, "memory.latency");
+    validate_order(last, last_key, cache.memory_latency, "memory.latency");
 
-    validate_tlb(tlb.itlb_4k, "tlb.itlb.entries_4k", "tlb.replacement", tlb.replacement);
-    validate_tlb(tlb.itlb_large, "tlb.itlb.entries_large", "tlb.replacement", tlb.replacement);
-    validate_tlb(tlb.dtlb_4k, "tlb.dtlb.entries_4k", "tlb.replacement", tlb.replacement);
-    validate_tlb(tlb.dtlb_large, "tlb.dtlb.entries_large", "tlb.replacement", tlb.replacement);
-    validate_tlb(tlb.l2, "tlb.l2.entries", "tlb.replacement", tlb.replacement);
+    for (auto [level, t] : {std::pair<std::string, const TlbLevelParams *>{"itlb", &tlb.itlb}, {"dtlb", &tlb.dtlb},
+                            {"l2", &tlb.stlb}}) {
+        validate_tlb_array(t->small, level, "4k", t->policy);
+        validate_tlb_array(t->large, level, "large", t->policy);
+    }
+
+    // The models' own checks, so that whatever passes here can be built; ours above name the keys
+    // first, these only catch what they might add later.
+    if (auto why = cache_hierarchy_params_error(cache); !why.empty()) fail("", "cache: " + why);
+    if (auto why = tlb_system_params_error(tlb); !why.empty()) fail("", "tlb: " + why);
+}
+
+void BoardConfig::sync_derived() {
+    cache.l1i.name = "l1i";
+    cache.l1d.name = "l1d";
+    cache.l2.name = "l2";
+    cache.l3.name = "l3";
+    cache.has_l3 = cache.l3.size_bytes != 0;
+    tlb.itlb.name = "itlb";
+    tlb.dtlb.name = "dtlb";
+    tlb.stlb.name = "stlb";
+    tlb.has_stlb = tlb.stlb.small.entries != 0 || tlb.stlb.large.entries != 0;
 }
 
 std::string BoardConfig::get(std::string_view key) const {

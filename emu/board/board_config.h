@@ -10,7 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emu/cache/cache_params.h"
 #include "emu/cache/replacement.h"
+#include "emu/mmu/tlb_params.h"
+#include "emu/timing/cost_config.h"
 
 namespace ia32emu {
 
@@ -36,45 +39,8 @@ struct CpuConfig {
 struct MemoryConfig {
     uint64_t ram_size = 0;          // bytes
     uint64_t pci_hole_start = 0;    // physical address where RAM below 4 GiB stops
-    uint32_t latency = 0;           // cycles for a cacheable line fill from DRAM
     uint32_t uncached_latency = 0;  // cycles for one access to a PCD/UC page of RAM
     uint32_t mmio_latency = 0;      // cycles for one access to a device register or MMIO BAR
-};
-
-// Cycles charged per instruction class; see emu/timing/cost_table.h for what each class holds.
-struct CostConfig {
-    uint32_t alu = 0, mul = 0, div = 0, branch = 0, load = 0, store = 0, string_element = 0;
-    uint32_t fpu = 0, sse = 0, port_io = 0, cr_write = 0, cr3_write = 0, invlpg = 0, serializing = 0;
-};
-
-// One TLB array. ways == entries means fully associative; entries == 0 means the array is absent.
-struct TlbArrayConfig {
-    uint32_t entries = 0;
-    uint32_t ways = 0;
-    uint32_t sets() const { return ways ? entries / ways : 0; }
-};
-
-struct TlbConfig {
-    TlbArrayConfig itlb_4k, itlb_large, dtlb_4k, dtlb_large;
-    TlbArrayConfig l2;                  // second level behind the first-level TLBs; optional
-    uint32_t l2_latency = 0;            // cycles added by a first-level miss that hits the L2 TLB
-    ReplacementPolicy replacement = ReplacementPolicy::Lru;
-    uint32_t walk_cycles = 0;           // walker's own cycles; its PDE/PTE reads go through the caches
-};
-
-// One cache level; size == 0 means the level is absent (only L3 may be).
-struct CacheLevelConfig {
-    uint64_t size = 0;      // bytes
-    uint32_t ways = 0;
-    uint32_t line = 0;      // bytes
-    uint32_t latency = 0;   // load-to-use cycles of a hit at this level (total, not added to the level above)
-    ReplacementPolicy replacement = ReplacementPolicy::Lru;
-    bool present() const { return size != 0; }
-    uint32_t sets() const { return present() ? uint32_t(size / (uint64_t(ways) * line)) : 0; }
-};
-
-struct CacheConfig {
-    CacheLevelConfig l1i, l1d, l2, l3;
 };
 
 struct DmaConfig {
@@ -117,8 +83,13 @@ struct BoardConfig {
     CpuConfig cpu;
     MemoryConfig memory;
     CostConfig cost;
-    TlbConfig tlb;
-    CacheConfig cache;
+    // The cache and TLB models' own parameter structs, filled from the cache.* and tlb.* keys
+    // (cache.memory_latency is memory.latency). has_l3 follows cache.l3.size != 0 and has_stlb
+    // follows tlb.l2.entries_4k/entries_large != 0; names are "l1i", "l1d", "l2", "l3", "itlb",
+    // "dtlb", "stlb".
+    CacheHierarchyParams cache;
+    TlbSystemParams tlb;
+    uint32_t page_walk_cycles = 0;   // tlb.walk_cycles: the walker's own work; PDE/PTE reads go through the caches
     DmaConfig dma;
     BudgetConfig budget;
 
@@ -131,13 +102,18 @@ struct BoardConfig {
     // "key=value" as given to --set. Checks the value's type and range only: call validate()
     // after the last override, since one override may be valid only together with the next.
     void apply_override(std::string_view assignment);
-    // Cross-parameter rules: geometry of every cache and TLB, latencies ordered by level, RAM and
-    // PCI hole alignment, string lengths. Throws ConfigError naming the first broken key.
+    // Cross-parameter rules: geometry of every cache and TLB (and the models' own checks), latencies
+    // ordered by level, RAM and PCI hole alignment, string lengths. Throws ConfigError naming the
+    // first broken key.
     void validate() const;
     // The resolved configuration, nested by the dotted keys in table order.
     nlohmann::ordered_json to_json() const;
     // The value of one parameter as text, as a --set would spell it.
     std::string get(std::string_view key) const;
+
+    // Recomputes has_l3, has_stlb and the level names from the keyed fields; load, defaults and
+    // apply_override call it, code that edits the fields directly must too.
+    void sync_derived();
 
     static std::span<const ParamDescriptor> parameters();
     static std::span<const std::string_view> preset_names();

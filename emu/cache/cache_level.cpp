@@ -37,22 +37,20 @@ CacheLevel::CacheLevel(const CacheParams &params)
       ways_(params.ways),
       tags_(size_t(sets_) * ways_, 0),
       dirty_(size_t(sets_) * ways_, 0),
+      filled_(sets_, 0),
       repl_(params.policy, sets_, ways_, params.seed) {}
 
 LineOutcome CacheLevel::allocate(uint32_t set, uint64_t tag, bool dirty) {
     size_t base = size_t(set) * ways_;
-    uint32_t way = ways_;
-    for (uint32_t w = 0; w < ways_; ++w) {
-        if (tags_[base + w] == 0) {
-            way = w;
-            break;
-        }
-    }
+    uint32_t way = 0;
     LineOutcome out;
-    if (way == ways_) {
+    if (filled_[set] < ways_) {
+        while (tags_[base + way] != 0) ++way;
+        ++filled_[set];
+    } else {
         way = repl_.victim(set);
         if (dirty_[base + way]) {
-            ++stats_.writebacks;
+            ++writebacks_;
             out.dirty_victim = true;
             out.victim_pa = (tags_[base + way] >> 1) << line_shift_;
         }
@@ -60,6 +58,7 @@ LineOutcome CacheLevel::allocate(uint32_t set, uint64_t tag, bool dirty) {
     tags_[base + way] = tag;
     dirty_[base + way] = dirty ? 1 : 0;
     repl_.on_fill(set, way);
+    last_slot_ = base + way;
     return out;
 }
 
@@ -93,6 +92,7 @@ void CacheLevel::invalidate(uint64_t pa) {
     size_t i = size_t(set_of(pa)) * ways_ + uint32_t(way);
     tags_[i] = 0;
     dirty_[i] = 0;
+    --filled_[set_of(pa)];
 }
 
 } // namespace ia32emu

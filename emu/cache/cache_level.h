@@ -1,6 +1,7 @@
 // One physically indexed, physically tagged cache level: write-back, write-allocate, tags only.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -31,20 +32,26 @@ public:
 
     // A demand access to the line holding `pa`. Kept inline: this is the per-access hot path.
     LineOutcome access(uint64_t pa, bool write) {
-        ++stats_.accesses;
+        ++accesses_;
         uint64_t tag = tag_of(pa);
+        // Most accesses hit the line touched last. That way is already the most recent of its
+        // set under every policy, so the replacement state needs no update.
+        if (tags_[last_slot_] == tag) {
+            if (write) dirty_[last_slot_] = 1;
+            return {true, false, 0};
+        }
         uint32_t set = set_of(pa);
         size_t base = size_t(set) * ways_;
-        // Consecutive accesses mostly hit the line hit last; checking it first skips the scan.
-        if (tags_[last_slot_] == tag) return hit(set, uint32_t(last_slot_ - base), write);
         const uint64_t *tags = &tags_[base];
         for (uint32_t w = 0; w < ways_; ++w) {
             if (tags[w] == tag) {
+                repl_.on_hit(set, w);
                 last_slot_ = base + w;
-                return hit(set, w, write);
+                if (write) dirty_[last_slot_] = 1;
+                return {true, false, 0};
             }
         }
-        ++stats_.misses;
+        ++misses_;
         return allocate(set, tag, write);
     }
 
@@ -61,16 +68,17 @@ public:
     template <class OnDirty> void drain(OnDirty &&on_dirty) {
         for (size_t i = 0; i < tags_.size(); ++i) {
             if (tags_[i] != 0 && dirty_[i]) {
-                ++stats_.writebacks;
+                ++writebacks_;
                 on_dirty((tags_[i] >> 1) << line_shift_);
             }
             tags_[i] = 0;
             dirty_[i] = 0;
         }
+        std::fill(filled_.begin(), filled_.end(), 0);
     }
 
-    const CacheStats &stats() const { return stats_; }
-    void reset_stats() { stats_ = {}; }
+    CacheStats stats() const { return {accesses_, accesses_ - misses_, misses_, writebacks_}; }
+    void reset_stats() { accesses_ = misses_ = writebacks_ = 0; }
     const CacheParams &params() const { return params_; }
     uint32_t sets() const { return sets_; }
     uint32_t ways() const { return ways_; }
@@ -81,12 +89,6 @@ private:
     // A valid tag is the line number shifted left with bit 0 set, so 0 means an empty way.
     uint64_t tag_of(uint64_t pa) const { return (pa >> line_shift_) << 1 | 1; }
     uint32_t set_of(uint64_t pa) const { return uint32_t(pa >> line_shift_) & set_mask_; }
-    LineOutcome hit(uint32_t set, uint32_t way, bool write) {
-        ++stats_.hits;
-        repl_.on_hit(set, way);
-        if (write) dirty_[size_t(set) * ways_ + way] = 1;
-        return {true, false, 0};
-    }
     int find_way(uint64_t pa) const;
     LineOutcome allocate(uint32_t set, uint64_t tag, bool dirty);
 
@@ -97,9 +99,12 @@ private:
     uint32_t ways_;
     std::vector<uint64_t> tags_;
     std::vector<uint8_t> dirty_;
+    std::vector<uint32_t> filled_; // valid ways per set, so a full set needs no hole search
     Replacement repl_;
-    size_t last_slot_ = 0;
-    CacheStats stats_;
+    size_t last_slot_ = 0; // the way touched last, in the whole level
+    uint64_t accesses_ = 0;
+    uint64_t misses_ = 0;
+    uint64_t writebacks_ = 0;
 };
 
 } // namespace ia32emu

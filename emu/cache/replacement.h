@@ -77,7 +77,7 @@ private:
     RecencyList order_;
 };
 
-// Tree pseudo-LRU as in Intel's L1 caches: a binary tree of ways-1 bits per set (power-of-two
+// Tree pseudo-LRU: a binary tree of ways-1 bits per set (power-of-two
 // ways, at most 64). Node n has children 2n+1 (lower half of its ways) and 2n+2 (upper half); a
 // bit of 1 means "the victim is in the upper half". A use flips every node on the way's path to
 // point away from it; the bits a use sets and clears are precomputed per way, so a hit is two

@@ -1,11 +1,15 @@
 // Bad input ends here with one line on stderr and status 2; a guest's fate maps to its own status.
 #include "emu/cli/run_command.h"
 
+#include <chrono>
 #include <cstdio>
+#include <iostream>
 #include <memory>
 
 #include "emu/board/board_config.h"
 #include "emu/engine/machine.h"
+#include "emu/report/report_json.h"
+#include "emu/report/summary.h"
 
 namespace ia32emu {
 namespace {
@@ -43,13 +47,29 @@ int run_command(const RunRequest &req) {
         }
         opts.serial_sink = [out](uint8_t b) { std::fputc(b, out); };
 
+        opts.model_memory = !req.no_timing;
+        opts.check_mmu = req.check_mmu;
+        opts.extra_paths = req.extra_paths;
+
         Machine machine(std::move(opts));
+        auto started = std::chrono::steady_clock::now();
         RunOutcome outcome = machine.run();
+        double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         std::fflush(out);
         if (outcome.reason != StopReason::GuestExit)
             std::fprintf(stderr, "ia32emu: %s: %s\n", outcome.reason_name(), outcome.diagnostic.c_str());
+        Report report = machine.report(outcome, wall);
+        if (!req.report_file.empty())
+            write_report(req.report_file, report);
+        if (req.summary) {
+            std::fflush(stdout);
+            print_summary(std::cout, report);
+            std::cout.flush();
+        }
         return outcome.process_status();
     } catch (const ConfigError &e) {
+        std::fprintf(stderr, "ia32emu: %s\n", e.what());
+    } catch (const ReportError &e) {
         std::fprintf(stderr, "ia32emu: %s\n", e.what());
     } catch (const ImageError &e) {
         std::fprintf(stderr, "ia32emu: %s\n", e.what());

@@ -9,7 +9,6 @@
 #include <stdexcept>
 
 #include "emu/engine/exception_state.h"
-#include "emu/engine/fault_address.h"
 #include "emu/engine/guest_ram.h"
 
 namespace ia32emu {
@@ -30,7 +29,8 @@ void check(uc_err err, const char *what) {
 
 } // namespace
 
-Engine::Engine(const EngineSetup &setup) : setup_(setup), cpuid_(setup.cpu) {
+Engine::Engine(const EngineSetup &setup)
+    : setup_(setup), cpuid_(setup.cpu), blocks_(setup.costs), translations_(setup.ram_bytes) {
     if (setup.rom.size() != kRomSize)
         throw std::runtime_error("firmware image must be exactly 64 KiB");
     if (setup.ram_bytes < (2ull << 20) || setup.ram_bytes % 4096 != 0)
@@ -127,15 +127,20 @@ void Engine::map_host_memory(uint64_t base, uint64_t size, uint8_t *buffer) {
 
 void Engine::unmap(uint64_t base, uint64_t size) { check(uc_mem_unmap(uc_, base, size), "unmapping a region"); }
 
-void Engine::set_observer(EngineObserver *observer, bool observe_memory) {
-    observer_ = observer;
-    if (observe_memory) {
+void Engine::set_timing(TimingModel *timing, bool model_memory) {
+    timing_ = timing;
+    model_memory_ = model_memory;
+    if (model_memory) {
         uc_hook h;
         check(uc_hook_add(uc_, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, reinterpret_cast<void *>(&Engine::on_mem),
                           this, 1, 0),
               "hooking memory accesses");
     }
 }
+
+uint32_t Engine::esp() const { return reg(UC_X86_REG_ESP); }
+uint32_t Engine::eip() const { return reg(UC_X86_REG_EIP); }
+PagingRegs Engine::paging() const { return {reg(UC_X86_REG_CR0), reg(UC_X86_REG_CR3), reg(UC_X86_REG_CR4)}; }
 
 uint32_t Engine::capstone_register(int capstone_reg) const {
     switch (capstone_reg) {
@@ -263,47 +268,6 @@ bool Engine::on_unmapped(uc_struct *, int type, uint64_t address, int size, int6
     return false;
 }
 
-void Engine::on_mem(uc_struct *, int type, uint64_t address, int size, int64_t, void *self) {
-    auto *e = static_cast<Engine *>(self);
-    e->observer_->on_data_access(address, unsigned(size), type == UC_MEM_WRITE);
-}
-
-uint32_t Engine::block_icount(uint32_t pc, uint32_t size) {
-    auto it = icount_cache_.find(pc);
-    if (it != icount_cache_.end())
-        return it->second;
-    uc_tb tb{};
-    uint32_t icount = 0;
-    if (uc_ctl_request_cache(uc_, pc, &tb) == UC_ERR_OK && tb.size == size)
-        icount = tb.icount;
-    icount_cache_.emplace(pc, icount);
-    return icount;
-}
-
-void Engine::on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self) {
-    auto *e = static_cast<Engine *>(self);
-    uint32_t icount = e->block_icount(uint32_t(address), size);
-    e->instructions_ += icount;
-    if (e->observer_)
-        e->observer_->on_block(uint32_t(address), size, icount);
-    if (e->stop_requested_) {
-        uc_emu_stop(uc);
-        return;
-    }
-    if (e->setup_.max_instructions && e->instructions_ > e->setup_.max_instructions) {
-        e->stop(StopReason::Budget, "instruction budget of " + std::to_string(e->setup_.max_instructions) +
-                                        " exhausted at eip=" + e->crash_line("", nullptr));
-        return;
-    }
-    // Reading the clock on every block would dominate a tight loop; every 4096th is plenty.
-    if (e->setup_.timeout_seconds > 0 && (++e->blocks_ & 0xfff) == 0 &&
-        std::chrono::steady_clock::now() > e->deadline_) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "wall-clock timeout of %g s", e->setup_.timeout_seconds);
-        e->stop(StopReason::Timeout, std::string(buf) + " at eip=" + e->crash_line("", nullptr));
-    }
-}
-
 RunOutcome Engine::run() {
     deadline_ = std::chrono::steady_clock::now() +
                 std::chrono::microseconds(int64_t(setup_.timeout_seconds * 1e6));
@@ -313,18 +277,19 @@ RunOutcome Engine::run() {
         uc_err err = uc_emu_start(uc_, begin, kNoExit, 0, 0);
         if (stop_requested_)
             break;
+        if (retranslate_) {
+            // New code hooks only reach blocks translated after them.
+            retranslate_ = false;
+            uc_ctl_flush_tb(uc_);
+            continue;
+        }
         if (pending_fault_) {
             Fault f = *pending_fault_;
             if (f.vector == kPageFaultVector)
-                f.address = exact_fault_address(FaultContext{
+                f.address = operands_.fault_address(
                     reg(UC_X86_REG_EIP), f.address, pending_fault_fetch_,
-                    [this](int capstone_reg) { return capstone_register(capstone_reg); },
-                    [this](uint32_t va, uint8_t *out, size_t len) {
-                        // The instruction may end near the page end; read what is mapped.
-                        while (len > 0 && !read_virtual(va, out, len))
-                            --len;
-                        return len > 0;
-                    }});
+                    [this](int r) { return capstone_register(r); },
+                    [this](uint32_t va, uint8_t *out, size_t len) { return read_virtual(va, out, len); });
             deliver(f, reg(UC_X86_REG_EIP));
             continue;
         }

@@ -11,7 +11,11 @@
 #include <vector>
 
 #include "emu/engine/cpuid_model.h"
+#include "emu/engine/operand_decoder.h"
 #include "emu/engine/run_outcome.h"
+#include "emu/mmu/translation_map.h"
+#include "emu/timing/block_decoder.h"
+#include "emu/timing/timing_model.h"
 
 struct uc_struct;
 struct uc_context;
@@ -24,6 +28,7 @@ struct EngineSetup {
     uint64_t ram_bytes = 1ull << 30;   // RAM from physical 0 up to this, minus the legacy hole
     std::vector<uint8_t> rom;          // firmware image: 64 KiB, reset vector in its last 16 bytes
     CpuConfig cpu;
+    CostConfig costs;
     uint64_t max_instructions = 0;     // 0: no budget
     double timeout_seconds = 0;        // 0: no wall-clock limit
 };
@@ -34,31 +39,18 @@ struct Registers {
     uint16_t cs, ss, ds;
 };
 
-// What the timing model and the introspection layer hear from the engine. All calls come from the
-// emulation thread; none may call back into Unicorn except through the Engine's own accessors.
-class EngineObserver {
-public:
-    virtual ~EngineObserver() = default;
-    // A translation block is about to run; `icount` instructions, `size` bytes at virtual `pc`.
-    virtual void on_block(uint32_t pc, uint32_t size, uint32_t icount) = 0;
-    // A data access at physical address `pa`, after translation.
-    virtual void on_data_access(uint64_t pa, unsigned size, bool write) = 0;
-    // A fresh virtual->physical translation was handed to the engine.
-    virtual void on_translation(uint32_t va, uint64_t pa, bool write) = 0;
-};
-
 struct MmioHandlers {
     std::function<uint32_t(uint64_t offset, unsigned size)> read;
     std::function<void(uint64_t offset, unsigned size, uint32_t value)> write;
 };
 
-class Engine {
+class Engine : public GuestView {
 public:
     using PortRead = std::function<uint32_t(uint16_t port, unsigned size)>;
     using PortWrite = std::function<void(uint16_t port, unsigned size, uint32_t value)>;
 
     explicit Engine(const EngineSetup &setup);
-    ~Engine();
+    ~Engine() override;
     Engine(const Engine &) = delete;
     Engine &operator=(const Engine &) = delete;
 
@@ -66,7 +58,8 @@ public:
     void map_mmio(uint64_t base, uint64_t size, MmioHandlers handlers);
     void map_host_memory(uint64_t base, uint64_t size, uint8_t *buffer);
     void unmap(uint64_t base, uint64_t size);
-    void set_observer(EngineObserver *observer, bool observe_memory);
+    // The timing model hears every block, and with `model_memory` every data access too.
+    void set_timing(TimingModel *timing, bool model_memory);
 
     uint8_t *ram() const;
     uint64_t ram_size() const;
@@ -82,7 +75,10 @@ public:
     uint64_t instructions() const { return instructions_; }
 
     // Guest-virtual access through the current page tables, for introspection; false on a fault.
-    bool read_virtual(uint32_t va, void *out, size_t len) const;
+    bool read_virtual(uint32_t va, void *out, size_t len) const override;
+    uint32_t esp() const override;
+    uint32_t eip() const override;
+    PagingRegs paging() const override;
     bool write_virtual(uint32_t va, const void *in, size_t len);
     std::optional<uint64_t> translate(uint32_t va, bool write) const;
 
@@ -106,6 +102,7 @@ private:
     static void on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self);
     static bool on_tlb_fill(uc_struct *uc, uint64_t vaddr, int type, void *result, void *self);
     static void on_mem(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
+    static void on_special(uc_struct *uc, uint64_t address, uint32_t size, void *self);
 
     void deliver(Fault fault, uint32_t return_eip);
     std::optional<Fault> try_deliver(const Fault &fault, uint32_t return_eip);
@@ -114,7 +111,9 @@ private:
     std::optional<Fault> system_access(uint32_t va, void *buf, size_t len, bool write);
     void stop(StopReason reason, std::string diagnostic);
     std::string crash_line(const std::string &what, const Fault *fault) const;
-    uint32_t block_icount(uint32_t pc, uint32_t size);
+    const BlockInfo *block_info(uint32_t pc, uint32_t size, bool &retranslate);
+    bool hook_special_instructions(const BlockInfo &block);
+    uint32_t resolve_alias(uint64_t pa, const uint32_t *aliases, unsigned count);
     uint32_t reg(int id) const;
     uint32_t capstone_register(int capstone_reg) const;
     void set_reg(int id, uint32_t value);
@@ -126,15 +125,29 @@ private:
     PortRead port_read_;
     PortWrite port_write_;
     std::vector<std::unique_ptr<MmioHandlers>> mmio_;
-    EngineObserver *observer_ = nullptr;
+    TimingModel *timing_ = nullptr;
+    bool model_memory_ = false;
+    BlockDecoder blocks_;
+    mutable OperandDecoder operands_;
+    TranslationMap translations_;
+    // Instructions the engine cannot report (invlpg, control-register writes, wbinvd) and the
+    // instruction after each rdtsc get a code hook of their own, keyed by address.
+    enum class SpecialKind : uint8_t { Invlpg, CrWrite, Wbinvd, RdtscResume };
+    struct Special {
+        SpecialKind kind;
+        uint32_t block_pc;
+        RdtscSite rdtsc;
+    };
+    std::unordered_map<uint32_t, Special> specials_;
+    const BlockInfo *current_block_ = nullptr;
+    bool retranslate_ = false;
     std::function<std::string(uint32_t)> symbolizer_;
 
     uc_context *context_ = nullptr;
     long exception_state_offset_ = -1;
 
-    std::unordered_map<uint32_t, uint32_t> icount_cache_;
     uint64_t instructions_ = 0;
-    uint64_t blocks_ = 0;
+    uint64_t blocks_seen_ = 0;
     std::chrono::steady_clock::time_point deadline_;
 
     bool stop_requested_ = false;

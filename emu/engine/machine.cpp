@@ -7,6 +7,7 @@
 
 #include "devices/abi/exit_port.h"
 #include "devices/abi/fw_cfg.h"
+#include "devices/abi/magic_ops.h"
 #include "devices/abi/uart16550.h"
 
 namespace ia32emu {
@@ -17,6 +18,7 @@ EngineSetup engine_setup(const MachineOptions &o) {
     s.ram_bytes = o.board.memory.ram_size;
     s.rom = o.firmware;
     s.cpu = o.board.cpu;
+    s.costs = o.board.cost;
     s.max_instructions = o.max_instructions;
     s.timeout_seconds = o.timeout_seconds;
     return s;
@@ -72,15 +74,18 @@ Machine::Machine(MachineOptions options)
     : options_(std::move(options)),
       image_(ElfImage::load(options_.kernel)),
       engine_(engine_setup(options_)),
+      timing_(options_.board, engine_.ram(), engine_.ram_size(), engine_),
       phys_(engine_.ram(), engine_.ram_size(),
             PhysicalMemory::pc_ram_ranges(options_.board.memory.ram_size, options_.board.memory.pci_hole_start)),
       uart_(UART_COM1_BASE, options_.serial_sink),
+      magic_ops_([this](bool begin, uint32_t name_va) { on_region(begin, name_va); }),
       pci_(ports_, options_.board.memory.pci_hole_start) {
     check_segments();
 
     ports_.attach(UART_COM1_BASE, 8, uart_);
     ports_.attach(EXIT_PORT, 4, exit_port_);
     ports_.attach(FW_CFG_PORT_SEL, 2, fw_cfg_);
+    ports_.attach(ROI_BEGIN_PORT, 8, magic_ops_);
     pci_.add(PciHostBridge::kSlot, host_bridge_.pci());
 
     std::string cmdline = options_.kernel.string();
@@ -118,6 +123,62 @@ Machine::Machine(MachineOptions options)
         }
     });
     engine_.set_symbolizer([this](uint32_t eip) { return image_.describe_address(eip); });
+    track_paths();
+    timing_.set_check_translation(options_.check_mmu);
+    engine_.set_timing(&timing_, options_.model_memory);
+}
+
+// The allocation paths the seeds discuss, and the DMA API, wherever the kernel has them.
+void Machine::track_paths() {
+    static const char *const kDefaultPaths[] = {
+        "kmalloc", "kfree", "kmem_cache_alloc", "kmem_cache_free", "alloc_pages", "__get_free_pages",
+        "free_pages", "vmalloc", "vmalloc_32", "vfree", "vmap", "vunmap", "ioremap", "iounmap",
+        "dma_map_single", "dma_unmap_single", "dma_map_sg", "dma_unmap_sg", "dma_alloc_coherent",
+        "dma_free_coherent"};
+    for (const char *name : kDefaultPaths)
+        if (auto sym = image_.find_symbol(name))
+            timing_.track_function(name, sym->address);
+    for (const std::string &name : options_.extra_paths) {
+        auto sym = image_.find_symbol(name);
+        if (!sym)
+            throw ImageError("--path " + name + ": no such function in the symbol table of '" +
+                             options_.kernel.string() + "'");
+        timing_.track_function(name, sym->address);
+    }
+}
+
+void Machine::on_region(bool begin, uint32_t name_va) {
+    char name[ROI_NAME_MAX] = {};
+    size_t len = 0;
+    while (len + 1 < sizeof name && engine_.read_virtual(name_va + uint32_t(len), &name[len], 1) && name[len])
+        ++len;
+    name[len] = 0;
+    if (begin)
+        timing_.region_begin(name);
+    else
+        timing_.region_end(name);
+}
+
+Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
+    Report r;
+    r.board = options_.board.to_json();
+    timing_.fill_report(r);
+    for (ReportFault &f : r.faults)
+        if (f.symbol.empty())
+            f.symbol = image_.describe_address(f.eip);
+    if (outcome.reason == StopReason::Crash) {
+        ReportFault f;
+        f.kind = "crash";
+        f.eip = outcome.eip;
+        f.symbol = image_.describe_address(outcome.eip);
+        f.detail = outcome.diagnostic;
+        r.faults.push_back(std::move(f));
+    }
+    r.exit.code = outcome.process_status();
+    r.exit.reason = outcome.reason_name();
+    r.host.wall_seconds = wall_seconds;
+    r.host.mips = wall_seconds > 0 ? double(engine_.instructions()) / wall_seconds / 1e6 : 0;
+    return r;
 }
 
 void Machine::check_segments() const {

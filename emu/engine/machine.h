@@ -14,7 +14,10 @@
 #include "emu/board/port_bus.h"
 #include "emu/engine/engine.h"
 #include "emu/introspect/elf_image.h"
+#include "emu/report/report.h"
+#include "emu/timing/timing_model.h"
 #include "devices/exit_port.h"
+#include "devices/magic_ops.h"
 #include "devices/fw_cfg.h"
 #include "devices/pci_host_bridge.h"
 #include "devices/uart16550.h"
@@ -29,6 +32,9 @@ struct MachineOptions {
     std::function<void(uint8_t)> serial_sink;
     uint64_t max_instructions = 0;
     double timeout_seconds = 0;
+    bool model_memory = true;         // caches and TLBs; off: static instruction costs only
+    bool check_mmu = false;           // compare the model's translation with the engine's per access
+    std::vector<std::string> extra_paths;
 };
 
 class Machine {
@@ -37,6 +43,8 @@ public:
     explicit Machine(MachineOptions options);
 
     RunOutcome run();
+    // Everything the run measured; host figures from the caller's wall clock.
+    Report report(const RunOutcome &outcome, double wall_seconds) const;
 
     Engine &engine() { return engine_; }
     const ElfImage &image() const { return image_; }
@@ -44,21 +52,26 @@ public:
     PortBus &ports() { return ports_; }
     PciBus &pci() { return pci_; }
     PhysicalMemory &physical_memory() { return phys_; }
+    TimingModel &timing() { return timing_; }
 
     // The firmware's memory map for this board, as the firmware hands it to the kernel.
     static std::vector<uint8_t> e820_table(uint64_t ram_bytes, uint64_t pci_hole_start);
 
 private:
     void check_segments() const;
+    void track_paths();
+    void on_region(bool begin, uint32_t name_va);
 
     MachineOptions options_;
     ElfImage image_;
     Engine engine_;
+    TimingModel timing_;
     PhysicalMemory phys_;
     PortBus ports_;
     Uart16550 uart_;
     ExitPort exit_port_;
     FwCfg fw_cfg_;
+    MagicOps magic_ops_;
     PciBus pci_;
     PciHostBridge host_bridge_;
 };

@@ -32,6 +32,7 @@ bool Engine::on_tlb_fill(uc_struct *, uint64_t vaddr, int type, void *result, vo
     if (!(regs.cr0 & kCr0Pg)) {
         entry->paddr = vaddr & ~uint64_t(kPageMask);
         entry->perms = UC_PROT_ALL;
+        e->translations_.on_fill(va & ~kPageMask, entry->paddr);
         return true;
     }
     AccessKind kind = type == UC_MEM_WRITE ? AccessKind::Write : type == UC_MEM_FETCH ? AccessKind::Fetch
@@ -55,8 +56,7 @@ bool Engine::on_tlb_fill(uc_struct *, uint64_t vaddr, int type, void *result, vo
     if (r.flags.dirty && access_permitted(r.flags, AccessKind::Write, priv, regs.cr0 & kCr0Wp))
         perms |= UC_PROT_WRITE;
     entry->perms = uc_prot(perms);
-    if (e->observer_)
-        e->observer_->on_translation(va, r.pa, kind == AccessKind::Write);
+    e->translations_.on_fill(va & ~kPageMask, entry->paddr);
     return true;
 }
 

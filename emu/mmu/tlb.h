@@ -45,7 +45,9 @@ public:
     // After a walk: fills both levels. Returns the first level's copy (or the second's).
     const TlbEntry *insert(const TlbEntry &entry, uint32_t va);
     void invlpg(uint32_t va);
+    // keep_global = CR4.PGE on a CR3 write; flush_all for a paging-mode or PGE change.
     void flush(bool keep_global);
+    void flush_all() { flush(false); }
 
     TlbLevel &first() { return first_; }
     const TlbLevel &first() const { return first_; }

@@ -1,6 +1,7 @@
 // One TLB level: parameter checks, fills, invalidation and flushes.
 #include "emu/mmu/tlb_level.h"
 
+#include <algorithm>
 #include <bit>
 #include <stdexcept>
 
@@ -51,8 +52,8 @@ TlbLevel::Array::Array(const TlbArrayParams &p, ReplacementPolicy policy, uint64
       ways_(p.entries ? p.ways : 0),
       set_mask_(sets_ ? sets_ - 1 : 0),
       shift_(page_shift),
-      tags_(p.entries, 0),
-      entries_(p.entries),
+      tags_(std::max<uint32_t>(p.entries, 1), 0),
+      entries_(std::max<uint32_t>(p.entries, 1)),
       repl_(policy, sets_, ways_ ? ways_ : 1, seed),
       filled_(sets_, 0) {
     if (ways_ > kIndexedWays) {
@@ -101,6 +102,7 @@ TlbEntry *TlbLevel::Array::insert(const TlbEntry &entry) {
     tags_[base + way] = tag;
     entries_[base + way] = entry;
     repl_.on_fill(set, way);
+    last_slot_ = base + way;
     if (!index_.empty()) index_[vpn & index_mask_] = uint32_t(base + way);
     return &entries_[base + way];
 }

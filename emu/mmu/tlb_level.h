@@ -37,8 +37,10 @@ public:
     // The entry covering `va`, counting the access and refreshing its recency; null on a miss.
     const TlbEntry *lookup(uint32_t va) {
         ++stats_.accesses;
-        if (TlbEntry *e = small_.lookup(va)) return e;
-        if (TlbEntry *e = large_.lookup(va)) return e;
+        if (TlbEntry *e = small_.recent(va)) return e;
+        if (TlbEntry *e = large_.recent(va)) return e;
+        if (TlbEntry *e = small_.search(va)) return e;
+        if (TlbEntry *e = large_.search(va)) return e;
         ++stats_.misses;
         return nullptr;
     }
@@ -63,32 +65,27 @@ private:
     public:
         Array(const TlbArrayParams &p, ReplacementPolicy policy, uint64_t seed, uint32_t page_shift);
 
-        TlbEntry *lookup(uint32_t va) {
+        // The entry touched last, if it covers `va`. That way is already the most recent of its
+        // set under every policy, so the replacement state needs no update.
+        TlbEntry *recent(uint32_t va) {
+            return tags_[last_slot_] == ((va >> shift_) << 1 | 1) ? &entries_[last_slot_] : nullptr;
+        }
+        // The full search after recent() failed: the page index for wide sets, then the set.
+        TlbEntry *search(uint32_t va) {
             if (sets_ == 0) return nullptr;
             uint32_t vpn = va >> shift_;
             uint32_t tag = vpn << 1 | 1;
             uint32_t set = vpn & set_mask_;
             size_t base = size_t(set) * ways_;
-            // Consecutive accesses mostly use the page used last.
-            if (tags_[last_slot_] == tag) {
-                repl_.on_hit(set, uint32_t(last_slot_ - base));
-                return &entries_[last_slot_];
-            }
             if (!index_.empty()) {
                 // The index only remembers where a page was last seen; the tag check validates it.
                 uint32_t slot = index_[vpn & index_mask_];
-                if (tags_[slot] == tag) {
-                    repl_.on_hit(set, uint32_t(slot - base));
-                    last_slot_ = slot;
-                    return &entries_[slot];
-                }
+                if (tags_[slot] == tag) return touch(set, slot - base);
             }
             for (uint32_t w = 0; w < ways_; ++w) {
                 if (tags_[base + w] == tag) {
-                    repl_.on_hit(set, w);
                     if (!index_.empty()) index_[vpn & index_mask_] = uint32_t(base + w);
-                    last_slot_ = base + w;
-                    return &entries_[base + w];
+                    return touch(set, w);
                 }
             }
             known_absent_ = tag;
@@ -108,17 +105,22 @@ private:
     private:
         int find_slot(uint32_t va) const;
         void drop(size_t slot);
+        TlbEntry *touch(uint32_t set, size_t way) {
+            repl_.on_hit(set, uint32_t(way));
+            last_slot_ = size_t(set) * ways_ + way;
+            return &entries_[last_slot_];
+        }
 
         uint32_t sets_;
         uint32_t ways_;
         uint32_t set_mask_;
         uint32_t shift_;
-        std::vector<uint32_t> tags_; // (va >> shift) << 1 | 1; 0 = empty
+        std::vector<uint32_t> tags_; // (va >> shift) << 1 | 1; 0 = empty; one empty slot if absent
         std::vector<TlbEntry> entries_;
         Replacement repl_;
         std::vector<uint32_t> index_; // page -> slot hint, only for wide sets
         uint32_t index_mask_ = 0;
-        size_t last_slot_ = 0;
+        size_t last_slot_ = 0; // the way touched last, in the whole array
         std::vector<uint32_t> filled_; // valid ways per set, so a full set needs no hole search
         // The tag of the last lookup that missed: the fill after a miss need not search again.
         uint32_t known_absent_ = 0;

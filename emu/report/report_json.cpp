@@ -127,7 +127,8 @@ void write_file_atomically(const std::filesystem::path &path, std::string_view c
 
 void write_report(const std::filesystem::path &path, const Report &report) {
     // Region names come from guest memory; bytes that are not UTF-8 are replaced, not fatal.
-    write_file_atomically(path, report_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    const auto text = report_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    write_file_atomically(path, text + "\n");
 }
 
 } // namespace ia32emu

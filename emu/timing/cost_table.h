@@ -7,7 +7,7 @@
 
 #include <capstone/capstone.h>
 
-#include "emu/board/board_config.h"
+#include "emu/timing/cost_config.h"
 
 namespace ia32emu {
 

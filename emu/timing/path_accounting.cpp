@@ -111,7 +111,8 @@ bool PathAccounting::region_end(std::string_view name, const CounterSnapshot &no
     auto id = region_ids_.find(std::string(name));
     if (id == region_ids_.end()) return false;
     const uint32_t ref = id->second | kRegionBit;
-    auto match = std::find_if(regions_open_.rbegin(), regions_open_.rend(), [&](const Frame &f) { return f.entity == ref; });
+    auto match =
+        std::find_if(regions_open_.rbegin(), regions_open_.rend(), [&](const Frame &f) { return f.entity == ref; });
     if (match == regions_open_.rend()) return false;
     const size_t keep = size_t(regions_open_.rend() - match) - 1;
     while (regions_open_.size() > keep) {

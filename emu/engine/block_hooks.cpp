@@ -1,0 +1,169 @@
+// The per-block and per-access hooks: instruction counting, the instruction budget and the
+// wall-clock limit, the timing model's feed, and the code hooks on the few instructions whose
+// effect the engine does not report (invlpg, control-register writes, wbinvd, rdtsc).
+#include <capstone/capstone.h>
+#include <unicorn/unicorn.h>
+
+#include <cstdio>
+
+#include "emu/engine/engine.h"
+
+namespace ia32emu {
+namespace {
+
+constexpr uint16_t kSpecialFlags = kInsnInvlpg | kInsnCrWrite | kInsnWbinvd | kInsnRdtsc;
+constexpr uint32_t kPageMask = 0xFFFu;
+
+} // namespace
+
+const BlockInfo *Engine::block_info(uint32_t pc, uint32_t size, bool &retranslate) {
+    retranslate = false;
+    if (const BlockInfo *b = blocks_.lookup(pc, size))
+        return b;
+    std::vector<uint8_t> bytes(size);
+    if (!read_virtual(pc, bytes.data(), size))
+        return nullptr;
+    const BlockInfo &b = blocks_.decode(pc, bytes);
+    if (b.flags & kSpecialFlags)
+        retranslate = hook_special_instructions(b);
+    return &b;
+}
+
+bool Engine::hook_special_instructions(const BlockInfo &block) {
+    auto reader = [this](uint32_t va, uint8_t *out, size_t len) { return read_virtual(va, out, len); };
+    bool added = false;
+    auto add = [&](uint32_t at, Special sp) {
+        if (specials_.count(at))
+            return;
+        uc_hook h;
+        if (uc_hook_add(uc_, &h, UC_HOOK_CODE, reinterpret_cast<void *>(&Engine::on_special), this, at, at) !=
+            UC_ERR_OK)
+            return;
+        specials_.emplace(at, sp);
+        added = true;
+    };
+    size_t next_rdtsc = 0;
+    for (uint32_t at = block.pc; at < block.pc + block.size;) {
+        const DecodedInsn *d = operands_.decode(at, reader);
+        if (!d || d->size == 0)
+            break;
+        if (d->id == X86_INS_INVLPG)
+            add(at, {SpecialKind::Invlpg, block.pc, {}});
+        else if (d->is_cr_write)
+            add(at, {SpecialKind::CrWrite, block.pc, {}});
+        else if (d->id == X86_INS_WBINVD || d->id == X86_INS_INVD)
+            add(at, {SpecialKind::Wbinvd, block.pc, {}});
+        else if ((d->id == X86_INS_RDTSC || d->id == X86_INS_RDTSCP) && next_rdtsc < block.rdtsc.size())
+            add(at + d->size, {SpecialKind::RdtscResume, block.pc, block.rdtsc[next_rdtsc++]});
+        at += d->size;
+    }
+    return added;
+}
+
+void Engine::on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self) {
+    auto *e = static_cast<Engine *>(self);
+    if (e->stop_requested_) {
+        uc_emu_stop(uc);
+        return;
+    }
+    bool retranslate = false;
+    const BlockInfo *info = e->block_info(uint32_t(address), size, retranslate);
+    if (retranslate) {
+        // Stop before the block runs; the run loop flushes the translations and resumes here.
+        e->retranslate_ = true;
+        uc_emu_stop(uc);
+        return;
+    }
+    e->current_block_ = info;
+    if (info) {
+        e->instructions_ += info->icount;
+        if (e->timing_)
+            e->timing_->on_block(*info, e->model_memory_);
+    }
+    if (e->setup_.max_instructions && e->instructions_ > e->setup_.max_instructions) {
+        e->stop(StopReason::Budget, "instruction budget of " + std::to_string(e->setup_.max_instructions) +
+                                        " exhausted at eip=" + e->crash_line("", nullptr));
+        return;
+    }
+    // Reading the clock on every block would dominate a tight loop; every 4096th is plenty.
+    if (e->setup_.timeout_seconds > 0 && (++e->blocks_seen_ & 0xfff) == 0 &&
+        std::chrono::steady_clock::now() > e->deadline_) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "wall-clock timeout of %g s", e->setup_.timeout_seconds);
+        e->stop(StopReason::Timeout, std::string(buf) + " at eip=" + e->crash_line("", nullptr));
+    }
+}
+
+void Engine::on_special(uc_struct *, uint64_t address, uint32_t, void *self) {
+    auto *e = static_cast<Engine *>(self);
+    auto it = e->specials_.find(uint32_t(address));
+    if (it == e->specials_.end())
+        return;
+    const Special &sp = it->second;
+    auto regs = [e](int r) { return e->capstone_register(r); };
+    auto reader = [e](uint32_t va, uint8_t *out, size_t len) { return e->read_virtual(va, out, len); };
+    switch (sp.kind) {
+    case SpecialKind::Invlpg: {
+        const DecodedInsn *d = e->operands_.decode(uint32_t(address), reader);
+        if (!d || d->mem.empty())
+            return;
+        uint32_t va = OperandDecoder::evaluate(d->mem.front(), regs, uint32_t(address), d->size);
+        e->translations_.on_invlpg(va & ~kPageMask);
+        if (e->timing_)
+            e->timing_->on_invlpg(va);
+        return;
+    }
+    case SpecialKind::CrWrite: {
+        const DecodedInsn *d = e->operands_.decode(uint32_t(address), reader);
+        if (!d || !d->is_cr_write)
+            return;
+        static const int kCr[] = {UC_X86_REG_CR0, UC_X86_REG_CR1, UC_X86_REG_CR2, UC_X86_REG_CR3, UC_X86_REG_CR4};
+        if (d->control_register > 4)
+            return;
+        uint32_t old_value = e->reg(kCr[d->control_register]);
+        uint32_t new_value = e->capstone_register(d->source_register);
+        // Unicorn drops its whole TLB on these writes; so must the alias bookkeeping.
+        if (d->control_register != 2)
+            e->translations_.clear();
+        if (e->timing_)
+            e->timing_->on_cr_write(d->control_register, old_value, new_value);
+        return;
+    }
+    case SpecialKind::Wbinvd:
+        if (e->timing_)
+            e->timing_->on_wbinvd();
+        return;
+    case SpecialKind::RdtscResume: {
+        // The guest's RDTSC reads the modelled clock, never the host's.
+        uint64_t tsc = e->timing_ ? (e->current_block_ && e->current_block_->pc == sp.block_pc
+                                         ? e->timing_->tsc_at(sp.rdtsc)
+                                         : e->timing_->cycles())
+                                  : e->instructions_;
+        e->set_reg(UC_X86_REG_EAX, uint32_t(tsc));
+        e->set_reg(UC_X86_REG_EDX, uint32_t(tsc >> 32));
+        return;
+    }
+    }
+}
+
+uint32_t Engine::resolve_alias(uint64_t pa, const uint32_t *aliases, unsigned count) {
+    auto regs = [this](int r) { return capstone_register(r); };
+    auto reader = [this](uint32_t va, uint8_t *out, size_t len) { return read_virtual(va, out, len); };
+    uint32_t offset = uint32_t(pa & kPageMask);
+    for (uint32_t ea : operands_.candidate_addresses(reg(UC_X86_REG_EIP), regs, reader))
+        for (unsigned i = 0; i < count; ++i)
+            if ((ea & ~kPageMask) == aliases[i] && (ea & kPageMask) <= offset)
+                return aliases[i] | offset;
+    return aliases[0] | offset;
+}
+
+void Engine::on_mem(uc_struct *, int type, uint64_t address, int size, int64_t, void *self) {
+    auto *e = static_cast<Engine *>(self);
+    unsigned count = 0;
+    const uint32_t *aliases = e->translations_.aliases(address, count);
+    uint32_t va = count == 1 ? aliases[0] | uint32_t(address & kPageMask)
+                             : count == 0 ? uint32_t(address) : e->resolve_alias(address, aliases, count);
+    e->timing_->on_data_access(va, address, unsigned(size), type == UC_MEM_WRITE);
+}
+
+} // namespace ia32emu

@@ -1,0 +1,218 @@
+// Costs: a block's static cycles at its start; a fetch or data access pays the latency of the
+// cache level that supplies it (instruction fetch only what exceeds an L1I hit, since fetch is
+// pipelined ahead of execution); a TLB miss pays the walk's own cycles plus its PDE/PTE reads
+// through the data caches; uncached RAM and MMIO pay the board's latencies.
+#include "emu/timing/timing_model.h"
+
+#include <cstdio>
+#include <cstring>
+
+namespace ia32emu {
+namespace {
+
+constexpr size_t kWatchBits = 1 << 16;
+
+size_t watch_slot(uint32_t pc) { return (pc ^ (pc >> 16)) & (kWatchBits - 1); }
+
+std::string hex32(uint32_t v) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "0x%08x", v);
+    return buf;
+}
+
+std::string hex64(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+} // namespace
+
+TimingModel::TimingModel(const BoardConfig &board, const uint8_t *ram, uint64_t ram_size, const GuestView &guest)
+    : board_(board), ram_{ram, ram_size}, guest_(guest), tlbs_(board.tlb), caches_(board.cache),
+      watch_bits_(kWatchBits / 64, 0) {}
+
+void TimingModel::track_function(const std::string &name, uint32_t entry) {
+    entries_[entry] = paths_.add_path(name);
+    size_t s = watch_slot(entry);
+    watch_bits_[s / 64] |= 1ull << (s % 64);
+}
+
+CounterSnapshot TimingModel::snapshot() const {
+    CounterSnapshot s;
+    s.cycles = clock_.cycles;
+    s.instructions = clock_.instructions;
+    s.l1d_misses = caches_.l1d().stats().misses;
+    s.l2_misses = caches_.l2().stats().misses;
+    s.dtlb_misses = tlbs_.dtlb().first().stats().misses;
+    s.page_walks = page_walks_;
+    s.tlb_flushes = tlb_flushes_;
+    return s;
+}
+
+void TimingModel::on_tracked_entry(uint32_t pc) {
+    if (auto it = entries_.find(pc); it != entries_.end()) {
+        uint32_t esp = guest_.esp();
+        uint32_t ret = 0;
+        paths_.on_call(it->second, esp, snapshot());
+        if (guest_.read_virtual(esp, &ret, sizeof ret) && return_sites_.insert(ret).second) {
+            size_t s = watch_slot(ret);
+            watch_bits_[s / 64] |= 1ull << (s % 64);
+        }
+    }
+    if (return_sites_.count(pc))
+        paths_.on_return(guest_.esp(), snapshot());
+}
+
+void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
+    size_t s = watch_slot(block.pc);
+    if (watch_bits_[s / 64] & (1ull << (s % 64)))
+        on_tracked_entry(block.pc);
+    block_start_cycles_ = clock_.cycles;
+    clock_.retire(block.icount, block.static_cycles);
+    if (!model_memory || block.size == 0)
+        return;
+    uint32_t line = board_.cache.l1i.line_bytes;
+    uint32_t first = block.pc & ~(line - 1);
+    uint32_t l1i_latency = caches_.l1i().latency();
+    const TlbEntry *entry = nullptr;
+    for (uint32_t va = first; va < block.pc + block.size; va += line) {
+        if (!entry || (va & ~((1u << entry->page_shift) - 1)) != entry->va_base) {
+            bool walked = false;
+            entry = translate_for_timing(tlbs_.itlb(), va, AccessKind::Fetch, walked);
+            if (!entry)
+                return;
+        }
+        uint32_t cost = access_cost(entry, entry->translate(va), AccessKind::Fetch, line);
+        clock_.charge(cost > l1i_latency ? cost - l1i_latency : 0);
+    }
+}
+
+const TlbEntry *TimingModel::translate_for_timing(Tlb &tlb, uint32_t va, AccessKind kind, bool &walked) {
+    TlbLookup hit = tlb.lookup(va);
+    if (hit.entry && !(kind == AccessKind::Write && !hit.entry->flags.dirty)) {
+        clock_.charge(hit.cycles);
+        return hit.entry;
+    }
+    PagingRegs regs = guest_.paging();
+    WalkResult walk = walk_page_tables(ram_, regs, va, kind, Privilege::Supervisor);
+    walked = true;
+    if (!walk.ok())
+        return nullptr;
+    if (regs.cr0 & kCr0Pg) {
+        ++page_walks_;
+        clock_.charge(charge_walk(walk));
+    }
+    return tlb.insert(tlb_entry_from_walk(va, walk), va);
+}
+
+uint32_t TimingModel::charge_walk(const WalkResult &walk) {
+    uint32_t cycles = board_.page_walk_cycles;
+    for (unsigned i = 0; i < walk.num_reads; ++i) {
+        const EntryRead &r = walk.reads[i];
+        if (r.level == EntryLevel::Pdpte)
+            continue;  // loaded into registers at MOV CR3 on real parts
+        cycles += r.uncached ? board_.memory.uncached_latency : caches_.access(r.pa, AccessKind::Read, r.bytes);
+    }
+    return cycles;
+}
+
+uint32_t TimingModel::access_cost(const TlbEntry *entry, uint64_t pa, AccessKind kind, unsigned size) {
+    bool in_ram = pa < ram_.size;
+    if (!in_ram && !(pa >= 0xF0000 && pa < 0x100000) && pa < 0xFFFF0000ull)
+        return board_.memory.mmio_latency;
+    if (entry && entry->flags.pcd)
+        return board_.memory.uncached_latency;
+    return caches_.access(pa, kind, size);
+}
+
+void TimingModel::check_stale(const TlbEntry &entry, uint32_t va) {
+    if (entry.pte_pa + entry.pte_bytes > ram_.size)
+        return;
+    uint64_t now = 0;
+    std::memcpy(&now, ram_.ram + entry.pte_pa, entry.pte_bytes);
+    if (!pte_rewritten(entry.pte_value, now))
+        return;
+    auto [it, fresh] = stale_reported_.emplace(entry.pte_pa, now);
+    if (!fresh && it->second == now)
+        return;
+    it->second = now;
+    ReportFault f;
+    f.kind = "stale_tlb";
+    f.eip = guest_.eip();
+    f.detail = "access to " + hex32(va) + " used a TLB entry whose PTE at " + hex64(entry.pte_pa) +
+               " was rewritten from " + hex64(entry.pte_value) + " to " + hex64(now) +
+               " without invlpg or a CR3 reload";
+    faults_.push_back(std::move(f));
+}
+
+void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool write) {
+    AccessKind kind = write ? AccessKind::Write : AccessKind::Read;
+    bool walked = false;
+    const TlbEntry *entry = translate_for_timing(tlbs_.dtlb(), va, kind, walked);
+    if (entry) {
+        if (!walked)
+            check_stale(*entry, va);
+        if (check_translation_ && entry->translate(va) != pa && (guest_.paging().cr0 & kCr0Pg)) {
+            ReportFault f;
+            f.kind = "mmu_mismatch";
+            f.eip = guest_.eip();
+            f.detail = "model translated " + hex32(va) + " to " + hex64(entry->translate(va)) + ", engine used " +
+                       hex64(pa);
+            faults_.push_back(std::move(f));
+        }
+    }
+    clock_.charge(access_cost(entry, pa, kind, size));
+}
+
+void TimingModel::on_invlpg(uint32_t va) {
+    tlbs_.invlpg(va);
+    ++tlb_flushes_;
+}
+
+void TimingModel::on_cr_write(unsigned cr, uint32_t old_value, uint32_t new_value) {
+    constexpr uint32_t kCr4PagingBits = kCr4Pse | kCr4Pae | kCr4Pge;
+    if (cr == 3) {
+        tlbs_.flush(guest_.paging().cr4 & kCr4Pge);
+        ++tlb_flushes_;
+    } else if ((cr == 0 && ((old_value ^ new_value) & kCr0Pg)) ||
+               (cr == 4 && ((old_value ^ new_value) & kCr4PagingBits))) {
+        tlbs_.flush_all();
+        ++tlb_flushes_;
+    }
+}
+
+void TimingModel::on_wbinvd() { caches_.write_back_and_invalidate(); }
+
+void TimingModel::on_dma_write(uint64_t pa, uint64_t len) { caches_.invalidate(pa, len); }
+
+void TimingModel::region_begin(const std::string &name) { paths_.region_begin(name, snapshot()); }
+
+void TimingModel::region_end(const std::string &name) {
+    if (!paths_.region_end(name, snapshot())) {
+        ReportFault f;
+        f.kind = "region_mismatch";
+        f.eip = guest_.eip();
+        f.detail = "region_end(\"" + name + "\") with no open region of that name";
+        faults_.push_back(std::move(f));
+    }
+}
+
+void TimingModel::fill_report(Report &report) const {
+    ReportTotals &t = report.totals;
+    t.instructions = clock_.instructions;
+    t.cycles = clock_.cycles;
+    auto cache_counts = [](const CacheLevel &c) { return AccessCounts{c.stats().accesses, c.stats().misses}; };
+    t.l1i = cache_counts(caches_.l1i());
+    t.l1d = cache_counts(caches_.l1d());
+    t.l2 = cache_counts(caches_.l2());
+    t.itlb = {tlbs_.itlb().first().stats().accesses, tlbs_.itlb().first().stats().misses};
+    t.dtlb = {tlbs_.dtlb().first().stats().accesses, tlbs_.dtlb().first().stats().misses};
+    t.page_walks = page_walks_;
+    t.tlb_flushes = tlb_flushes_;
+    report.paths = paths_.paths();
+    report.regions = paths_.regions();
+    report.faults.insert(report.faults.end(), faults_.begin(), faults_.end());
+}
+
+} // namespace ia32emu

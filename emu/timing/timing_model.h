@@ -1,0 +1,95 @@
+// The timing model of one run: TLBs, caches and the cycle clock driven by the engine's events,
+// with tracked paths and regions read off the clock. It never calls the engine; what it needs of
+// the guest (ESP, a word of memory, the paging registers) comes through GuestView.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "emu/board/board_config.h"
+#include "emu/cache/cache_hierarchy.h"
+#include "emu/mmu/page_walker.h"
+#include "emu/mmu/tlb.h"
+#include "emu/report/report.h"
+#include "emu/timing/block_decoder.h"
+#include "emu/timing/cycle_clock.h"
+#include "emu/timing/path_accounting.h"
+
+namespace ia32emu {
+
+class GuestView {
+public:
+    virtual ~GuestView() = default;
+    virtual uint32_t esp() const = 0;
+    virtual uint32_t eip() const = 0;
+    virtual bool read_virtual(uint32_t va, void *out, size_t len) const = 0;
+    virtual PagingRegs paging() const = 0;
+};
+
+class TimingModel {
+public:
+    // `ram`/`ram_size`: guest RAM, read by the model's own page walks and stale-PTE checks.
+    TimingModel(const BoardConfig &board, const uint8_t *ram, uint64_t ram_size, const GuestView &guest);
+
+    // Functions whose calls are measured, by entry address.
+    void track_function(const std::string &name, uint32_t entry);
+
+    // A block is about to run. Charges its static cost and its instruction fetch.
+    void on_block(const BlockInfo &block, bool model_memory);
+    // A data access that translated `va` to `pa`.
+    void on_data_access(uint32_t va, uint64_t pa, unsigned size, bool write);
+    void on_invlpg(uint32_t va);
+    void on_cr_write(unsigned cr, uint32_t old_value, uint32_t new_value);
+    void on_wbinvd();
+    // A device wrote guest RAM behind the caches.
+    void on_dma_write(uint64_t pa, uint64_t len);
+
+    void region_begin(const std::string &name);
+    void region_end(const std::string &name);
+
+    // The TSC an rdtsc at `site` of the block now running reads.
+    uint64_t tsc_at(const RdtscSite &site) const { return block_start_cycles_ + site.cycles_through; }
+
+    // MMU cross-check: compare the model's translation with the engine's on every access.
+    void set_check_translation(bool on) { check_translation_ = on; }
+
+    uint64_t cycles() const { return clock_.cycles; }
+    uint64_t instructions() const { return clock_.instructions; }
+    void fill_report(Report &report) const;
+    const std::vector<ReportFault> &faults() const { return faults_; }
+    void add_fault(ReportFault fault) { faults_.push_back(std::move(fault)); }
+
+private:
+    const TlbEntry *translate_for_timing(Tlb &tlb, uint32_t va, AccessKind kind, bool &walked);
+    uint32_t charge_walk(const WalkResult &walk);
+    uint32_t access_cost(const TlbEntry *entry, uint64_t pa, AccessKind kind, unsigned size);
+    void check_stale(const TlbEntry &entry, uint32_t va);
+    CounterSnapshot snapshot() const;
+    void on_tracked_entry(uint32_t pc);
+
+    const BoardConfig &board_;
+    PhysView ram_;
+    const GuestView &guest_;
+    CycleClock clock_;
+    TlbSystem tlbs_;
+    CacheHierarchy caches_;
+    PathAccounting paths_;
+
+    uint64_t page_walks_ = 0;
+    uint64_t tlb_flushes_ = 0;
+    uint64_t block_start_cycles_ = 0;
+    bool check_translation_ = false;
+
+    // A bitmap over block addresses lets the common block skip both maps below.
+    std::vector<uint64_t> watch_bits_;
+    std::unordered_map<uint32_t, PathAccounting::PathId> entries_;
+    std::unordered_set<uint32_t> return_sites_;
+
+    std::unordered_map<uint64_t, uint64_t> stale_reported_;   // PTE address -> value reported
+    std::vector<ReportFault> faults_;
+};
+
+} // namespace ia32emu
