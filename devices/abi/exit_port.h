@@ -14,6 +14,6 @@
 #define GUEST_EXIT_DMA_REJECTED 7   /* the DMA engine flagged a transfer as rejected */
 #define GUEST_EXIT_DMA_CORRUPT 8    /* a DMA transfer completed but the data is wrong */
 #define GUEST_EXIT_DMA_REFUSED 9    /* the guest DMA API refused to map a buffer */
-#define FIRMWARE_EXIT_LOAD_FAILED 0x7e /* the firmware could not load the kernel image */
+#define FIRMWARE_EXIT_LOAD_FAILED 0x70 /* the firmware could not load the kernel image */
 
 #endif

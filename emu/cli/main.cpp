@@ -23,17 +23,21 @@ int main(int argc, char **argv) {
     using namespace ia32emu;
     CLI::App app{"ia32emu: a cycle-approximate IA-32 PC emulator"};
     app.set_version_flag("--version", std::string("ia32emu ") + IA32EMU_VERSION);
-    app.require_subcommand(1);
+    // At most one command; a missing or unknown one is named below, after CLI11 has parsed.
+    app.require_subcommand(0, 1);
+    app.allow_extras();
 
     RunRequest req;
     req.firmware = executable_dir() / "firmware" / "firmware.bin";
     CLI::App *run = app.add_subcommand("run", "boot a Multiboot v1 kernel on the board and run it to its exit");
+    run->allow_extras(false);
     run->add_option("kernel", req.kernel, "the guest kernel (Multiboot v1 ELF)")->required();
     run->add_option("--cmdline", req.cmdline, "kernel command line after the kernel's path (e.g. \"scenario=selftest\")");
     run->add_option("--board", req.board, "board preset name or TOML file")->default_val("default");
     run->add_option("--set", req.overrides, "override one board parameter: key=value (repeatable)");
     run->add_option("--max-insns", req.max_insns, "stop after this many guest instructions (exit 125)");
-    run->add_option("--timeout", req.timeout, "stop after this many wall-clock seconds (exit 124)");
+    run->add_option("--timeout", req.timeout, "stop after this many wall-clock seconds (exit 124)")
+        ->check(CLI::PositiveNumber);
     run->add_option("--serial", req.serial_file, "write the guest's COM1 output to FILE instead of stdout");
     run->add_option("--firmware", req.firmware, "firmware ROM image (64 KiB)");
     run->add_option("--report", req.report_file, "write the timing report as JSON to FILE");
@@ -49,6 +53,15 @@ int main(int argc, char **argv) {
         if (e.get_exit_code() == 0)
             return app.exit(e);
         std::fprintf(stderr, "ia32emu: %s\n", e.what());
+        return kExitBadInput;
+    }
+    if (!app.remaining().empty()) {
+        std::fprintf(stderr, "ia32emu: unknown %s '%s' (see --help)\n",
+                     app.remaining().front().rfind("-", 0) == 0 ? "option" : "command", app.remaining().front().c_str());
+        return kExitBadInput;
+    }
+    if (!run->parsed()) {
+        std::fprintf(stderr, "ia32emu: a subcommand is required: run (see --help)\n");
         return kExitBadInput;
     }
     return run_command(req);

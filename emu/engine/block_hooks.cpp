@@ -60,6 +60,44 @@ bool Engine::hook_special_instructions(const BlockInfo &block) {
     return added;
 }
 
+namespace {
+
+constexpr size_t kInterceptBits = 1 << 16;
+
+size_t intercept_slot(uint32_t pc) { return (pc ^ (pc >> 16)) & (kInterceptBits - 1); }
+
+} // namespace
+
+void Engine::intercept(uint32_t entry, EntryHandler on_entry) {
+    if (intercept_bits_.empty())
+        intercept_bits_.assign(kInterceptBits / 64, 0);
+    intercepts_[entry] = std::move(on_entry);
+    size_t s = intercept_slot(entry);
+    intercept_bits_[s / 64] |= 1ull << (s % 64);
+}
+
+void Engine::run_intercepts(uint32_t pc) {
+    uint32_t sp = esp();
+    for (size_t i = pending_returns_.size(); i-- > 0;) {
+        if (pending_returns_[i].address == pc && pending_returns_[i].esp == sp) {
+            ReturnHandler handler = std::move(pending_returns_[i].handler);
+            pending_returns_.erase(pending_returns_.begin() + long(i));
+            handler(reg(UC_X86_REG_EAX));
+            break;
+        }
+    }
+    auto it = intercepts_.find(pc);
+    if (it == intercepts_.end())
+        return;
+    ReturnHandler on_return = it->second(sp);
+    uint32_t ret = 0;
+    if (on_return && read_virtual(sp, &ret, sizeof ret)) {
+        pending_returns_.push_back({ret, sp + 4, std::move(on_return)});
+        size_t s = intercept_slot(ret);
+        intercept_bits_[s / 64] |= 1ull << (s % 64);
+    }
+}
+
 void Engine::on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self) {
     auto *e = static_cast<Engine *>(self);
     if (e->stop_requested_) {
@@ -75,6 +113,11 @@ void Engine::on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self
         return;
     }
     e->current_block_ = info;
+    if (!e->intercept_bits_.empty()) {
+        size_t s = intercept_slot(uint32_t(address));
+        if (e->intercept_bits_[s / 64] & (1ull << (s % 64)))
+            e->run_intercepts(uint32_t(address));
+    }
     if (info) {
         e->instructions_ += info->icount;
         if (e->timing_)

@@ -82,6 +82,13 @@ public:
     bool write_virtual(uint32_t va, const void *in, size_t len);
     std::optional<uint64_t> translate(uint32_t va, bool write) const;
 
+    // Calls into guest function `entry`, the way Valgrind intercepts malloc: `on_entry` runs at
+    // the function's first instruction (ESP points at the return address) and may return a
+    // continuation that runs when the call returns, with the function's result (EAX).
+    using ReturnHandler = std::function<void(uint32_t result)>;
+    using EntryHandler = std::function<ReturnHandler(uint32_t esp)>;
+    void intercept(uint32_t entry, EntryHandler on_entry);
+
     // Symbolizer for diagnostics; set by whoever knows the guest's symbols.
     void set_symbolizer(std::function<std::string(uint32_t)> fn) { symbolizer_ = std::move(fn); }
 
@@ -140,6 +147,15 @@ private:
     };
     std::unordered_map<uint32_t, Special> specials_;
     const BlockInfo *current_block_ = nullptr;
+    struct PendingReturn {
+        uint32_t address;
+        uint32_t esp;     // ESP once the callee has returned
+        ReturnHandler handler;
+    };
+    void run_intercepts(uint32_t pc);
+    std::vector<uint64_t> intercept_bits_;
+    std::unordered_map<uint32_t, EntryHandler> intercepts_;
+    std::vector<PendingReturn> pending_returns_;
     bool retranslate_ = false;
     std::function<std::string(uint32_t)> symbolizer_;
 

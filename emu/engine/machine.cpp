@@ -1,6 +1,7 @@
 // Board assembly: which device sits where, what the firmware is told, and where the run stops.
 #include "emu/engine/machine.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -23,6 +24,11 @@ EngineSetup engine_setup(const MachineOptions &o) {
     s.timeout_seconds = o.timeout_seconds;
     return s;
 }
+
+// QEMU puts -device bochs-display and -device edu in the first free slots after its own; any
+// slot works since guests enumerate.
+constexpr unsigned kDisplaySlot = 2;
+constexpr unsigned kEduSlot = 3;
 
 constexpr uint64_t kFirmwareTables = 0x20000;
 constexpr uint64_t kPciHoleEnd = 0xFEC00000;   // the I/O APIC and the ROM sit above
@@ -79,7 +85,13 @@ Machine::Machine(MachineOptions options)
             PhysicalMemory::pc_ram_ranges(options_.board.memory.ram_size, options_.board.memory.pci_hole_start)),
       uart_(UART_COM1_BASE, options_.serial_sink),
       magic_ops_([this](bool begin, uint32_t name_va) { on_region(begin, name_va); }),
-      pci_(ports_, options_.board.memory.pci_hole_start) {
+      pci_(ports_, options_.board.memory.pci_hole_start),
+      edu_(phys_, [this] { return timing_.cycles(); },
+           EduDmaConfig{options_.board.dma.mask_bits, options_.board.dma.latency,
+                        std::max<uint64_t>(1, uint64_t(options_.board.dma.bytes_per_cycle))}),
+      guest_memory_(engine_, PhysView{engine_.ram(), engine_.ram_size()}),
+      allocations_(guest_memory_, [this](uint32_t eip) { return image_.describe_address(eip); }),
+      dma_table_(guest_memory_, allocations_) {
     check_segments();
 
     ports_.attach(UART_COM1_BASE, 8, uart_);
@@ -87,6 +99,10 @@ Machine::Machine(MachineOptions options)
     ports_.attach(FW_CFG_PORT_SEL, 2, fw_cfg_);
     ports_.attach(ROI_BEGIN_PORT, 8, magic_ops_);
     pci_.add(PciHostBridge::kSlot, host_bridge_.pci());
+    pci_.add(kDisplaySlot, display_.pci());
+    pci_.add(kEduSlot, edu_.pci());
+    edu_.set_mapping_checker(&dma_table_);
+    edu_.set_fault_sink(this);
 
     std::string cmdline = options_.kernel.string();
     if (!options_.cmdline.empty())
@@ -124,6 +140,8 @@ Machine::Machine(MachineOptions options)
     });
     engine_.set_symbolizer([this](uint32_t eip) { return image_.describe_address(eip); });
     track_paths();
+    intercept_allocators();
+    intercept_dma_api();
     timing_.set_check_translation(options_.check_mmu);
     engine_.set_timing(&timing_, options_.model_memory);
 }
@@ -147,6 +165,93 @@ void Machine::track_paths() {
     }
 }
 
+// Every allocation's frames get an owner, so that a rejected DMA can say whose memory it hit.
+void Machine::intercept_allocators() {
+    auto on = [this](const char *name, std::function<Engine::ReturnHandler(uint32_t esp)> handler) {
+        if (auto sym = image_.find_symbol(name))
+            engine_.intercept(sym->address, std::move(handler));
+    };
+    auto sized = [this](const char *name, auto size_of) {
+        return [this, name, size_of](uint32_t esp) -> Engine::ReturnHandler {
+            uint32_t caller = guest_memory_.word(esp), size = size_of(esp);
+            return [this, name, caller, size](uint32_t va) { allocations_.on_alloc(name, caller, va, size); };
+        };
+    };
+    auto arg0 = [this](uint32_t esp) { return guest_memory_.arg(esp, 0); };
+    on("kmalloc", sized("kmalloc", arg0));
+    on("vmalloc", sized("vmalloc", arg0));
+    on("vmalloc_32", sized("vmalloc_32", arg0));
+    on("__get_free_pages", sized("__get_free_pages", [this](uint32_t esp) {
+           return uint32_t(0x1000) << std::min<uint32_t>(guest_memory_.arg(esp, 1), 20);
+       }));
+    auto freeing = [this](unsigned arg) {
+        return [this, arg](uint32_t esp) -> Engine::ReturnHandler {
+            allocations_.on_free(guest_memory_.arg(esp, arg));
+            return nullptr;
+        };
+    };
+    on("kfree", freeing(0));
+    on("vfree", freeing(0));
+    on("free_pages", freeing(0));
+}
+
+// Arguments as the i386 cdecl ABI passes them: on the stack above the return address.
+void Machine::intercept_dma_api() {
+    auto on = [this](const char *name, std::function<Engine::ReturnHandler(uint32_t esp)> handler) {
+        if (auto sym = image_.find_symbol(name))
+            engine_.intercept(sym->address, std::move(handler));
+    };
+    on("dma_map_single", [this](uint32_t esp) -> Engine::ReturnHandler {
+        uint32_t caller = guest_memory_.word(esp), va = guest_memory_.arg(esp, 1), size = guest_memory_.arg(esp, 2);
+        return [this, caller, va, size](uint32_t bus) { dma_table_.on_map_single(caller, va, size, bus); };
+    });
+    on("dma_unmap_single", [this](uint32_t esp) -> Engine::ReturnHandler {
+        dma_table_.on_unmap_single(guest_memory_.arg(esp, 1));
+        return nullptr;
+    });
+    on("dma_map_sg", [this](uint32_t esp) -> Engine::ReturnHandler {
+        uint32_t caller = guest_memory_.word(esp), sg = guest_memory_.arg(esp, 1);
+        return [this, caller, sg](uint32_t mapped) { dma_table_.on_map_sg(caller, sg, int(mapped)); };
+    });
+    on("dma_unmap_sg", [this](uint32_t esp) -> Engine::ReturnHandler {
+        dma_table_.on_unmap_sg(guest_memory_.arg(esp, 1), int(guest_memory_.arg(esp, 2)));
+        return nullptr;
+    });
+    on("dma_alloc_coherent", [this](uint32_t esp) -> Engine::ReturnHandler {
+        uint32_t caller = guest_memory_.word(esp), size = guest_memory_.arg(esp, 1),
+                 handle = guest_memory_.arg(esp, 2);
+        return [this, caller, size, handle](uint32_t va) {
+            uint32_t bus = guest_memory_.word(handle);
+            allocations_.on_alloc("dma_alloc_coherent", caller, va, size);
+            dma_table_.on_alloc_coherent(caller, va, size, bus);
+        };
+    });
+    on("dma_free_coherent", [this](uint32_t esp) -> Engine::ReturnHandler {
+        allocations_.on_free(guest_memory_.arg(esp, 2));
+        dma_table_.on_free_coherent(guest_memory_.arg(esp, 3));
+        return nullptr;
+    });
+}
+
+void Machine::dma_rejected(const DmaFault &fault) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%s rejected a DMA %s: rule %s, bus 0x%llx, %llu bytes", fault.device.c_str(),
+                  fault.to_ram ? "device->RAM" : "RAM->device", fault.rule.c_str(),
+                  static_cast<unsigned long long>(fault.bus_addr), static_cast<unsigned long long>(fault.len));
+    ReportFault f;
+    f.kind = "dma_rejected";
+    f.eip = engine_.eip();
+    f.symbol = image_.describe_address(f.eip);
+    f.detail = std::string(buf) + "; " + fault.detail;
+    if (fault.rule != "no_live_mapping" && fault.rule != "noncontiguous_mapping")
+        f.detail += "; " + dma_table_.provenance(fault.bus_addr, fault.len);
+    device_faults_.push_back(std::move(f));
+}
+
+bool Machine::dump_framebuffer(const std::string &path, std::string &error) const {
+    return display_.write_png(path, error);
+}
+
 void Machine::on_region(bool begin, uint32_t name_va) {
     char name[ROI_NAME_MAX] = {};
     size_t len = 0;
@@ -163,6 +268,18 @@ Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
     Report r;
     r.board = options_.board.to_json();
     timing_.fill_report(r);
+    r.faults.insert(r.faults.end(), device_faults_.begin(), device_faults_.end());
+    for (const auto &refusal : dma_table_.refusals()) {
+        ReportFault f;
+        f.kind = "dma_map_refused";
+        f.eip = refusal.caller;
+        f.detail = refusal.detail;
+        r.faults.push_back(std::move(f));
+    }
+    const EduDmaStats &dma = edu_.stats();
+    r.dma.transfers = dma.transfers;
+    r.dma.bytes = dma.bytes_to_device + dma.bytes_to_ram;
+    r.dma.cycles = dma.busy_cycles;
     for (ReportFault &f : r.faults)
         if (f.symbol.empty())
             f.symbol = image_.describe_address(f.eip);
@@ -181,18 +298,32 @@ Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
     return r;
 }
 
+// Only what the memory map calls usable RAM may hold the kernel, as the firmware would insist.
 void Machine::check_segments() const {
+    std::vector<uint8_t> table = e820_table(options_.board.memory.ram_size, options_.board.memory.pci_hole_start);
+    std::vector<fw_cfg_e820_entry> usable;
+    for (size_t off = sizeof(uint32_t); off + sizeof(fw_cfg_e820_entry) <= table.size();
+         off += sizeof(fw_cfg_e820_entry)) {
+        fw_cfg_e820_entry e;
+        std::memcpy(&e, table.data() + off, sizeof e);
+        if (e.type == E820_RAM)
+            usable.push_back(e);
+    }
     for (const LoadSegment &s : image_.segments()) {
-        if (!phys_.is_ram(s.paddr, s.mem_size)) {
+        bool inside = false;
+        for (const fw_cfg_e820_entry &e : usable)
+            inside |= s.paddr >= e.base && s.paddr + s.mem_size <= e.base + e.length;
+        if (!inside) {
             char buf[160];
             std::snprintf(buf, sizeof buf,
-                          "'%s' has a segment at physical 0x%llx-0x%llx outside the board's RAM",
+                          "'%s' has a segment at physical 0x%llx-0x%llx outside the board's RAM (not usable per its memory map)",
                           options_.kernel.string().c_str(), static_cast<unsigned long long>(s.paddr),
                           static_cast<unsigned long long>(s.paddr + s.mem_size));
             throw ImageError(buf);
         }
     }
 }
+
 
 RunOutcome Machine::run() { return engine_.run(); }
 

@@ -13,9 +13,15 @@
 #include "emu/board/physical_memory.h"
 #include "emu/board/port_bus.h"
 #include "emu/engine/engine.h"
+#include "emu/introspect/allocation_tracker.h"
+#include "emu/introspect/dma_mapping_table.h"
 #include "emu/introspect/elf_image.h"
+#include "emu/introspect/guest_memory.h"
 #include "emu/report/report.h"
 #include "emu/timing/timing_model.h"
+#include "devices/bochs_display.h"
+#include "devices/dma_fault.h"
+#include "devices/edu_dma.h"
 #include "devices/exit_port.h"
 #include "devices/magic_ops.h"
 #include "devices/fw_cfg.h"
@@ -37,7 +43,7 @@ struct MachineOptions {
     std::vector<std::string> extra_paths;
 };
 
-class Machine {
+class Machine : public DmaFaultSink {
 public:
     // Throws ImageError for a kernel that cannot boot, std::runtime_error for host failures.
     explicit Machine(MachineOptions options);
@@ -45,6 +51,10 @@ public:
     RunOutcome run();
     // Everything the run measured; host figures from the caller's wall clock.
     Report report(const RunOutcome &outcome, double wall_seconds) const;
+    // The framebuffer as a PNG; false with `error` set when the display shows nothing.
+    bool dump_framebuffer(const std::string &path, std::string &error) const;
+
+    void dma_rejected(const DmaFault &fault) override;
 
     Engine &engine() { return engine_; }
     const ElfImage &image() const { return image_; }
@@ -60,6 +70,8 @@ public:
 private:
     void check_segments() const;
     void track_paths();
+    void intercept_allocators();
+    void intercept_dma_api();
     void on_region(bool begin, uint32_t name_va);
 
     MachineOptions options_;
@@ -74,6 +86,13 @@ private:
     MagicOps magic_ops_;
     PciBus pci_;
     PciHostBridge host_bridge_;
+    BochsDisplay display_;
+    EduDma edu_;
+
+    GuestMemory guest_memory_;
+    AllocationTracker allocations_;
+    DmaMappingTable dma_table_;
+    std::vector<ReportFault> device_faults_;
 };
 
 // Reads a 64 KiB firmware image; throws ImageError naming the file.

@@ -14,9 +14,9 @@ constexpr uint32_t kMultibootMagic = 0x1BADB002;
 constexpr size_t kMultibootSearch = 8192;
 
 template <typename T>
-T read_struct(const std::vector<uint8_t> &b, uint64_t off, const char *what) {
+T read_struct(const std::vector<uint8_t> &b, uint64_t off, const char *what, const std::string &name) {
     if (off > b.size() || b.size() - off < sizeof(T))
-        throw ImageError(std::string("truncated ELF file: ") + what + " lies past the end of the file");
+        throw ImageError("truncated ELF file: '" + name + "': " + what + " lies past the end of the file");
     T v;
     std::memcpy(&v, b.data() + off, sizeof(T));
     return v;
@@ -45,7 +45,7 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string &name) {
         throw ImageError("'" + name + "' is a 64-bit ELF file; an IA-32 (ELF32) kernel is required");
     if (bytes[EI_DATA] != ELFDATA2LSB)
         throw ImageError("'" + name + "' is not a little-endian ELF file");
-    auto eh = read_struct<Elf32_Ehdr>(bytes, 0, "the ELF header");
+    auto eh = read_struct<Elf32_Ehdr>(bytes, 0, "the ELF header", name);
     if (eh.e_machine != EM_386)
         throw ImageError("'" + name + "' is not an i386 ELF file (e_machine " + std::to_string(eh.e_machine) + ")");
     if (eh.e_type != ET_EXEC)
@@ -55,7 +55,7 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string &name) {
 
     for (unsigned i = 0; i < eh.e_phnum; ++i) {
         auto ph = read_struct<Elf32_Phdr>(bytes, uint64_t(eh.e_phoff) + uint64_t(i) * sizeof(Elf32_Phdr),
-                                          "a program header");
+                                          "a program header", name);
         if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
             continue;
         if (ph.p_filesz > ph.p_memsz)
@@ -84,16 +84,16 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string &name) {
     if (eh.e_shoff != 0 && eh.e_shentsize == sizeof(Elf32_Shdr)) {
         for (unsigned i = 0; i < eh.e_shnum; ++i) {
             auto sh = read_struct<Elf32_Shdr>(bytes, uint64_t(eh.e_shoff) + uint64_t(i) * sizeof(Elf32_Shdr),
-                                              "a section header");
+                                              "a section header", name);
             if (sh.sh_type != SHT_SYMTAB || sh.sh_link >= eh.e_shnum)
                 continue;
             auto strtab = read_struct<Elf32_Shdr>(
-                bytes, uint64_t(eh.e_shoff) + uint64_t(sh.sh_link) * sizeof(Elf32_Shdr), "the string table header");
+                bytes, uint64_t(eh.e_shoff) + uint64_t(sh.sh_link) * sizeof(Elf32_Shdr), "the string table header", name);
             if (uint64_t(strtab.sh_offset) + strtab.sh_size > bytes.size())
                 throw ImageError("truncated ELF file: '" + name + "' ends inside its string table");
             for (uint64_t off = sh.sh_offset; off + sizeof(Elf32_Sym) <= uint64_t(sh.sh_offset) + sh.sh_size;
                  off += sizeof(Elf32_Sym)) {
-                auto sym = read_struct<Elf32_Sym>(bytes, off, "a symbol");
+                auto sym = read_struct<Elf32_Sym>(bytes, off, "a symbol", name);
                 int type = ELF32_ST_TYPE(sym.st_info);
                 if ((type != STT_FUNC && type != STT_NOTYPE) || sym.st_name >= strtab.sh_size || sym.st_value == 0)
                     continue;

@@ -6,14 +6,15 @@
  * ioremap area)` line, as expected). The device is first loaded correctly from a mapped GFP_DMA
  * kmalloc buffer, then told to write its buffer to that bogus bus address.
  *
- * On ia32emu the strict edu rejects the write; nothing moves. With the default board (1 GiB, so
- * vmalloc addresses sit above 0xF8000000) the bus address is about 0x388xxxxx, beyond the 28-bit
- * mask: rule 3 above_dma_mask. Were it within the mask (a smaller lowmem via vmalloc=, or a wider
- * device mask) it would hit rule 5 (no live DMA mapping). Either way:
+ * On ia32emu the strict edu rejects the write; nothing moves. Which rule depends on the layout:
+ * with the default board (1 GiB, vmalloc addresses from 0xF8800000) the bus address is about
+ * 0x389xxxxx, beyond the 28-bit mask: rule 3 above_dma_mask. With `vmalloc=768M` lowmem ends
+ * near 240 MiB, so the bus address (about 0x0F9xxxxx) is RAM within the mask and the engine finds
+ * no live DMA mapping there: rule 5. Either way:
  *   7 (GUEST_EXIT_DMA_REJECTED)  `dma: device -> virt_to_phys(vmalloc): rejected by the device (rule N name)`
- * Under QEMU the device clamps the address to its mask (QEMU prints `EDU: clamping DMA ...`) and
- * writes 4095 bytes into whatever frames sit there: silent corruption. The vmalloc buffer never
- * receives the data, and the guest says so:
+ * Under QEMU the device writes 4095 bytes into whatever frames sit at that bus address (after
+ * clamping it to the mask, with an `EDU: clamping DMA ...` line from QEMU, in the default layout;
+ * silently with vmalloc=768M). The vmalloc buffer never receives the data, and the guest says so:
  *   8 (GUEST_EXIT_DMA_CORRUPT)   `dma: virt_to_phys(vmalloc) transfer: data differs from byte 0 on`
  * Other exits: 1 no edu device, a timeout, or the data arriving intact (the bug not shown);
  * 5 allocation failure; 9 the DMA API refused the legitimate kmalloc buffer.

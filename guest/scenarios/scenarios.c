@@ -18,6 +18,11 @@ const struct scenario scenarios[] = {
     { "dma_above_mask", scenario_dma_above_mask },
     { "fb", scenario_fb },
     { "bench", scenario_bench },
+    { "validate_sweep", scenario_validate_sweep },
+    { "validate_chase", scenario_validate_chase },
+    { "validate_icount", scenario_validate_icount },
+    { "validate_alias", scenario_validate_alias },
+    { "validate_stale_tlb", scenario_validate_stale_tlb },
 };
 
 const int nr_scenarios = ARRAY_SIZE(scenarios);

@@ -25,5 +25,10 @@ int scenario_dma_after_free(void);
 int scenario_dma_above_mask(void);
 int scenario_fb(void);
 int scenario_bench(void);
+int scenario_validate_sweep(void);
+int scenario_validate_chase(void);
+int scenario_validate_icount(void);
+int scenario_validate_alias(void);
+int scenario_validate_stale_tlb(void);
 
 #endif

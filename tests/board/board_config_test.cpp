@@ -46,18 +46,21 @@ template <typename F> std::string error_of(F f) {
 TEST(BoardConfig, PentiumMPresetHasDothanGeometry) {
     BoardConfig c = BoardConfig::load("pentium-m");
     EXPECT_EQ(c.name, "pentium-m");
-    EXPECT_EQ(c.cache.l1i.size, 32u * 1024);
-    EXPECT_EQ(c.cache.l1d.size, 32u * 1024);
+    EXPECT_EQ(c.cache.l1i.size_bytes, 32u * 1024);
+    EXPECT_EQ(c.cache.l1d.size_bytes, 32u * 1024);
     EXPECT_EQ(c.cache.l1d.ways, 8u);
-    EXPECT_EQ(c.cache.l1d.line, 64u);
+    EXPECT_EQ(c.cache.l1d.line_bytes, 64u);
     EXPECT_EQ(c.cache.l1d.latency, 3u);
-    EXPECT_EQ(c.cache.l2.size, 2u * 1024 * 1024);
+    EXPECT_EQ(c.cache.l2.size_bytes, 2u * 1024 * 1024);
     EXPECT_EQ(c.cache.l2.ways, 8u);
     EXPECT_EQ(c.cache.l2.latency, 10u);
-    EXPECT_FALSE(c.cache.l3.present());
-    EXPECT_EQ(c.tlb.dtlb_4k.entries, 128u);
-    EXPECT_EQ(c.tlb.dtlb_4k.sets(), 32u);
-    EXPECT_EQ(c.tlb.l2.entries, 0u);
+    EXPECT_FALSE(c.cache.has_l3);
+    EXPECT_EQ(c.cache.memory_latency, 200u);
+    EXPECT_EQ(c.tlb.dtlb.small.entries, 128u);
+    EXPECT_EQ(c.tlb.dtlb.small.ways, 4u);
+    EXPECT_EQ(c.tlb.itlb.large.entries, 2u);
+    EXPECT_FALSE(c.tlb.has_stlb);
+    EXPECT_EQ(c.page_walk_cycles, 8u);
     EXPECT_EQ(c.cpu.family, 6u);
     EXPECT_EQ(c.cpu.model, 13u);
     EXPECT_EQ(c.memory.ram_size, 1ull << 30);
@@ -68,15 +71,19 @@ TEST(BoardConfig, PentiumMPresetHasDothanGeometry) {
 TEST(BoardConfig, AtomPresetHasDiamondvilleGeometry) {
     BoardConfig c = BoardConfig::load("atom-n270");
     EXPECT_EQ(c.name, "atom-n270");
-    EXPECT_EQ(c.cache.l1i.size, 32u * 1024);
+    EXPECT_EQ(c.cache.l1i.size_bytes, 32u * 1024);
     EXPECT_EQ(c.cache.l1i.ways, 8u);
-    EXPECT_EQ(c.cache.l1d.size, 24u * 1024);
+    EXPECT_EQ(c.cache.l1d.size_bytes, 24u * 1024);
     EXPECT_EQ(c.cache.l1d.ways, 6u);
-    EXPECT_EQ(c.cache.l1d.sets(), 64u);
-    EXPECT_EQ(c.cache.l2.size, 512u * 1024);
+    EXPECT_EQ(c.cache.l2.size_bytes, 512u * 1024);
     EXPECT_EQ(c.cache.l2.latency, 15u);
-    EXPECT_EQ(c.tlb.dtlb_4k.entries, 16u);
-    EXPECT_EQ(c.tlb.l2.entries, 64u);
+    EXPECT_EQ(c.tlb.dtlb.small.entries, 16u);
+    EXPECT_EQ(c.tlb.itlb.large.entries, 0u);
+    EXPECT_TRUE(c.tlb.has_stlb);
+    EXPECT_EQ(c.tlb.stlb.small.entries, 64u);
+    EXPECT_EQ(c.tlb.stlb.hit_latency, 7u);
+    EXPECT_EQ(c.tlb.stlb.name, "stlb");
+    EXPECT_EQ(c.cache.l1d.name, "l1d");
     EXPECT_EQ(c.cpu.model, 28u);
     EXPECT_EQ(c.cpu.clock_mhz, 1600u);
 }
@@ -106,18 +113,18 @@ TEST(BoardConfig, OverridesSetTypedValues) {
     c.apply_override("cache.l1d.size=16KiB");
     c.apply_override(" memory.pci_hole_start = 0xC0000000 ");
     c.apply_override("cpu.features.pae=false");
-    c.apply_override("tlb.replacement=plru");
+    c.apply_override("tlb.dtlb.replacement=plru");
     c.apply_override("dma.bytes_per_cycle=0.5");
     c.apply_override("cpu.brand=My CPU");
     c.validate();
-    EXPECT_EQ(c.cache.l1d.size, 16u * 1024);
+    EXPECT_EQ(c.cache.l1d.size_bytes, 16u * 1024);
     EXPECT_EQ(c.memory.pci_hole_start, 0xC0000000ull);
     EXPECT_FALSE(c.cpu.pae);
-    EXPECT_EQ(c.tlb.replacement, ReplacementPolicy::TreePlru);
+    EXPECT_EQ(c.tlb.dtlb.policy, ReplacementPolicy::TreePlru);
     EXPECT_DOUBLE_EQ(c.dma.bytes_per_cycle, 0.5);
     EXPECT_EQ(c.cpu.brand, "My CPU");
     EXPECT_EQ(c.get("cache.l1d.size"), "16384");
-    EXPECT_EQ(c.get("tlb.replacement"), "plru");
+    EXPECT_EQ(c.get("tlb.dtlb.replacement"), "plru");
 }
 
 TEST(BoardConfig, UnknownKeyNamesTheKey) {
@@ -135,8 +142,8 @@ TEST(BoardConfig, BadValuesNameKeyAndValue) {
               "board: cache.l1d.line: expected a power of two, got 48");
     EXPECT_EQ(error_of([&] { c.apply_override("dma.mask_bits=40"); }),
               "board: dma.mask_bits: expected an integer in [12, 32], got 40");
-    EXPECT_EQ(error_of([&] { c.apply_override("tlb.replacement=mru"); }),
-              "board: tlb.replacement: expected one of lru, plru, fifo, random, got \"mru\"");
+    EXPECT_EQ(error_of([&] { c.apply_override("tlb.itlb.replacement=mru"); }),
+              "board: tlb.itlb.replacement: expected one of lru, plru, fifo, random, got \"mru\"");
     EXPECT_EQ(error_of([&] { c.apply_override("dma.bytes_per_cycle=-1"); }),
               "board: dma.bytes_per_cycle: expected a number in (0, 64], got -1");
     EXPECT_EQ(error_of([&] { c.apply_override("cache.l1d.size"); }),
@@ -144,7 +151,7 @@ TEST(BoardConfig, BadValuesNameKeyAndValue) {
     EXPECT_EQ(error_of([&] { c.apply_override("memory.ram_size=99999999999999999999"); }),
               "board: memory.ram_size: expected a positive integer, got \"99999999999999999999\"");
     // A failed override leaves the value it would have replaced.
-    EXPECT_EQ(c.cache.l1d.size, 32u * 1024);
+    EXPECT_EQ(c.cache.l1d.size_bytes, 32u * 1024);
 }
 
 TEST(BoardConfig, ValidationChecksGeometry) {
@@ -169,7 +176,11 @@ TEST(BoardConfig, ValidationChecksGeometry) {
 
     BoardConfig l = BoardConfig::defaults();
     l.apply_override("cache.l2.line=128");
-    EXPECT_EQ(error_of([&] { l.validate(); }), "board: cache.l2.line: must equal cache.l1d.line (64), got 128");
+    l.validate();   // a bigger line below is fine: an L1 line fits in it
+    l.apply_override("cache.l1d.line=256");
+    EXPECT_EQ(error_of([&] { l.validate(); }),
+              "board: cache.l2.line: 128 is smaller than cache.l1d.line (256); a line must fit in one line of the "
+              "level below");
 
     BoardConfig o = BoardConfig::defaults();
     o.apply_override("cache.l2.latency=2");
@@ -185,11 +196,22 @@ TEST(BoardConfig, OptionalLevelsAreValidatedOnlyWhenPresent) {
     BoardConfig c = BoardConfig::defaults();
     c.apply_override("cache.l3.ways=3");
     c.validate();   // absent L3: its geometry does not matter
+    EXPECT_FALSE(c.cache.has_l3);
     c.apply_override("cache.l3.size=4MiB");
+    EXPECT_TRUE(c.cache.has_l3);
     EXPECT_NE(error_of([&] { c.validate(); }), "");
     c.apply_override("cache.l3.ways=16");
     c.validate();
-    EXPECT_EQ(c.cache.l3.sets(), 4096u);
+    c.apply_override("tlb.l2.ways_4k=3");
+    c.validate();   // absent second-level TLB
+    c.apply_override("tlb.l2.entries_4k=96");
+    EXPECT_TRUE(c.tlb.has_stlb);
+    c.validate();   // 32 sets of 3 ways
+    c.apply_override("tlb.l2.ways_4k=4");
+    EXPECT_EQ(error_of([&] { c.validate(); }), "board: tlb.l2.entries_4k: gives 24 sets; the number of sets must be "
+                                               "a power of two");
+    c.apply_override("tlb.l2.ways_4k=5");
+    EXPECT_EQ(error_of([&] { c.validate(); }), "board: tlb.l2.entries_4k: 96 entries do not divide into 5 ways");
 }
 
 TEST(BoardConfig, ToJsonNestsKeysInTableOrder) {
@@ -198,7 +220,7 @@ TEST(BoardConfig, ToJsonNestsKeysInTableOrder) {
     EXPECT_EQ(j["cache"]["l1d"]["size"], 24576);
     EXPECT_EQ(j["cache"]["l1d"]["replacement"], "lru");
     EXPECT_EQ(j["cpu"]["features"]["pae"], true);
-    EXPECT_EQ(j["tlb"]["l2"]["entries"], 64);
+    EXPECT_EQ(j["tlb"]["l2"]["entries_4k"], 64);
     EXPECT_DOUBLE_EQ(j["dma"]["bytes_per_cycle"].get<double>(), 0.0833);
 }
 
@@ -212,8 +234,8 @@ TEST_F(BoardConfigFiles, FileInheritsFromPresetAndFromRelativeFile) {
     fs::path top = write("boards/top.toml", "base = \"small.toml\"\n[memory]\nram_size = 268435456\n");
     BoardConfig c = BoardConfig::load(top.string());
     EXPECT_EQ(c.name, "atom-n270");
-    EXPECT_EQ(c.cache.l2.size, 256u * 1024);
-    EXPECT_EQ(c.cache.l1d.size, 24u * 1024);
+    EXPECT_EQ(c.cache.l2.size_bytes, 256u * 1024);
+    EXPECT_EQ(c.cache.l1d.size_bytes, 24u * 1024);
     EXPECT_EQ(c.memory.ram_size, 256ull << 20);
 }
 
@@ -222,7 +244,7 @@ TEST_F(BoardConfigFiles, FileWithoutBaseStartsFromDefaults) {
     BoardConfig c = BoardConfig::load(p.string());
     EXPECT_EQ(c.name, "plain");
     EXPECT_EQ(c.cost.div, 77u);
-    EXPECT_EQ(c.cache.l2.size, BoardConfig::defaults().cache.l2.size);
+    EXPECT_EQ(c.cache.l2.size_bytes, BoardConfig::defaults().cache.l2.size_bytes);
 }
 
 TEST_F(BoardConfigFiles, FileErrorsNameFileLineAndKey) {

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <csignal>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -167,6 +169,29 @@ TEST_F(ReportFiles, UnwritableFolderLeavesTheOldFileUntouched) {
     fs::permissions(dir_, fs::perms::owner_read | fs::perms::owner_exec);
     EXPECT_THROW(write_report(out, sample_report()), ReportError);
     fs::permissions(dir_, fs::perms::owner_all);
+    EXPECT_EQ(read(out), "old report");
+    EXPECT_EQ(entries(dir_), std::vector<std::string>{"report.json"});
+}
+
+TEST_F(ReportFiles, FailedWriteLeavesTheOldFileAndNoTemporary) {
+    // A file-size limit makes write() fail half-way (EFBIG), for root as for anyone.
+    fs::path out = dir_ / "report.json";
+    std::ofstream(out) << "old report";
+    auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit saved{};
+    ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+    rlimit small = saved;
+    small.rlim_cur = 64;
+    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+    std::string message;
+    try {
+        write_report(out, sample_report());
+    } catch (const ReportError &e) {
+        message = e.what();
+    }
+    ::setrlimit(RLIMIT_FSIZE, &saved);
+    std::signal(SIGXFSZ, old_handler);
+    EXPECT_EQ(message.rfind("report: " + out.string() + ": cannot write: ", 0), 0u) << message;
     EXPECT_EQ(read(out), "old report");
     EXPECT_EQ(entries(dir_), std::vector<std::string>{"report.json"});
 }

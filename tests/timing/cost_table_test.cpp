@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "emu/board/board_config.h"
 #include "emu/timing/block_decoder.h"
 
 namespace ia32emu {
