@@ -1,5 +1,6 @@
 // ia32emu's command line: parse, assemble the board, run the guest, report, map the exit status.
 #include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -64,5 +65,7 @@ int main(int argc, char **argv) {
         std::fprintf(stderr, "ia32emu: a subcommand is required: run (see --help)\n");
         return kExitBadInput;
     }
+    // Device warnings go to stderr without host timestamps, so logs of two runs compare equal.
+    spdlog::set_pattern("ia32emu: %l: %v");
     return run_command(req);
 }

@@ -61,6 +61,13 @@ int run_command(const RunRequest &req) {
         Report report = machine.report(outcome, wall);
         if (!req.report_file.empty())
             write_report(req.report_file, report);
+        if (!req.fb_dump.empty()) {
+            std::string error;
+            if (!machine.dump_framebuffer(req.fb_dump.string(), error)) {
+                std::fprintf(stderr, "ia32emu: --fb-dump: %s\n", error.c_str());
+                return kExitBadInput;
+            }
+        }
         if (req.summary) {
             std::fflush(stdout);
             print_summary(std::cout, report);
