@@ -35,13 +35,10 @@ struct FileCloser {
 };
 }  // namespace
 
-BochsDisplay::BochsDisplay() : pci_(display_ids()) {
-    // Page-aligned so the engine can map it straight into the guest's physical address space.
-    vram_.reset(static_cast<uint8_t*>(std::aligned_alloc(4096, kVramSize)));
-    if (!vram_)
-        throw std::bad_alloc();
-    std::memset(vram_.get(), 0, kVramSize);
-    pci_.add_memory_bar(BOCHS_DISPLAY_FB_BAR, BOCHS_DISPLAY_FB_SIZE, true, vram_.get(), kVramSize);
+// Page-aligned and zero-filled on first touch, so the engine can map it straight into the guest's
+// physical address space and a board whose guest never draws pays nothing for it.
+BochsDisplay::BochsDisplay() : pci_(display_ids()), vram_(kVramSize) {
+    pci_.add_memory_bar(BOCHS_DISPLAY_FB_BAR, BOCHS_DISPLAY_FB_SIZE, true, vram_.data(), kVramSize);
     pci_.add_memory_bar(BOCHS_DISPLAY_MMIO_BAR, BOCHS_DISPLAY_MMIO_SIZE, false, *this);
 }
 
@@ -128,7 +125,7 @@ bool BochsDisplay::write_png(const std::string& path, std::string& error) const 
     }
     std::vector<uint8_t> rgb(uint64_t{m->width} * m->height * 3);
     for (uint32_t y = 0; y < m->height; ++y) {
-        const uint8_t* row = vram_.get() + m->offset + y * m->stride;
+        const uint8_t* row = vram_.data() + m->offset + y * m->stride;
         uint8_t* out = rgb.data() + uint64_t{y} * m->width * 3;
         for (uint32_t x = 0; x < m->width; ++x, out += 3) {
             if (m->bytes_per_pixel == 4) {

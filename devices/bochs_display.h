@@ -9,6 +9,7 @@
 #include <string>
 
 #include "devices/abi/bochs_dispi.h"
+#include "emu/board/host_memory.h"
 #include "emu/board/mmio_device.h"
 #include "emu/board/pci_function.h"
 
@@ -36,8 +37,8 @@ public:
     BochsDisplay();
 
     PciFunction& pci() { return pci_; }
-    uint8_t* framebuffer() { return vram_.get(); }
-    const uint8_t* framebuffer() const { return vram_.get(); }
+    uint8_t* framebuffer() { return vram_.data(); }
+    const uint8_t* framebuffer() const { return vram_.data(); }
     static constexpr uint64_t framebuffer_size() { return kVramSize; }
     uint16_t dispi(unsigned index) const;
 
@@ -55,15 +56,11 @@ public:
 
 private:
     static constexpr uint64_t kVramSize = 16u << 20;
-    struct FreeDeleter {
-        void operator()(uint8_t* p) const { std::free(p); }
-    };
-
     uint8_t dispi_byte(uint64_t offset) const;
     void write_dispi_byte(uint64_t offset, uint8_t value);
 
     PciFunction pci_;
-    std::unique_ptr<uint8_t, FreeDeleter> vram_;
+    HostMemory vram_;
     std::array<uint16_t, DISPI_INDEX_VIDEO_MEMORY_64K> regs_{};  // the writable registers
 };
 

@@ -109,6 +109,8 @@ void Engine::on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self
     if (retranslate) {
         // Stop before the block runs; the run loop flushes the translations and resumes here.
         e->retranslate_ = true;
+        e->retranslate_pc_ = uint32_t(address);
+        e->retranslate_size_ = size;
         uc_emu_stop(uc);
         return;
     }

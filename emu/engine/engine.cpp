@@ -9,7 +9,7 @@
 #include <stdexcept>
 
 #include "emu/engine/exception_state.h"
-#include "emu/engine/guest_ram.h"
+#include "emu/board/host_memory.h"
 
 namespace ia32emu {
 namespace {
@@ -42,7 +42,7 @@ Engine::Engine(const EngineSetup &setup)
     // The host owns translation: it models the TLBs and must see every virtual address.
     check(uc_ctl_tlb_mode(uc_, UC_TLB_VIRTUAL), "selecting the virtual TLB mode");
 
-    ram_ = std::make_unique<GuestRam>(setup.ram_bytes);
+    ram_ = std::make_unique<HostMemory>(setup.ram_bytes);
     check(uc_mem_map_ptr(uc_, 0, kLegacyHoleStart, UC_PROT_ALL, ram_->data()), "mapping low RAM");
     check(uc_mem_map_ptr(uc_, kLegacyHoleEnd, setup.ram_bytes - kLegacyHoleEnd, UC_PROT_ALL,
                          ram_->data() + kLegacyHoleEnd),
@@ -115,17 +115,35 @@ void mmio_write_thunk(uc_engine *, uint64_t offset, unsigned size, uint64_t valu
 
 } // namespace
 
+// Unicorn 2.1 invalidates translated code over a changed region by looking the region's PHYSICAL
+// address up as a VIRTUAL one. While the map changes, translations are therefore identity, and
+// afterwards Unicorn's TLB is dropped so that none of those identity entries survive.
+template <typename Change>
+void Engine::change_memory_map(Change &&change) {
+    identity_fills_ = true;
+    change();
+    identity_fills_ = false;
+    set_reg(UC_X86_REG_CR3, reg(UC_X86_REG_CR3));
+    translations_.clear();
+}
+
 void Engine::map_mmio(uint64_t base, uint64_t size, MmioHandlers handlers) {
     mmio_.push_back(std::make_unique<MmioHandlers>(std::move(handlers)));
     MmioHandlers *h = mmio_.back().get();
-    check(uc_mmio_map(uc_, base, size, &mmio_read_thunk, h, &mmio_write_thunk, h), "mapping an MMIO region");
+    change_memory_map([&] {
+        check(uc_mmio_map(uc_, base, size, &mmio_read_thunk, h, &mmio_write_thunk, h), "mapping an MMIO region");
+    });
 }
 
 void Engine::map_host_memory(uint64_t base, uint64_t size, uint8_t *buffer) {
-    check(uc_mem_map_ptr(uc_, base, size, UC_PROT_READ | UC_PROT_WRITE, buffer), "mapping device memory");
+    change_memory_map([&] {
+        check(uc_mem_map_ptr(uc_, base, size, UC_PROT_READ | UC_PROT_WRITE, buffer), "mapping device memory");
+    });
 }
 
-void Engine::unmap(uint64_t base, uint64_t size) { check(uc_mem_unmap(uc_, base, size), "unmapping a region"); }
+void Engine::unmap(uint64_t base, uint64_t size) {
+    change_memory_map([&] { check(uc_mem_unmap(uc_, base, size), "unmapping a region"); });
+}
 
 void Engine::set_timing(TimingModel *timing, bool model_memory) {
     timing_ = timing;
@@ -278,9 +296,10 @@ RunOutcome Engine::run() {
         if (stop_requested_)
             break;
         if (retranslate_) {
-            // New code hooks only reach blocks translated after them.
+            // New code hooks only reach blocks translated after them. (A full uc_ctl_flush_tb would
+            // also clear Unicorn's whole 1 GiB code buffer.)
             retranslate_ = false;
-            uc_ctl_flush_tb(uc_);
+            uc_ctl_remove_cache(uc_, retranslate_pc_, retranslate_pc_ + retranslate_size_);
             continue;
         }
         if (pending_fault_) {

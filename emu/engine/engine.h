@@ -22,7 +22,7 @@ struct uc_context;
 
 namespace ia32emu {
 
-class GuestRam;
+class HostMemory;
 
 struct EngineSetup {
     uint64_t ram_bytes = 1ull << 30;   // RAM from physical 0 up to this, minus the legacy hole
@@ -111,6 +111,8 @@ private:
     static void on_mem(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
     static void on_special(uc_struct *uc, uint64_t address, uint32_t size, void *self);
 
+    template <typename Change>
+    void change_memory_map(Change &&change);
     void deliver(Fault fault, uint32_t return_eip);
     std::optional<Fault> try_deliver(const Fault &fault, uint32_t return_eip);
     uint32_t selector_error_code(uint32_t eip);
@@ -126,7 +128,7 @@ private:
     void set_reg(int id, uint32_t value);
 
     uc_struct *uc_ = nullptr;
-    std::unique_ptr<GuestRam> ram_;
+    std::unique_ptr<HostMemory> ram_;
     EngineSetup setup_;
     CpuidModel cpuid_;
     PortRead port_read_;
@@ -157,6 +159,8 @@ private:
     std::unordered_map<uint32_t, EntryHandler> intercepts_;
     std::vector<PendingReturn> pending_returns_;
     bool retranslate_ = false;
+    bool identity_fills_ = false;
+    uint32_t retranslate_pc_ = 0, retranslate_size_ = 0;
     std::function<std::string(uint32_t)> symbolizer_;
 
     uc_context *context_ = nullptr;

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "emu/engine/engine.h"
-#include "emu/engine/guest_ram.h"
+#include "emu/board/host_memory.h"
 #include "emu/mmu/page_walker.h"
 
 namespace ia32emu {
@@ -14,7 +14,7 @@ namespace {
 constexpr uint32_t kPageMask = 0xFFFu;
 constexpr uint32_t kPageFaultVector = 14;
 
-void apply_updates(const WalkResult &r, GuestRam &ram) {
+void apply_updates(const WalkResult &r, HostMemory &ram) {
     for (unsigned i = 0; i < r.num_writes; ++i) {
         const EntryWrite &w = r.writes[i];
         if (ram.contains(w.pa, w.bytes))
@@ -29,7 +29,7 @@ bool Engine::on_tlb_fill(uc_struct *, uint64_t vaddr, int type, void *result, vo
     auto *entry = static_cast<uc_tlb_entry *>(result);
     PagingRegs regs{e->reg(UC_X86_REG_CR0), e->reg(UC_X86_REG_CR3), e->reg(UC_X86_REG_CR4)};
     uint32_t va = uint32_t(vaddr);
-    if (!(regs.cr0 & kCr0Pg)) {
+    if (!(regs.cr0 & kCr0Pg) || e->identity_fills_) {
         entry->paddr = vaddr & ~uint64_t(kPageMask);
         entry->perms = UC_PROT_ALL;
         e->translations_.on_fill(va & ~kPageMask, entry->paddr);

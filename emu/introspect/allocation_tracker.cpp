@@ -23,6 +23,7 @@ void AllocationTracker::on_free(uint32_t va) {
         return;
     for (const PhysExtent &e : it->second.extents) {
         for (uint64_t pfn = e.pa >> 12; pfn <= (e.pa + e.len - 1) >> 12; ++pfn) {
+            last_freed_[pfn] = it->second;
             auto o = owners_.find(pfn);
             if (o == owners_.end())
                 continue;
@@ -59,8 +60,12 @@ std::string AllocationTracker::describe(const Allocation &a) const {
 
 std::string AllocationTracker::describe_frame(uint64_t pfn) const {
     auto o = owners_.find(pfn);
-    if (o == owners_.end())
-        return "no live tracked allocation (free, or taken with alloc_pages)";
+    if (o == owners_.end()) {
+        auto f = last_freed_.find(pfn);
+        if (f == last_freed_.end())
+            return "no live tracked allocation (free, or taken with alloc_pages)";
+        return "no live tracked allocation; last held by " + describe(f->second) + ", since freed";
+    }
     std::string out;
     for (uint32_t va : o->second) {
         if (!out.empty())

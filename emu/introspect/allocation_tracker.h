@@ -44,6 +44,7 @@ private:
     uint64_t next_id_ = 1;
     std::map<uint32_t, Allocation> live_;                         // by start VA
     std::unordered_map<uint64_t, std::vector<uint32_t>> owners_;  // pfn -> start VAs of live allocations
+    std::unordered_map<uint64_t, Allocation> last_freed_;         // pfn -> the last allocation freed there
 };
 
 } // namespace ia32emu

@@ -23,7 +23,7 @@
 #define NEW_VALUE 0x0e1e1e1eu
 
 /* Kept out of line so the stale access has an EIP of its own to report. */
-static __attribute__((noinline)) u32 read_word(const volatile u32 *p)
+static __attribute__((noinline)) u32 stale_probe_read(const volatile u32 *p)
 {
     return *p;
 }
@@ -48,13 +48,13 @@ int scenario_validate_stale_tlb(void)
     }
     *(volatile u32 *)page_address(other) = NEW_VALUE;
     vm[0] = OLD_VALUE;
-    (void)read_word(vm);
+    (void)stale_probe_read(vm);
 
     pte_t old = *pte;
     *(volatile pte_t *)pte = (pte_t)page_to_phys(other) | (old & ~PAGE_MASK);
     if (flush)
         invlpg((void *)vm);
-    u32 seen = read_word(vm);
+    u32 seen = stale_probe_read(vm);
 
     int rc = GUEST_EXIT_OK;
     if (flush) {

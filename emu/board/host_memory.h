@@ -1,4 +1,5 @@
-// Host memory that backs guest RAM: one anonymous mapping, committed lazily by the host kernel.
+// Host memory behind guest RAM and device memory: one anonymous mapping, zero-filled and committed
+// lazily by the host kernel.
 #pragma once
 
 #include <cstddef>
@@ -6,12 +7,12 @@
 
 namespace ia32emu {
 
-class GuestRam {
+class HostMemory {
 public:
-    explicit GuestRam(uint64_t bytes);
-    ~GuestRam();
-    GuestRam(const GuestRam &) = delete;
-    GuestRam &operator=(const GuestRam &) = delete;
+    explicit HostMemory(uint64_t bytes);
+    ~HostMemory();
+    HostMemory(const HostMemory &) = delete;
+    HostMemory &operator=(const HostMemory &) = delete;
 
     uint8_t *data() const { return data_; }
     uint64_t size() const { return size_; }
