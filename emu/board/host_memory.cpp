@@ -13,6 +13,8 @@ HostMemory::HostMemory(uint64_t bytes) : size_(bytes) {
     if (p == MAP_FAILED)
         throw std::runtime_error("cannot reserve " + std::to_string(bytes >> 20) + " MiB of host memory");
     data_ = static_cast<uint8_t *>(p);
+    // A guest touches its RAM page by page; 2 MiB host pages make that 512 times fewer host faults.
+    madvise(p, bytes, MADV_HUGEPAGE);
 }
 
 HostMemory::~HostMemory() { munmap(data_, size_); }

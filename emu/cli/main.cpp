@@ -7,6 +7,7 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "emu/cli/bench_command.h"
 #include "emu/cli/run_command.h"
 #include "emu/engine/run_outcome.h"
 
@@ -48,6 +49,18 @@ int main(int argc, char **argv) {
     run->add_flag("--no-timing", req.no_timing, "run functionally only: no caches, TLBs or cycle counts");
     run->add_flag("--check-mmu", req.check_mmu, "re-walk the page tables on every access and compare");
 
+    BenchRequest bench_req;
+    bench_req.firmware = req.firmware;
+    bench_req.kernel = executable_dir() / "guest" / "kernel.elf";
+    bench_req.cmdline = "scenario=bench reps=2 slub_debug=-";
+    CLI::App *bench = app.add_subcommand("bench", "measure guest MIPS with no hooks, empty memory hooks and the full model");
+    bench->allow_extras(false);
+    bench->add_option("kernel", bench_req.kernel, "the guest kernel (default: the built kernel)");
+    bench->add_option("--cmdline", bench_req.cmdline, "the workload's command line")->capture_default_str();
+    bench->add_option("--board", bench_req.board, "board preset name or TOML file")->default_val("default");
+    bench->add_option("--repeat", bench_req.repeat, "runs per configuration (the fastest counts)")
+        ->check(CLI::Range(1u, 100u));
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {
@@ -61,8 +74,10 @@ int main(int argc, char **argv) {
                      app.remaining().front().rfind("-", 0) == 0 ? "option" : "command", app.remaining().front().c_str());
         return kExitBadInput;
     }
+    if (bench->parsed())
+        return bench_command(bench_req);
     if (!run->parsed()) {
-        std::fprintf(stderr, "ia32emu: a subcommand is required: run (see --help)\n");
+        std::fprintf(stderr, "ia32emu: a subcommand is required: run or bench (see --help)\n");
         return kExitBadInput;
     }
     // Device warnings go to stderr without host timestamps, so logs of two runs compare equal.

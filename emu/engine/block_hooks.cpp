@@ -202,6 +202,8 @@ uint32_t Engine::resolve_alias(uint64_t pa, const uint32_t *aliases, unsigned co
     return aliases[0] | offset;
 }
 
+void Engine::on_mem_empty(uc_struct *, int, uint64_t, int, int64_t, void *) {}
+
 void Engine::on_mem(uc_struct *, int type, uint64_t address, int size, int64_t, void *self) {
     auto *e = static_cast<Engine *>(self);
     unsigned count = 0;

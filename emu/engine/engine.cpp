@@ -68,8 +68,13 @@ Engine::Engine(const EngineSetup &setup)
     check(uc_hook_add(uc_, &h, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
                       reinterpret_cast<void *>(&Engine::on_unmapped), this, 1, 0),
           "hooking wild accesses");
-    check(uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void *>(&Engine::on_block), this, 1, 0),
-          "hooking blocks");
+    if (setup.instrumentation == Instrumentation::Full)
+        check(uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void *>(&Engine::on_block), this, 1, 0),
+              "hooking blocks");
+    else if (setup.instrumentation == Instrumentation::EmptyMemoryHooks)
+        check(uc_hook_add(uc_, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
+                          reinterpret_cast<void *>(&Engine::on_mem_empty), this, 1, 0),
+              "hooking memory accesses");
     check(uc_hook_add(uc_, &h, UC_HOOK_TLB_FILL, reinterpret_cast<void *>(&Engine::on_tlb_fill), this, 1, 0),
           "hooking translation");
 
@@ -146,6 +151,8 @@ void Engine::unmap(uint64_t base, uint64_t size) {
 }
 
 void Engine::set_timing(TimingModel *timing, bool model_memory) {
+    if (setup_.instrumentation != Instrumentation::Full)
+        return;
     timing_ = timing;
     model_memory_ = model_memory;
     if (model_memory) {

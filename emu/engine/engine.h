@@ -24,6 +24,13 @@ namespace ia32emu {
 
 class HostMemory;
 
+// How much the engine observes; the lesser levels exist to measure what observation costs.
+enum class Instrumentation {
+    Full,              // blocks, memory accesses and the timing model
+    EmptyMemoryHooks,  // memory hooks that do nothing, no block hook
+    None,              // only what running the guest needs (translation, ports, exceptions)
+};
+
 struct EngineSetup {
     uint64_t ram_bytes = 1ull << 30;   // RAM from physical 0 up to this, minus the legacy hole
     std::vector<uint8_t> rom;          // firmware image: 64 KiB, reset vector in its last 16 bytes
@@ -31,6 +38,7 @@ struct EngineSetup {
     CostConfig costs;
     uint64_t max_instructions = 0;     // 0: no budget
     double timeout_seconds = 0;        // 0: no wall-clock limit
+    Instrumentation instrumentation = Instrumentation::Full;
 };
 
 struct Registers {
@@ -109,6 +117,7 @@ private:
     static void on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self);
     static bool on_tlb_fill(uc_struct *uc, uint64_t vaddr, int type, void *result, void *self);
     static void on_mem(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
+    static void on_mem_empty(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
     static void on_special(uc_struct *uc, uint64_t address, uint32_t size, void *self);
 
     template <typename Change>

@@ -22,6 +22,7 @@ EngineSetup engine_setup(const MachineOptions &o) {
     s.costs = o.board.cost;
     s.max_instructions = o.max_instructions;
     s.timeout_seconds = o.timeout_seconds;
+    s.instrumentation = o.instrumentation;
     return s;
 }
 

@@ -40,6 +40,7 @@ struct MachineOptions {
     double timeout_seconds = 0;
     bool model_memory = true;         // caches and TLBs; off: static instruction costs only
     bool check_mmu = false;           // compare the model's translation with the engine's per access
+    Instrumentation instrumentation = Instrumentation::Full;
     std::vector<std::string> extra_paths;
 };
 

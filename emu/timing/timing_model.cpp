@@ -30,7 +30,7 @@ std::string hex64(uint64_t v) {
 
 TimingModel::TimingModel(const BoardConfig &board, const uint8_t *ram, uint64_t ram_size, const GuestView &guest)
     : board_(board), ram_{ram, ram_size}, guest_(guest), tlbs_(board.tlb), caches_(board.cache),
-      watch_bits_(kWatchBits / 64, 0) {}
+      watch_bits_(kWatchBits / 64, 0), pte_frames_((ram_size >> 12) / 64 + 1, 0) {}
 
 void TimingModel::track_function(const std::string &name, uint32_t entry) {
     entries_[entry] = paths_.add_path(name);
@@ -103,7 +103,25 @@ const TlbEntry *TimingModel::translate_for_timing(Tlb &tlb, uint32_t va, AccessK
         ++page_walks_;
         clock_.charge(charge_walk(walk));
     }
-    return tlb.insert(tlb_entry_from_walk(va, walk), va);
+    const TlbEntry *filled = tlb.insert(tlb_entry_from_walk(va, walk), va);
+    if (filled && filled->pte_pa < ram_.size) {
+        uint64_t pfn = filled->pte_pa >> 12;
+        pte_frames_[pfn / 64] |= 1ull << (pfn % 64);
+        pte_users_[filled->pte_pa] = filled->va_base;
+        suspects_.erase(filled->va_base);
+    }
+    return filled;
+}
+
+void TimingModel::note_pte_write(uint64_t pa, unsigned size) {
+    for (uint64_t slot = pa & ~uint64_t(3); slot < pa + size; slot += 4) {
+        // A PAE entry is 8 bytes: a write to its upper half is a write to the entry too.
+        for (uint64_t entry : {slot, slot & ~uint64_t(7)}) {
+            auto it = pte_users_.find(entry);
+            if (it != pte_users_.end())
+                suspects_.insert(it->second);
+        }
+    }
 }
 
 uint32_t TimingModel::charge_walk(const WalkResult &walk) {
@@ -150,9 +168,13 @@ void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool w
     AccessKind kind = write ? AccessKind::Write : AccessKind::Read;
     bool walked = false;
     const TlbEntry *entry = translate_for_timing(tlbs_.dtlb(), va, kind, walked);
+    if (write && pa < ram_.size && (pte_frames_[(pa >> 12) / 64] & (1ull << ((pa >> 12) % 64))))
+        note_pte_write(pa, size);
     if (entry) {
-        if (!walked)
+        if (!walked && !suspects_.empty() && suspects_.count(entry->va_base)) {
             check_stale(*entry, va);
+            suspects_.erase(entry->va_base);
+        }
         if (check_translation_ && entry->translate(va) != pa && (guest_.paging().cr0 & kCr0Pg)) {
             ReportFault f;
             f.kind = "mmu_mismatch";
@@ -167,6 +189,8 @@ void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool w
 
 void TimingModel::on_invlpg(uint32_t va) {
     tlbs_.invlpg(va);
+    if (!suspects_.empty())
+        std::erase_if(suspects_, [va](uint32_t base) { return base == (va & ~0xFFFu) || base == (va & ~0x3FFFFFu); });
     ++tlb_flushes_;
 }
 

@@ -88,6 +88,13 @@ private:
     std::unordered_map<uint32_t, PathAccounting::PathId> entries_;
     std::unordered_set<uint32_t> return_sites_;
 
+    // Stale-translation detection without re-reading a PTE on every hit: frames that hold a PTE
+    // some TLB entry was filled from are marked; a guest write into one marks the entries filled
+    // from that PTE as suspects, and only a suspect's hit compares the PTE with the remembered one.
+    void note_pte_write(uint64_t pa, unsigned size);
+    std::vector<uint64_t> pte_frames_;                        // bitmap over RAM frames
+    std::unordered_map<uint64_t, uint32_t> pte_users_;        // PTE address -> va_base of the entry filled from it
+    std::unordered_set<uint32_t> suspects_;                   // va_base of entries whose PTE was written since
     std::unordered_map<uint64_t, uint64_t> stale_reported_;   // PTE address -> value reported
     std::vector<ReportFault> faults_;
 };
