@@ -11,7 +11,7 @@ build:
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	$(BUILD)/ia32emu run $(BUILD)/guest/kernel.elf --summary
+	$(BUILD)/ia32emu run $(BUILD)/guest/kernel.elf --cmdline "scenario=bench reps=1 slub_debug=-" --summary
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
