@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <stdexcept>
 
 #include "devices/abi/edu.h"
@@ -43,8 +44,8 @@ EduDma::EduDma(PhysicalMemory& ram, CycleSource now, EduDmaConfig config)
         throw std::invalid_argument("edu: no cycle source");
     if (config.dma_mask_bits < 1 || config.dma_mask_bits > 64)
         throw std::invalid_argument("edu: DMA mask bits must be in 1..64");
-    if (config.bytes_per_cycle == 0)
-        throw std::invalid_argument("edu: DMA bandwidth must be at least 1 byte per cycle");
+    if (!(config.bytes_per_cycle > 0))
+        throw std::invalid_argument("edu: DMA bandwidth must be a positive number of bytes per cycle");
     pci_.add_memory_bar(EDU_MMIO_BAR, EDU_MMIO_SIZE, false, *this);
 }
 
@@ -224,7 +225,7 @@ void EduDma::start(uint32_t command) {
         else
             ram_.read(bus, window, len);
     }
-    const uint64_t duration = config_.latency_cycles + (len + config_.bytes_per_cycle - 1) / config_.bytes_per_cycle;
+    const uint64_t duration = config_.latency_cycles + uint64_t(std::ceil(double(len) / config_.bytes_per_cycle));
     completion_ = cycle + duration;
     cmd_ |= EDU_DMA_CMD_START;
     ++stats_.transfers;

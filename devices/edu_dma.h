@@ -16,7 +16,7 @@ namespace ia32emu {
 struct EduDmaConfig {
     unsigned dma_mask_bits = 28;   // 1..64; QEMU's edu default
     uint64_t latency_cycles = 1000;  // doorbell to first byte
-    uint64_t bytes_per_cycle = 4;    // >= 1
+    double bytes_per_cycle = 4;      // > 0; below 1 on a slow bus (a 33 MHz PCI device seen from a GHz core)
 };
 
 struct EduDmaStats {

@@ -1,5 +1,6 @@
 // ia32emu's command line: parse, assemble the board, run the guest, report, map the exit status.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -81,6 +82,7 @@ int main(int argc, char **argv) {
         return kExitBadInput;
     }
     // Device warnings go to stderr without host timestamps, so logs of two runs compare equal.
+    spdlog::set_default_logger(spdlog::stderr_logger_st("ia32emu"));
     spdlog::set_pattern("ia32emu: %l: %v");
     return run_command(req);
 }

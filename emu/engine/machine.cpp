@@ -88,8 +88,7 @@ Machine::Machine(MachineOptions options)
       magic_ops_([this](bool begin, uint32_t name_va) { on_region(begin, name_va); }),
       pci_(ports_, options_.board.memory.pci_hole_start),
       edu_(phys_, [this] { return timing_.cycles(); },
-           EduDmaConfig{options_.board.dma.mask_bits, options_.board.dma.latency,
-                        std::max<uint64_t>(1, uint64_t(options_.board.dma.bytes_per_cycle))}),
+           EduDmaConfig{options_.board.dma.mask_bits, options_.board.dma.latency, options_.board.dma.bytes_per_cycle}),
       guest_memory_(engine_, PhysView{engine_.ram(), engine_.ram_size()}),
       allocations_(guest_memory_, [this](uint32_t eip) { return image_.describe_address(eip); }),
       dma_table_(guest_memory_, allocations_) {

@@ -14,8 +14,9 @@
  * Both regions and the loops run in one asm block whose only memory accesses are the loads, and
  * the region markers are written to the magic ports there rather than through roi_begin/roi_end:
  * those calls push and pop on the stack, and a stack line evicted by the sweep would add a miss
- * the analytic count does not have. Instructions inside the steady region: 4 per load, 3 per pass
- * (rewind and pass counter), plus the marker sequences.
+ * the analytic count does not have. Instructions inside the steady region: 4 per load and 3 per
+ * pass (rewind and pass counter); the marker instructions it gains and loses to block-granular
+ * counting cancel here.
  *
  * Prints one line with the parameters; nothing timing-dependent, so the output matches QEMU.
  * Exit 0; 6 (GUEST_EXIT_BAD_CMDLINE) for a bad parameter; 5 (GUEST_EXIT_OOM) if no buffer.

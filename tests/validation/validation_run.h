@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -53,16 +54,28 @@ inline Geometry tlb4k_geometry(const nlohmann::json &board, const std::string &l
     return {entries / ways, ways, 4096};
 }
 
-// Misses per pass of a cyclic sweep, under LRU, over `count` distinct blocks (lines or pages)
-// numbered first, first+step, ...: a set that receives more blocks than it has ways misses on
-// every one of them each pass (LRU always evicts the block needed next); any other set hits.
-inline uint64_t cyclic_misses_per_pass(const Geometry &g, uint64_t first, uint64_t step, uint64_t count) {
+// Which of `blocks` (line or page numbers, in sweep order, all distinct) miss on every pass of a
+// cyclic sweep under LRU, in the steady state: a set that receives more of them than it has ways
+// misses on each of its blocks (LRU always evicts the block needed next); any other set hits.
+inline std::vector<bool> cyclic_missers(const Geometry &g, const std::vector<uint64_t> &blocks) {
     std::vector<uint64_t> per_set(g.sets, 0);
-    for (uint64_t i = 0; i < count; ++i) ++per_set[(first + i * step) % g.sets];
-    uint64_t misses = 0;
-    for (uint64_t n : per_set)
-        if (n > g.ways) misses += n;
-    return misses;
+    for (uint64_t b : blocks) ++per_set[b % g.sets];
+    std::vector<bool> miss(blocks.size());
+    for (size_t i = 0; i < blocks.size(); ++i) miss[i] = per_set[blocks[i] % g.sets] > g.ways;
+    return miss;
+}
+
+// Block numbers first, first+step, ... (count of them).
+inline std::vector<uint64_t> strided_blocks(uint64_t first, uint64_t step, uint64_t count) {
+    std::vector<uint64_t> v(count);
+    for (uint64_t i = 0; i < count; ++i) v[i] = first + i * step;
+    return v;
+}
+
+inline uint64_t count_true(const std::vector<bool> &v) {
+    uint64_t n = 0;
+    for (bool b : v) n += b ? 1 : 0;
+    return n;
 }
 
 class ValidationTest : public GuestTest {
