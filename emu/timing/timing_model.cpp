@@ -4,6 +4,7 @@
 // through the data caches; uncached RAM and MMIO pay the board's latencies.
 #include "emu/timing/timing_model.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -30,7 +31,7 @@ std::string hex64(uint64_t v) {
 
 TimingModel::TimingModel(const BoardConfig &board, const uint8_t *ram, uint64_t ram_size, const GuestView &guest)
     : board_(board), ram_{ram, ram_size}, guest_(guest), tlbs_(board.tlb), caches_(board.cache),
-      watch_bits_(kWatchBits / 64, 0), pte_frames_((ram_size >> 12) / 64 + 1, 0) {}
+      watch_bits_(kWatchBits / 64, 0), pte_frames_((ram_size >> 12) / 64 + 1, 0), suspect_bits_(kSuspectBits / 64, 0) {}
 
 void TimingModel::track_function(const std::string &name, uint32_t entry) {
     entries_[entry] = paths_.add_path(name);
@@ -108,9 +109,16 @@ const TlbEntry *TimingModel::translate_for_timing(Tlb &tlb, uint32_t va, AccessK
         uint64_t pfn = filled->pte_pa >> 12;
         pte_frames_[pfn / 64] |= 1ull << (pfn % 64);
         pte_users_[filled->pte_pa] = filled->va_base;
-        suspects_.erase(filled->va_base);
+        if (!suspects_.empty())
+            forget_suspect(filled->va_base);
     }
     return filled;
+}
+
+void TimingModel::forget_suspect(uint32_t va_base) {
+    suspects_.erase(va_base);
+    if (suspects_.empty())
+        std::fill(suspect_bits_.begin(), suspect_bits_.end(), 0);
 }
 
 void TimingModel::note_pte_write(uint64_t pa, unsigned size) {
@@ -118,8 +126,16 @@ void TimingModel::note_pte_write(uint64_t pa, unsigned size) {
         // A PAE entry is 8 bytes: a write to its upper half is a write to the entry too.
         for (uint64_t entry : {slot, slot & ~uint64_t(7)}) {
             auto it = pte_users_.find(entry);
-            if (it != pte_users_.end())
+            if (it == pte_users_.end())
+                continue;
+            // Only an entry the DTLB still holds can go stale; one evicted since is refilled fresh.
+            const TlbLevel &dtlb = tlbs_.dtlb().first();
+            const TlbLevel *stlb = tlbs_.dtlb().second();
+            if (dtlb.find(it->second) || (stlb && stlb->find(it->second))) {
                 suspects_.insert(it->second);
+                size_t bit = suspect_slot(it->second);
+                suspect_bits_[bit / 64] |= 1ull << (bit % 64);
+            }
         }
     }
 }
@@ -144,13 +160,19 @@ uint32_t TimingModel::access_cost(const TlbEntry *entry, uint64_t pa, AccessKind
     return caches_.access(pa, kind, size);
 }
 
-void TimingModel::check_stale(const TlbEntry &entry, uint32_t va) {
+bool TimingModel::is_stale(const TlbEntry &entry) const {
     if (entry.pte_pa + entry.pte_bytes > ram_.size)
+        return false;
+    uint64_t now = 0;
+    std::memcpy(&now, ram_.ram + entry.pte_pa, entry.pte_bytes);
+    return pte_rewritten(entry.pte_value, now);
+}
+
+void TimingModel::check_stale(const TlbEntry &entry, uint32_t va) {
+    if (!is_stale(entry))
         return;
     uint64_t now = 0;
     std::memcpy(&now, ram_.ram + entry.pte_pa, entry.pte_bytes);
-    if (!pte_rewritten(entry.pte_value, now))
-        return;
     auto [it, fresh] = stale_reported_.emplace(entry.pte_pa, now);
     if (!fresh && it->second == now)
         return;
@@ -160,7 +182,7 @@ void TimingModel::check_stale(const TlbEntry &entry, uint32_t va) {
     f.eip = guest_.eip();
     f.detail = "access to " + hex32(va) + " used a TLB entry whose PTE at " + hex64(entry.pte_pa) +
                " was rewritten from " + hex64(entry.pte_value) + " to " + hex64(now) +
-               " without invlpg or a CR3 reload";
+               "; no invalidation dropped the entry since (invlpg, or a CR3 reload for a non-global entry)";
     faults_.push_back(std::move(f));
 }
 
@@ -171,11 +193,13 @@ void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool w
     if (write && pa < ram_.size && (pte_frames_[(pa >> 12) / 64] & (1ull << ((pa >> 12) % 64))))
         note_pte_write(pa, size);
     if (entry) {
-        if (!walked && !suspects_.empty() && suspects_.count(entry->va_base)) {
+        if (!walked && !suspects_.empty() && maybe_suspect(entry->va_base) && suspects_.count(entry->va_base)) {
             check_stale(*entry, va);
-            suspects_.erase(entry->va_base);
+            forget_suspect(entry->va_base);
         }
-        if (check_translation_ && entry->translate(va) != pa && (guest_.paging().cr0 & kCr0Pg)) {
+        // A stale entry legitimately disagrees with the engine, which drops global entries on
+        // CR3 writes where hardware keeps them; stale_tlb reports that case.
+        if (check_translation_ && entry->translate(va) != pa && (guest_.paging().cr0 & kCr0Pg) && !is_stale(*entry)) {
             ReportFault f;
             f.kind = "mmu_mismatch";
             f.eip = guest_.eip();
@@ -189,8 +213,10 @@ void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool w
 
 void TimingModel::on_invlpg(uint32_t va) {
     tlbs_.invlpg(va);
-    if (!suspects_.empty())
-        std::erase_if(suspects_, [va](uint32_t base) { return base == (va & ~0xFFFu) || base == (va & ~0x3FFFFFu); });
+    if (!suspects_.empty()) {
+        suspects_.erase(va & ~0xFFFu);
+        forget_suspect(va & ~0x3FFFFFu);
+    }
     ++tlb_flushes_;
 }
 

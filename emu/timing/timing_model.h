@@ -67,6 +67,7 @@ private:
     uint32_t charge_walk(const WalkResult &walk);
     uint32_t access_cost(const TlbEntry *entry, uint64_t pa, AccessKind kind, unsigned size);
     void check_stale(const TlbEntry &entry, uint32_t va);
+    bool is_stale(const TlbEntry &entry) const;
     CounterSnapshot snapshot() const;
     void on_tracked_entry(uint32_t pc);
 
@@ -95,6 +96,15 @@ private:
     std::vector<uint64_t> pte_frames_;                        // bitmap over RAM frames
     std::unordered_map<uint64_t, uint32_t> pte_users_;        // PTE address -> va_base of the entry filled from it
     std::unordered_set<uint32_t> suspects_;                   // va_base of entries whose PTE was written since
+    // A filter in front of suspects_, so that a hit on an innocent page costs no hashing.
+    static constexpr size_t kSuspectBits = 1 << 16;
+    static size_t suspect_slot(uint32_t va_base) { return (va_base >> 12) & (kSuspectBits - 1); }
+    bool maybe_suspect(uint32_t va_base) const {
+        size_t s = suspect_slot(va_base);
+        return suspect_bits_[s / 64] & (1ull << (s % 64));
+    }
+    void forget_suspect(uint32_t va_base);
+    std::vector<uint64_t> suspect_bits_;
     std::unordered_map<uint64_t, uint64_t> stale_reported_;   // PTE address -> value reported
     std::vector<ReportFault> faults_;
 };

@@ -1,0 +1,67 @@
+// rdtsc reads the modelled clock: deterministic, bounded by the work between two reads, per board.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "devices/abi/exit_port.h"
+#include "tests/support/guest_run.h"
+
+namespace ia32emu::test {
+namespace {
+
+// tests/guests/rdtsc.S runs 100000 iterations of `dec; jnz` between its two reads.
+constexpr uint64_t kLoopIterations = 100000;
+constexpr uint64_t kLoopInstructions = 2 * kLoopIterations;
+
+class RdtscTest : public GuestTest {
+protected:
+    // Runs the guest and returns the delta it printed; fails the test when there is none.
+    std::optional<uint64_t> delta(std::vector<std::string> extra_args = {}) {
+        auto run = boot_kernel(test_guest("rdtsc"), "", std::move(extra_args));
+        EXPECT_EQ(run.exit_status, GUEST_EXIT_OK) << run.describe() << "\nstdout:\n" << run.out;
+        static const std::regex line(R"(rdtsc: delta 0x([0-9a-f]{16}))");
+        for (const std::string &l : run.out_lines()) {
+            std::smatch m;
+            if (std::regex_match(l, m, line))
+                return std::stoull(m[1], nullptr, 16);
+        }
+        ADD_FAILURE() << "no delta line in:\n" << run.out;
+        return std::nullopt;
+    }
+};
+
+TEST_F(RdtscTest, TwoRunsPrintTheSameDelta) {
+    auto first = delta(), second = delta();
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(*first, *second);
+}
+
+// The delta comes from the cost model, not the host: making a branch dearer by 4 cycles adds
+// exactly 4 cycles for each of the loop's jnz, and nothing else.
+TEST_F(RdtscTest, DearerBranchesAddFourCyclesPerLoopIteration) {
+    auto plain = delta({"--set", "cost.branch=1"}), dear = delta({"--set", "cost.branch=5"});
+    ASSERT_TRUE(plain && dear);
+    EXPECT_EQ(*dear - *plain, 4 * kLoopIterations);
+}
+
+TEST_F(RdtscTest, DeltaIsAtLeastTheLoopAndAtMostTwentyCyclesPerInstruction) {
+    auto d = delta();
+    ASSERT_TRUE(d);
+    EXPECT_GE(*d, kLoopInstructions);
+    EXPECT_LE(*d, 20 * kLoopInstructions);
+}
+
+TEST_F(RdtscTest, AnotherBoardIsDeterministicToo) {
+    auto first = delta({"--board", "atom-n270"}), second = delta({"--board", "atom-n270"});
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(*first, *second);
+    EXPECT_GE(*first, kLoopInstructions);
+    EXPECT_LE(*first, 20 * kLoopInstructions);
+}
+
+} // namespace
+} // namespace ia32emu::test
