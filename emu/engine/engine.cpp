@@ -18,8 +18,8 @@ constexpr uint64_t kLegacyHoleEnd = 0x100000;
 constexpr uint64_t kRomSize = 0x10000;
 constexpr uint64_t kLowRomBase = 0xF0000;
 constexpr uint64_t kHighRomBase = 0xFFFF0000;
-// An address no 32-bit guest can execute at, so uc_emu_start never stops on its own.
 constexpr uint32_t kPageFaultVector = 14;
+// The ROM's last byte: no instruction starts there, so uc_emu_start never stops on its own.
 constexpr uint64_t kNoExit = 0xFFFFFFFFull;
 
 void check(uc_err err, const char *what) {

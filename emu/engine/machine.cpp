@@ -31,6 +31,9 @@ EngineSetup engine_setup(const MachineOptions &o) {
 constexpr unsigned kDisplaySlot = 2;
 constexpr unsigned kEduSlot = 3;
 
+// A guest that never reveals its page geometry must not make the host queue without bound.
+constexpr size_t kMaxPendingPages = 4096;
+
 constexpr uint64_t kFirmwareTables = 0x20000;
 constexpr uint64_t kPciHoleEnd = 0xFEC00000;   // the I/O APIC and the ROM sit above
 constexpr uint64_t kBiosFlashBase = 0xFFFC0000;
@@ -91,6 +94,7 @@ Machine::Machine(MachineOptions options)
            EduDmaConfig{options_.board.dma.mask_bits, options_.board.dma.latency, options_.board.dma.bytes_per_cycle}),
       guest_memory_(engine_, PhysView{engine_.ram(), engine_.ram_size()}),
       allocations_(guest_memory_, [this](uint32_t eip) { return image_.describe_address(eip); }),
+      page_frames_(guest_memory_, image_.find_object("mem_map")),
       dma_table_(guest_memory_, allocations_) {
     check_segments();
 
@@ -178,12 +182,51 @@ void Machine::intercept_allocators() {
         };
     };
     auto arg0 = [this](uint32_t esp) { return guest_memory_.arg(esp, 0); };
-    on("kmalloc", sized("kmalloc", arg0));
+    // An allocator that took a page from alloc_pages and returns an address in it teaches the
+    // page geometry.
+    auto teaching = [this](const char *name, auto size_of) {
+        return [this, name, size_of](uint32_t esp) -> Engine::ReturnHandler {
+            uint32_t caller = guest_memory_.word(esp), size = size_of(esp);
+            last_page_ = 0;
+            return [this, name, caller, size](uint32_t va) {
+                allocations_.on_alloc(name, caller, va, size);
+                if (page_frames_.ready() || !va || !last_page_)
+                    return;
+                page_frames_.learn(last_page_, va);
+                if (page_frames_.ready()) {
+                    for (const PendingPages &p : pending_pages_)
+                        record_pages(p.caller, p.page, p.order);
+                    pending_pages_.clear();
+                }
+            };
+        };
+    };
+    on("kmalloc", teaching("kmalloc", arg0));
     on("vmalloc", sized("vmalloc", arg0));
     on("vmalloc_32", sized("vmalloc_32", arg0));
-    on("__get_free_pages", sized("__get_free_pages", [this](uint32_t esp) {
+    on("__get_free_pages", teaching("__get_free_pages", [this](uint32_t esp) {
            return uint32_t(0x1000) << std::min<uint32_t>(guest_memory_.arg(esp, 1), 20);
        }));
+    on("alloc_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
+        uint32_t caller = guest_memory_.word(esp), order = std::min<uint32_t>(guest_memory_.arg(esp, 1), 20);
+        return [this, caller, order](uint32_t page) {
+            if (page == 0)
+                return;
+            last_page_ = page;
+            if (page_frames_.ready())
+                record_pages(caller, page, order);
+            else if (pending_pages_.size() < kMaxPendingPages)
+                pending_pages_.push_back({caller, page, order});
+        };
+    });
+    on("__free_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
+        uint32_t page = guest_memory_.arg(esp, 0);
+        if (auto pfn = page_frames_.pfn(page))
+            allocations_.on_free_pages(*pfn);
+        else
+            std::erase_if(pending_pages_, [page](const PendingPages &p) { return p.page == page; });
+        return nullptr;
+    });
     auto freeing = [this](unsigned arg) {
         return [this, arg](uint32_t esp) -> Engine::ReturnHandler {
             allocations_.on_free(guest_memory_.arg(esp, arg));
@@ -192,7 +235,18 @@ void Machine::intercept_allocators() {
     };
     on("kfree", freeing(0));
     on("vfree", freeing(0));
-    on("free_pages", freeing(0));
+    on("free_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
+        uint32_t va = guest_memory_.arg(esp, 0);
+        allocations_.on_free(va);
+        if (auto pa = guest_memory_.translate(va))
+            allocations_.on_free_pages(*pa >> 12);
+        return nullptr;
+    });
+}
+
+void Machine::record_pages(uint32_t caller, uint32_t page, uint32_t order) {
+    if (auto pfn = page_frames_.pfn(page))
+        allocations_.on_alloc_pages(caller, *pfn, order);
 }
 
 // Arguments as the i386 cdecl ABI passes them: on the stack above the return address.

@@ -17,6 +17,7 @@
 #include "emu/introspect/dma_mapping_table.h"
 #include "emu/introspect/elf_image.h"
 #include "emu/introspect/guest_memory.h"
+#include "emu/introspect/page_frame_map.h"
 #include "emu/report/report.h"
 #include "emu/timing/timing_model.h"
 #include "devices/bochs_display.h"
@@ -73,6 +74,7 @@ private:
     void track_paths();
     void intercept_allocators();
     void intercept_dma_api();
+    void record_pages(uint32_t caller, uint32_t page, uint32_t order);
     void on_region(bool begin, uint32_t name_va);
 
     MachineOptions options_;
@@ -92,6 +94,13 @@ private:
 
     GuestMemory guest_memory_;
     AllocationTracker allocations_;
+    PageFrameMap page_frames_;
+    // alloc_pages results seen before the page geometry was learnt, resolved once it is.
+    struct PendingPages {
+        uint32_t caller, page, order;
+    };
+    std::vector<PendingPages> pending_pages_;
+    uint32_t last_page_ = 0;
     DmaMappingTable dma_table_;
     std::vector<ReportFault> device_faults_;
 };

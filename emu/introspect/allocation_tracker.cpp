@@ -5,42 +5,79 @@
 #include <cstdio>
 
 namespace ia32emu {
+namespace {
 
-void AllocationTracker::on_alloc(const std::string &function, uint32_t caller, uint32_t va, uint32_t size) {
-    if (va == 0 || size == 0 || va == 0x10)   // NULL, or kmalloc(0)'s ZERO_SIZE_PTR
-        return;
-    on_free(va);
-    Allocation a{next_id_++, function, caller, va, size, memory_.extents(va, size)};
+constexpr uint32_t kZeroSizePtr = 0x10;   // what kmalloc(0) returns, as on Linux
+
+template <typename F>
+void for_each_frame(const Allocation &a, F &&f) {
     for (const PhysExtent &e : a.extents)
         for (uint64_t pfn = e.pa >> 12; pfn <= (e.pa + e.len - 1) >> 12; ++pfn)
-            owners_[pfn].push_back(va);
-    live_.emplace(va, std::move(a));
+            f(pfn);
 }
 
-void AllocationTracker::on_free(uint32_t va) {
-    auto it = live_.find(va);
+} // namespace
+
+void AllocationTracker::add(Allocation a) {
+    a.id = next_id_++;
+    for_each_frame(a, [&](uint64_t pfn) { owners_[pfn].push_back(a.id); });
+    uint64_t id = a.id;
+    live_.emplace(id, std::move(a));
+}
+
+void AllocationTracker::remove(uint64_t id) {
+    auto it = live_.find(id);
     if (it == live_.end())
         return;
-    for (const PhysExtent &e : it->second.extents) {
-        for (uint64_t pfn = e.pa >> 12; pfn <= (e.pa + e.len - 1) >> 12; ++pfn) {
-            last_freed_[pfn] = it->second;
-            auto o = owners_.find(pfn);
-            if (o == owners_.end())
-                continue;
-            o->second.erase(std::remove(o->second.begin(), o->second.end(), va), o->second.end());
-            if (o->second.empty())
-                owners_.erase(o);
-        }
-    }
+    for_each_frame(it->second, [&](uint64_t pfn) {
+        last_freed_[pfn] = it->second;
+        auto o = owners_.find(pfn);
+        if (o == owners_.end())
+            return;
+        o->second.erase(std::remove(o->second.begin(), o->second.end(), id), o->second.end());
+        if (o->second.empty())
+            owners_.erase(o);
+    });
     live_.erase(it);
 }
 
+void AllocationTracker::on_alloc(const std::string &function, uint32_t caller, uint32_t va, uint32_t size) {
+    if (va == 0 || size == 0 || va == kZeroSizePtr)
+        return;
+    on_free(va);
+    by_va_[va] = next_id_;
+    add(Allocation{0, function, caller, va, size, memory_.extents(va, size)});
+}
+
+void AllocationTracker::on_free(uint32_t va) {
+    auto it = by_va_.find(va);
+    if (it == by_va_.end())
+        return;
+    remove(it->second);
+    by_va_.erase(it);
+}
+
+void AllocationTracker::on_alloc_pages(uint32_t caller, uint64_t pfn, unsigned order) {
+    on_free_pages(pfn);
+    uint32_t bytes = uint32_t(0x1000) << order;
+    by_head_pfn_[pfn] = next_id_;
+    add(Allocation{0, "alloc_pages", caller, 0, bytes, {PhysExtent{pfn << 12, bytes}}});
+}
+
+void AllocationTracker::on_free_pages(uint64_t pfn) {
+    auto it = by_head_pfn_.find(pfn);
+    if (it == by_head_pfn_.end())
+        return;
+    remove(it->second);
+    by_head_pfn_.erase(it);
+}
+
 const Allocation *AllocationTracker::vmalloc_area_at(uint32_t va) const {
-    auto it = live_.upper_bound(va);
-    if (it == live_.begin())
+    auto it = by_va_.upper_bound(va);
+    if (it == by_va_.begin())
         return nullptr;
     --it;
-    const Allocation &a = it->second;
+    const Allocation &a = live_.at(it->second);
     if (!a.is_vmalloc_area() || va >= a.va + a.size)
         return nullptr;
     return &a;
@@ -48,14 +85,26 @@ const Allocation *AllocationTracker::vmalloc_area_at(uint32_t va) const {
 
 std::string AllocationTracker::describe(const Allocation &a) const {
     char buf[160];
-    std::snprintf(buf, sizeof buf, "allocation %llu by %s(%u) called from 0x%08x", static_cast<unsigned long long>(a.id),
-                  a.function.c_str(), a.size, a.caller);
+    if (a.va == 0)
+        std::snprintf(buf, sizeof buf, "allocation %llu by %s(%u bytes) called from 0x%08x",
+                      static_cast<unsigned long long>(a.id), a.function.c_str(), a.size, a.caller);
+    else
+        std::snprintf(buf, sizeof buf, "allocation %llu by %s(%u) called from 0x%08x",
+                      static_cast<unsigned long long>(a.id), a.function.c_str(), a.size, a.caller);
     std::string out = buf;
     std::string sym = symbolize_(a.caller);
     if (!sym.empty())
         out += " (" + sym + ")";
-    std::snprintf(buf, sizeof buf, ", mapped at 0x%08x-0x%08x", a.va, a.va + a.size - 1);
-    return out + buf;
+    if (a.va != 0) {
+        std::snprintf(buf, sizeof buf, ", mapped at 0x%08x-0x%08x", a.va, a.va + a.size - 1);
+        out += buf;
+    } else {
+        std::snprintf(buf, sizeof buf, ", frames 0x%llx-0x%llx",
+                      static_cast<unsigned long long>(a.extents.front().pa),
+                      static_cast<unsigned long long>(a.extents.front().pa + a.size - 1));
+        out += buf;
+    }
+    return out;
 }
 
 std::string AllocationTracker::describe_frame(uint64_t pfn) const {
@@ -63,15 +112,18 @@ std::string AllocationTracker::describe_frame(uint64_t pfn) const {
     if (o == owners_.end()) {
         auto f = last_freed_.find(pfn);
         if (f == last_freed_.end())
-            return "no live tracked allocation (free, or taken with alloc_pages)";
-        return "no live tracked allocation; last held by " + describe(f->second) + ", since freed";
+            return "free (no allocation seen)";
+        return "free; last held by " + describe(f->second);
     }
     std::string out;
-    for (uint32_t va : o->second) {
+    for (uint64_t id : o->second) {
         if (!out.empty())
             out += "; ";
-        out += describe(live_.at(va));
+        out += describe(live_.at(id));
     }
+    // A slab page outlives its objects: name the last object freed in it too.
+    if (auto f = last_freed_.find(pfn); f != last_freed_.end())
+        out += "; last freed there: " + describe(f->second);
     return out;
 }
 

@@ -1,5 +1,5 @@
 // The owner of every frame the guest's allocators hand out, learnt by intercepting them: which
-// allocation (numbered in call order), by which function, for which caller, mapped where.
+// allocation (numbered as the host learns of it), by which function, for which caller, mapped where.
 #pragma once
 
 #include <cstdint>
@@ -15,9 +15,9 @@ namespace ia32emu {
 
 struct Allocation {
     uint64_t id = 0;
-    std::string function;   // kmalloc, vmalloc, __get_free_pages, ...
+    std::string function;   // kmalloc, vmalloc, __get_free_pages, alloc_pages, ...
     uint32_t caller = 0;    // return address of the allocator call
-    uint32_t va = 0;
+    uint32_t va = 0;        // 0 for pages handed out as struct page (they may have no mapping)
     uint32_t size = 0;
     std::vector<PhysExtent> extents;
     bool is_vmalloc_area() const { return function == "vmalloc" || function == "vmalloc_32"; }
@@ -29,21 +29,30 @@ public:
     AllocationTracker(const GuestMemory &memory, Symbolizer symbolize)
         : memory_(memory), symbolize_(std::move(symbolize)) {}
 
+    // An allocation known by its virtual address (kmalloc, vmalloc, __get_free_pages, ...).
     void on_alloc(const std::string &function, uint32_t caller, uint32_t va, uint32_t size);
     void on_free(uint32_t va);
+    // Pages known by frame number (alloc_pages), freed by their first frame.
+    void on_alloc_pages(uint32_t caller, uint64_t pfn, unsigned order);
+    void on_free_pages(uint64_t pfn);
 
     // The live vmalloc allocation whose area holds `va`, or null.
     const Allocation *vmalloc_area_at(uint32_t va) const;
-    // One line: "free", or the allocations that own the frame, each with function, caller and VA.
+    // One line: the allocations that own the frame, or the last one that did, or that none did.
     std::string describe_frame(uint64_t pfn) const;
     std::string describe(const Allocation &a) const;
 
 private:
+    void add(Allocation a);
+    void remove(uint64_t id);
+
     const GuestMemory &memory_;
     Symbolizer symbolize_;
     uint64_t next_id_ = 1;
-    std::map<uint32_t, Allocation> live_;                         // by start VA
-    std::unordered_map<uint64_t, std::vector<uint32_t>> owners_;  // pfn -> start VAs of live allocations
+    std::map<uint64_t, Allocation> live_;                         // by id
+    std::map<uint32_t, uint64_t> by_va_;                          // start VA -> id
+    std::unordered_map<uint64_t, uint64_t> by_head_pfn_;          // first frame of a page allocation -> id
+    std::unordered_map<uint64_t, std::vector<uint64_t>> owners_;  // pfn -> ids of live allocations
     std::unordered_map<uint64_t, Allocation> last_freed_;         // pfn -> the last allocation freed there
 };
 

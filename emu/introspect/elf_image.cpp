@@ -95,13 +95,18 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string &name) {
                  off += sizeof(Elf32_Sym)) {
                 auto sym = read_struct<Elf32_Sym>(bytes, off, "a symbol", name);
                 int type = ELF32_ST_TYPE(sym.st_info);
-                if ((type != STT_FUNC && type != STT_NOTYPE) || sym.st_name >= strtab.sh_size || sym.st_value == 0)
+                if ((type != STT_FUNC && type != STT_NOTYPE && type != STT_OBJECT) || sym.st_name >= strtab.sh_size ||
+                    sym.st_value == 0)
                     continue;
                 const char *s = reinterpret_cast<const char *>(bytes.data() + strtab.sh_offset + sym.st_name);
                 size_t len = strnlen(s, strtab.sh_size - sym.st_name);
                 std::string sname(s, len);
                 if (sname.empty() || sname[0] == '.' || sname[0] == '$')
                     continue;
+                if (type == STT_OBJECT) {
+                    img.objects_[sname] = sym.st_value;
+                    continue;
+                }
                 if (type == STT_FUNC || !img.functions_.count(sym.st_value))
                     img.functions_[sym.st_value] = {sname, sym.st_value, sym.st_size};
                 if (type == STT_FUNC || !img.by_name_.count(sname))
@@ -118,6 +123,13 @@ std::optional<Symbol> ElfImage::find_symbol(const std::string &name) const {
     if (it == by_name_.end())
         return std::nullopt;
     return functions_.at(it->second);
+}
+
+std::optional<uint32_t> ElfImage::find_object(const std::string &name) const {
+    auto it = objects_.find(name);
+    if (it == objects_.end())
+        return std::nullopt;
+    return it->second;
 }
 
 std::string ElfImage::describe_address(uint32_t address) const {
