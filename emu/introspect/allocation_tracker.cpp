@@ -29,8 +29,9 @@ void AllocationTracker::remove(uint64_t id) {
     auto it = live_.find(id);
     if (it == live_.end())
         return;
-    for_each_frame(it->second, [&](uint64_t pfn) {
-        last_freed_[pfn] = it->second;
+    auto freed = std::make_shared<const Allocation>(std::move(it->second));
+    for_each_frame(*freed, [&](uint64_t pfn) {
+        last_freed_[pfn] = freed;
         auto o = owners_.find(pfn);
         if (o == owners_.end())
             return;
@@ -113,7 +114,7 @@ std::string AllocationTracker::describe_frame(uint64_t pfn) const {
         auto f = last_freed_.find(pfn);
         if (f == last_freed_.end())
             return "free (no allocation seen)";
-        return "free; last held by " + describe(f->second);
+        return "free; last held by " + describe(*f->second);
     }
     std::string out;
     for (uint64_t id : o->second) {
@@ -123,7 +124,7 @@ std::string AllocationTracker::describe_frame(uint64_t pfn) const {
     }
     // A slab page outlives its objects: name the last object freed in it too.
     if (auto f = last_freed_.find(pfn); f != last_freed_.end())
-        out += "; last freed there: " + describe(f->second);
+        out += "; last freed there: " + describe(*f->second);
     return out;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -53,7 +54,7 @@ private:
     std::map<uint32_t, uint64_t> by_va_;                          // start VA -> id
     std::unordered_map<uint64_t, uint64_t> by_head_pfn_;          // first frame of a page allocation -> id
     std::unordered_map<uint64_t, std::vector<uint64_t>> owners_;  // pfn -> ids of live allocations
-    std::unordered_map<uint64_t, Allocation> last_freed_;         // pfn -> the last allocation freed there
+    std::unordered_map<uint64_t, std::shared_ptr<const Allocation>> last_freed_;   // pfn -> the last one freed there
 };
 
 } // namespace ia32emu
