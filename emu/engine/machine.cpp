@@ -16,7 +16,8 @@ namespace {
 
 EngineSetup engine_setup(const MachineOptions &o) {
     EngineSetup s;
-    s.ram_bytes = o.board.memory.ram_size;
+    // A 32-bit board without remapping: RAM that would lie in the PCI hole is not there.
+    s.ram_bytes = std::min(o.board.memory.ram_size, o.board.memory.pci_hole_start);
     s.rom = o.firmware;
     s.cpu = o.board.cpu;
     s.costs = o.board.cost;

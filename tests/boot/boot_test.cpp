@@ -63,6 +63,18 @@ TEST_F(BootTest, MemoryMapListsRamAndThePciHole) {
         << run.out;
 }
 
+// RAM that would fall into the PCI hole is simply not there on a board without remapping: the
+// guest sees usable RAM end below the hole, and the devices in the hole still work.
+TEST_F(BootTest, RamBeyondThePciHoleIsCutAtTheHole) {
+    auto run = boot("scenario=fb", {"--set", "memory.ram_size=4GiB"});
+    ASSERT_EQ(run.exit_status, GUEST_EXIT_OK) << run.describe() << "\n" << run.out;
+    auto lines = run.out_lines();
+    EXPECT_TRUE(has_line(lines, "fb: 640x480x32 pattern drawn")) << run.out;
+    auto bootmap = boot("", {"--set", "memory.ram_size=4GiB"});
+    ASSERT_EQ(bootmap.exit_status, GUEST_EXIT_OK) << bootmap.describe();
+    EXPECT_TRUE(has_line(bootmap.out_lines(), "mmap: 0x0000000000100000-0x00000000dffdffff usable")) << bootmap.out;
+}
+
 TEST_F(BootTest, TrapsScenarioHandlesTwoThousandOfEachFault) {
     auto run = boot("scenario=traps count=2000");
     ASSERT_EQ(run.exit_status, GUEST_EXIT_OK) << run.describe() << "\nstdout:\n" << run.out;
