@@ -3,6 +3,7 @@
 // recorded as scattered and every transfer through it is refused.
 #include "emu/introspect/dma_mapping_table.h"
 
+#include <algorithm>
 #include <cstdio>
 
 
@@ -13,6 +14,8 @@ namespace {
 constexpr uint64_t kGuestPageOffset = 0xC0000000;
 constexpr uint32_t kDmaMappingError = 0xFFFFFFFFu;
 constexpr uint32_t kScatterlistEntry = 20;   // page_link, offset, length, dma_address, dma_length
+// The entry count comes from the guest; a wild one must not keep the host reading for ever.
+constexpr int kMaxScatterlistEntries = 65536;
 
 std::string hex(uint64_t v) {
     char buf[24];
@@ -51,7 +54,7 @@ void DmaMappingTable::on_unmap_single(uint32_t bus) {
 }
 
 void DmaMappingTable::on_map_sg(uint32_t caller, uint32_t sg, int nents) {
-    for (int i = 0; i < nents; ++i) {
+    for (int i = 0; i < std::min(nents, kMaxScatterlistEntries); ++i) {
         uint32_t entry = sg + uint32_t(i) * kScatterlistEntry;
         uint32_t bus = memory_.word(entry + 12), len = memory_.word(entry + 16);
         if (len == 0)
@@ -61,7 +64,7 @@ void DmaMappingTable::on_map_sg(uint32_t caller, uint32_t sg, int nents) {
 }
 
 void DmaMappingTable::on_unmap_sg(uint32_t sg, int nents) {
-    for (int i = 0; i < nents; ++i) {
+    for (int i = 0; i < std::min(nents, kMaxScatterlistEntries); ++i) {
         uint32_t bus = memory_.word(sg + uint32_t(i) * kScatterlistEntry + 12);
         auto range = live_.equal_range(bus);
         for (auto it = range.first; it != range.second; ++it)
