@@ -4,7 +4,6 @@
 #include <capstone/capstone.h>
 #include <unicorn/unicorn.h>
 
-#include <cstdio>
 
 #include "emu/engine/engine.h"
 
@@ -131,12 +130,8 @@ void Engine::on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self
         return;
     }
     // Reading the clock on every block would dominate a tight loop; every 4096th is plenty.
-    if (e->setup_.timeout_seconds > 0 && (++e->blocks_seen_ & 0xfff) == 0 &&
-        std::chrono::steady_clock::now() > e->deadline_) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "wall-clock timeout of %g s", e->setup_.timeout_seconds);
-        e->stop(StopReason::Timeout, std::string(buf) + " at eip=" + e->crash_line("", nullptr));
-    }
+    if (e->setup_.timeout_seconds > 0 && (++e->blocks_seen_ & 0xfff) == 0 && e->past_deadline())
+        e->stop_for_timeout();
 }
 
 void Engine::on_special(uc_struct *, uint64_t address, uint32_t, void *self) {

@@ -248,6 +248,16 @@ void Engine::request_crash(std::string diagnostic) {
     stop(StopReason::Crash, std::move(diagnostic));
 }
 
+bool Engine::past_deadline() const {
+    return setup_.timeout_seconds > 0 && std::chrono::steady_clock::now() > deadline_;
+}
+
+void Engine::stop_for_timeout() {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "wall-clock timeout of %g s", setup_.timeout_seconds);
+    stop(StopReason::Timeout, std::string(buf) + " at eip=" + crash_line("", nullptr));
+}
+
 void Engine::stop(StopReason reason, std::string diagnostic) {
     stop_requested_ = true;
     stop_reason_ = reason;
@@ -302,6 +312,11 @@ RunOutcome Engine::run() {
         uc_err err = uc_emu_start(uc_, begin, kNoExit, 0, 0);
         if (stop_requested_)
             break;
+        // A fault whose handler faults again never reaches a block hook; the limit still holds.
+        if (past_deadline()) {
+            stop_for_timeout();
+            break;
+        }
         if (retranslate_) {
             // New code hooks only reach blocks translated after them. (A full uc_ctl_flush_tb would
             // also clear Unicorn's whole 1 GiB code buffer.)

@@ -128,6 +128,8 @@ private:
     // A supervisor access the CPU itself makes (IDT read, frame push); returns the #PF it raises.
     std::optional<Fault> system_access(uint32_t va, void *buf, size_t len, bool write);
     void stop(StopReason reason, std::string diagnostic);
+    bool past_deadline() const;
+    void stop_for_timeout();
     std::string crash_line(const std::string &what, const Fault *fault) const;
     const BlockInfo *block_info(uint32_t pc, uint32_t size, bool &retranslate);
     bool hook_special_instructions(const BlockInfo &block);
