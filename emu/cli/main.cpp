@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "emu/cli/bench_command.h"
+#include "emu/cli/board_command.h"
 #include "emu/cli/run_command.h"
 #include "emu/engine/run_outcome.h"
 
@@ -62,6 +63,13 @@ int main(int argc, char **argv) {
     bench->add_option("--repeat", bench_req.repeat, "runs per configuration (the fastest counts)")
         ->check(CLI::Range(1u, 100u));
 
+    std::string board_name = "default";
+    std::vector<std::string> board_overrides;
+    CLI::App *board = app.add_subcommand("board", "list every parameter of a board: value, unit, provenance");
+    board->allow_extras(false);
+    board->add_option("board", board_name, "board preset name or TOML file")->capture_default_str();
+    board->add_option("--set", board_overrides, "override one board parameter: key=value (repeatable)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {
@@ -77,8 +85,10 @@ int main(int argc, char **argv) {
     }
     if (bench->parsed())
         return bench_command(bench_req);
+    if (board->parsed())
+        return board_command(board_name, board_overrides);
     if (!run->parsed()) {
-        std::fprintf(stderr, "ia32emu: a subcommand is required: run or bench (see --help)\n");
+        std::fprintf(stderr, "ia32emu: a subcommand is required: run, bench or board (see --help)\n");
         return kExitBadInput;
     }
     // Device warnings go to stderr without host timestamps, so logs of two runs compare equal.
