@@ -87,7 +87,6 @@ public:
     uint32_t esp() const override;
     uint32_t eip() const override;
     PagingRegs paging() const override;
-    bool write_virtual(uint32_t va, const void *in, size_t len);
     std::optional<uint64_t> translate(uint32_t va, bool write) const;
 
     // Calls into guest function `entry`, the way Valgrind intercepts malloc: `on_entry` runs at

@@ -59,12 +59,6 @@ public:
     void dma_rejected(const DmaFault &fault) override;
 
     Engine &engine() { return engine_; }
-    const ElfImage &image() const { return image_; }
-    const BoardConfig &board() const { return options_.board; }
-    PortBus &ports() { return ports_; }
-    PciBus &pci() { return pci_; }
-    PhysicalMemory &physical_memory() { return phys_; }
-    TimingModel &timing() { return timing_; }
 
     // The firmware's memory map for this board, as the firmware hands it to the kernel.
     static std::vector<uint8_t> e820_table(uint64_t ram_bytes, uint64_t pci_hole_start);

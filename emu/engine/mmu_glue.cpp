@@ -92,21 +92,6 @@ bool Engine::read_virtual(uint32_t va, void *out, size_t len) const {
     return true;
 }
 
-bool Engine::write_virtual(uint32_t va, const void *in, size_t len) {
-    const auto *src = static_cast<const uint8_t *>(in);
-    while (len > 0) {
-        size_t chunk = std::min<size_t>(len, 0x1000 - (va & kPageMask));
-        auto pa = translate(va, true);
-        if (!pa || !ram_->contains(*pa, chunk))
-            return false;
-        std::memcpy(ram_->data() + *pa, src, chunk);
-        src += chunk;
-        va += uint32_t(chunk);
-        len -= chunk;
-    }
-    return true;
-}
-
 std::optional<Engine::Fault> Engine::system_access(uint32_t va, void *buf, size_t len, bool write) {
     PagingRegs regs{reg(UC_X86_REG_CR0), reg(UC_X86_REG_CR3), reg(UC_X86_REG_CR4)};
     auto *p = static_cast<uint8_t *>(buf);

@@ -72,14 +72,12 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string &name) {
         uint32_t w[3];
         std::memcpy(w, bytes.data() + off, sizeof(w));
         if (w[0] == kMultibootMagic && uint32_t(w[0] + w[1] + w[2]) == 0) {
-            img.multiboot_flags_ = w[1];
             found = true;
             break;
         }
     }
     if (!found)
         throw ImageError("'" + name + "' has no Multiboot v1 header in its first 8 KiB");
-    img.entry_ = eh.e_entry;
 
     if (eh.e_shoff != 0 && eh.e_shentsize == sizeof(Elf32_Shdr)) {
         for (unsigned i = 0; i < eh.e_shnum; ++i) {

@@ -38,21 +38,16 @@ public:
 
     const std::vector<uint8_t> &bytes() const { return bytes_; }
     const std::vector<LoadSegment> &segments() const { return segments_; }
-    uint32_t entry() const { return entry_; }
-    uint32_t multiboot_flags() const { return multiboot_flags_; }
 
     // Function symbols, by address; the nearest one at or below an address names it.
     std::optional<Symbol> find_symbol(const std::string &name) const;
     std::string describe_address(uint32_t address) const;
     // The address of a data object (a global variable), by name.
     std::optional<uint32_t> find_object(const std::string &name) const;
-    const std::map<uint32_t, Symbol> &functions() const { return functions_; }
 
 private:
     std::vector<uint8_t> bytes_;
     std::vector<LoadSegment> segments_;
-    uint32_t entry_ = 0;
-    uint32_t multiboot_flags_ = 0;
     std::map<uint32_t, Symbol> functions_;
     std::map<std::string, uint32_t> by_name_;
     std::map<std::string, uint32_t> objects_;
