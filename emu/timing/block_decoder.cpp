@@ -56,6 +56,8 @@ const BlockInfo &BlockDecoder::decode(uint32_t pc, std::span<const uint8_t> byte
         uint64_t address = pc;
         while (left > 0 && cs_disasm_iter(csh(handle_), &code, &left, &address, insn_)) {
             InsnCost cost = costs_.classify(*insn_);
+            if (cost.flags & kInsnPortIo)
+                info->port_io.push_back({uint32_t(insn_->address - pc), info->icount, info->static_cycles, cost.cycles});
             info->icount += 1;
             info->static_cycles += cost.cycles;
             info->flags = uint16_t(info->flags | cost.flags);

@@ -20,6 +20,15 @@ struct RdtscSite {
     uint64_t cycles_through = 0;  // their static cycles
 };
 
+// Where a block executes a port access: a region marker written there must see the clock as it
+// stood at that instruction, not at the start of the block.
+struct PortIoSite {
+    uint32_t offset = 0;          // of the in/out instruction, from the block's pc
+    uint32_t insns_before = 0;    // instructions of the block before it
+    uint64_t cycles_before = 0;   // their static cycles
+    uint32_t own_cycles = 0;      // the instruction's own static cycles
+};
+
 struct BlockInfo {
     uint32_t pc = 0;
     uint32_t size = 0;              // bytes
@@ -28,6 +37,7 @@ struct BlockInfo {
     uint16_t flags = 0;             // OR of InsnFlag over the block's instructions
     bool fully_decoded = true;      // false: Capstone stopped early; the rest counts as one Alu instruction
     std::vector<RdtscSite> rdtsc;   // in block order; empty for nearly every block
+    std::vector<PortIoSite> port_io; // in block order; empty for nearly every block
 };
 
 // Blocks are keyed by (pc, size, hash of the bytes), so code rewritten in place, or different code

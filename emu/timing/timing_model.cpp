@@ -70,6 +70,8 @@ void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
     if (watch_bits_[s / 64] & (1ull << (s % 64)))
         on_tracked_entry(block.pc);
     block_start_cycles_ = clock_.cycles;
+    current_block_ = &block;
+    port_accesses_in_block_ = 0;
     clock_.retire(block.icount, block.static_cycles);
     if (!model_memory || block.size == 0)
         return;
@@ -236,10 +238,28 @@ void TimingModel::on_wbinvd() { caches_.write_back_and_invalidate(); }
 
 void TimingModel::on_dma_write(uint64_t pa, uint64_t len) { caches_.invalidate(pa, len); }
 
-void TimingModel::region_begin(const std::string &name) { paths_.region_begin(name, snapshot()); }
+// The block's static cost was charged at its start; what belongs to the instructions after the
+// marker is taken back out of the snapshot. Memory costs are charged as they happen, so the
+// clock holds none of the later instructions'.
+// Execution inside a block is straight-line, so the n-th port access since the block began is
+// the block's n-th in/out instruction. (EIP cannot tell: the engine syncs it only at memory
+// accesses and block starts.)
+CounterSnapshot TimingModel::snapshot_at_port(bool after) const {
+    CounterSnapshot s = snapshot();
+    if (!current_block_ || port_accesses_in_block_ == 0 || port_accesses_in_block_ > current_block_->port_io.size())
+        return s;
+    const PortIoSite &site = current_block_->port_io[port_accesses_in_block_ - 1];
+    uint64_t insns = site.insns_before + (after ? 1 : 0);
+    uint64_t cycles = site.cycles_before + (after ? site.own_cycles : 0);
+    s.instructions -= current_block_->icount - insns;
+    s.cycles -= current_block_->static_cycles - cycles;
+    return s;
+}
+
+void TimingModel::region_begin(const std::string &name) { paths_.region_begin(name, snapshot_at_port(true)); }
 
 void TimingModel::region_end(const std::string &name) {
-    if (!paths_.region_end(name, snapshot())) {
+    if (!paths_.region_end(name, snapshot_at_port(false))) {
         ReportFault f;
         f.kind = "region_mismatch";
         f.eip = guest_.eip();

@@ -47,6 +47,10 @@ public:
     // A device wrote guest RAM behind the caches.
     void on_dma_write(uint64_t pa, uint64_t len);
 
+    // Every in/out the guest executes, so that a region marker (a port write) in the middle of a
+    // block is placed at its instruction: a region starts just after its begin marker and ends
+    // just before its end marker.
+    void on_port_access() { ++port_accesses_in_block_; }
     void region_begin(const std::string &name);
     void region_end(const std::string &name);
 
@@ -69,6 +73,7 @@ private:
     void check_stale(const TlbEntry &entry, uint32_t va);
     bool is_stale(const TlbEntry &entry) const;
     CounterSnapshot snapshot() const;
+    CounterSnapshot snapshot_at_port(bool after) const;
     void on_tracked_entry(uint32_t pc);
 
     const BoardConfig &board_;
@@ -82,6 +87,8 @@ private:
     uint64_t page_walks_ = 0;
     uint64_t tlb_flushes_ = 0;
     uint64_t block_start_cycles_ = 0;
+    const BlockInfo *current_block_ = nullptr;
+    uint32_t port_accesses_in_block_ = 0;
     bool check_translation_ = false;
 
     // A bitmap over block addresses lets the common block skip both maps below.
