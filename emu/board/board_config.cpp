@@ -352,6 +352,12 @@ BoardConfig load_document(std::string_view text, const std::string &source, cons
         if (!name) fail(source, "base: expected a board name or file, got " + describe(*base));
         if (depth >= kMaxBaseDepth) fail(source, "base: more than 8 levels of base (a cycle?)");
         config = load_any(name->get(), folder, depth + 1);
+        // A file that changes its base is another board: unless it names itself, it is named
+        // after the file, with the base it started from.
+        if (!source.starts_with("preset ")) {
+            config.name = std::filesystem::path(source).stem().string();
+            config.description = "board file " + source + " (based on " + std::string(name->get()) + ")";
+        }
     }
     apply_table(config, table, "", source);
     config.sync_derived();
@@ -370,7 +376,8 @@ BoardConfig load_any(std::string_view name_or_path, const std::filesystem::path 
             for (auto n : kPresetNames) names += (names.empty() ? "" : ", ") + std::string(n);
             fail("", "unknown board '" + std::string(name_or_path) + "' (presets: " + names + "; or a .toml file)");
         }
-        fail("", "cannot read '" + path.string() + "': no such file");
+        fail("", "cannot read '" + path.string() + "': " +
+                     (std::filesystem::is_directory(path, ec) ? "it is a directory" : "no such file"));
     }
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;

@@ -3,7 +3,9 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <unistd.h>
@@ -39,9 +41,26 @@ int main(int argc, char **argv) {
     run->add_option("--cmdline", req.cmdline, "kernel command line after the kernel's path (e.g. \"scenario=selftest\")");
     run->add_option("--board", req.board, "board preset name or TOML file")->default_val("default");
     run->add_option("--set", req.overrides, "override one board parameter: key=value (repeatable)");
-    run->add_option("--max-insns", req.max_insns, "stop after this many guest instructions (exit 125)");
-    run->add_option("--timeout", req.timeout, "stop after this many wall-clock seconds (exit 124)")
-        ->check(CLI::PositiveNumber);
+    // Checked as text: CLI11 would read "-5" into an unsigned as a huge number, and "nan" as a float.
+    const CLI::Validator whole_number(
+        [](std::string &s) {
+            return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos
+                       ? std::string()
+                       : "expected a whole number of instructions, got '" + s + "'";
+        },
+        "N");
+    const CLI::Validator seconds(
+        [](std::string &s) {
+            char *end = nullptr;
+            double v = std::strtod(s.c_str(), &end);
+            return end != s.c_str() && *end == 0 && std::isfinite(v) && v > 0
+                       ? std::string()
+                       : "expected a positive number of seconds, got '" + s + "'";
+        },
+        "SEC");
+    run->add_option("--max-insns", req.max_insns, "stop after this many guest instructions (exit 125); 0: no limit")
+        ->check(whole_number);
+    run->add_option("--timeout", req.timeout, "stop after this many wall-clock seconds (exit 124)")->check(seconds);
     run->add_option("--serial", req.serial_file, "write the guest's COM1 output to FILE instead of stdout");
     run->add_option("--firmware", req.firmware, "firmware ROM image (64 KiB)");
     run->add_option("--report", req.report_file, "write the timing report as JSON to FILE");

@@ -6,6 +6,8 @@
 #include <iostream>
 #include <memory>
 
+#include <unistd.h>
+
 #include "emu/board/board_config.h"
 #include "emu/engine/machine.h"
 #include "emu/report/report_json.h"
@@ -46,6 +48,16 @@ int run_command(const RunRequest &req) {
             out = serial.get();
         }
         opts.serial_sink = [out](uint8_t b) { std::fputc(b, out); };
+        // A report that cannot be written is bad input, found before the guest runs, not after.
+        if (!req.report_file.empty()) {
+            std::filesystem::path dir = req.report_file.parent_path().empty() ? "." : req.report_file.parent_path();
+            std::error_code ec;
+            if (!std::filesystem::is_directory(dir, ec) || access(dir.c_str(), W_OK) != 0 ||
+                std::filesystem::is_directory(req.report_file, ec)) {
+                std::fprintf(stderr, "ia32emu: cannot write the report to '%s'\n", req.report_file.c_str());
+                return kExitBadInput;
+            }
+        }
 
         opts.model_memory = !req.no_timing;
         opts.check_mmu = req.check_mmu;

@@ -30,6 +30,12 @@ ElfImage ElfImage::load(const std::filesystem::path &path) {
         throw ImageError("kernel image '" + path.string() + "' does not exist");
     if (std::filesystem::is_directory(path, ec))
         throw ImageError("kernel image '" + path.string() + "' is a directory");
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw ImageError("kernel image '" + path.string() + "' is not a regular file");
+    // Everything loads below the PCI hole of a 32-bit board; a larger file cannot be a kernel for it.
+    constexpr uintmax_t kMaxKernelBytes = 256ull << 20;
+    if (std::filesystem::file_size(path, ec) > kMaxKernelBytes)
+        throw ImageError("kernel image '" + path.string() + "' is larger than 256 MiB");
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw ImageError("cannot open kernel image '" + path.string() + "'");

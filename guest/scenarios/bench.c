@@ -1,11 +1,12 @@
 /*
  * bench: the data behind the seeds' allocator claims, as regions of interest (lib/roi.h) the
  * host reports with cycles, cache and TLB misses. Every cell repeats `reps` times (reps=N on the
- * command line, default 8): allocate, touch one byte per 64-byte line, free.
+ * command line, default 8): allocate, touch one byte per 64-byte line, free. Each repetition is
+ * one call of the cell's region, so the report's mean, p50 and p99 are per repetition.
  *
  *   kmalloc/S, get_free_pages/S, vmalloc/S        S = 32 B .. 4 MiB in powers of two
  *                                                 (__get_free_pages with the order that fits S)
- *   touch:direct/4M, touch:vmalloc/4M             4 reps x4 passes writing one word per page of
+ *   touch:direct/4M, touch:vmalloc/4M             reps x4 passes writing one word per page of
  *                                                 a 4 MiB buffer reached through the direct map
  *                                                 (large pages when the CPU has PSE) or through
  *                                                 vmalloc (1024 small pages): TLB reach
@@ -88,11 +89,12 @@ static unsigned long run_cell(const char *prefix, enum allocator a, unsigned lon
     char name[ROI_NAME_MAX];
     snprintk(name, sizeof(name), "%s%s/%lu", prefix, allocator_names[a], size);
     unsigned long failed = 0;
-    roi_begin(name);
-    for (unsigned long r = 0; r < reps; r++)
+    for (unsigned long r = 0; r < reps; r++) {
+        roi_begin(name);
         if (!cycle(a, size, extra))
             failed++;
-    roi_end(name);
+        roi_end(name);
+    }
     if (failed)
         printk("bench: %s x%lu failed %lu\n", name, reps, failed);
     else
@@ -111,10 +113,11 @@ static unsigned long run_sweep(const char *prefix, unsigned long reps, gfp_t ext
 
 static void touch_region(const char *name, u8 *buf, unsigned long reps)
 {
-    roi_begin(name);
-    for (unsigned long r = 0; r < reps * TOUCH_PASSES; r++)
+    for (unsigned long r = 0; r < reps * TOUCH_PASSES; r++) {
+        roi_begin(name);
         touch(buf, TOUCH_SIZE, PAGE_SIZE);
-    roi_end(name);
+        roi_end(name);
+    }
     printk("bench: %s x%lu ok\n", name, reps * TOUCH_PASSES);
 }
 
