@@ -108,7 +108,7 @@ _start:
     movl $name_failures, %esi
     call serial_puts
     movl %ebp, %eax
-    call put_hex32
+    call serial_put_hex32
     movl $newline, %esi
     call serial_puts
 
@@ -127,7 +127,7 @@ check_equal:
     pushl %eax
     call serial_puts
     movl (%esp), %eax
-    call put_hex32
+    call serial_put_hex32
     popl %eax
     popl %ebx
     popl %ecx
@@ -155,24 +155,7 @@ check_feature:
     jmp serial_puts
     .size check_feature, . - check_feature
 
-/* put_hex32(EAX): eight lower-case hex digits; clobbers EAX, ECX, EDX, ESI, EDI. */
-    .type put_hex32, @function
-put_hex32:
-    movl $hex_buf + 8, %edi
-    movl $8, %ecx
-1:  decl %edi
-    movl %eax, %edx
-    andl $0xf, %edx
-    movb hex_digits(%edx), %dl
-    movb %dl, (%edi)
-    shrl $4, %eax
-    loop 1b
-    movl $hex_buf, %esi
-    jmp serial_puts
-    .size put_hex32, . - put_hex32
-
     .section .rodata
-hex_digits:    .ascii "0123456789abcdef"
 genuine_intel: .ascii "GenuineIntel"
 name_fcw:      .asciz "cpu_reset: fpu control word 0x"
 name_mxcsr:    .asciz "cpu_reset: mxcsr 0x"
@@ -190,7 +173,6 @@ absent_fail:   .asciz "0 FAIL\n"
 newline:       .asciz "\n"
 
     .data
-hex_buf: .asciz "00000000"
 vendor:  .asciz "????????????"          /* twelve characters and the NUL serial_puts stops at */
 
     .bss

@@ -27,9 +27,9 @@ _start:
     movl $prefix, %esi
     call serial_puts
     popl %eax
-    call put_hex32
+    call serial_put_hex32
     popl %eax
-    call put_hex32
+    call serial_put_hex32
     movl $newline, %esi
     call serial_puts
 
@@ -40,29 +40,11 @@ _start:
     jmp 2b
     .size _start, . - _start
 
-/* put_hex32(EAX): eight lower-case hex digits; clobbers EAX, ECX, EDX, ESI, EDI. */
-    .type put_hex32, @function
-put_hex32:
-    movl $hex_buf + 8, %edi
-    movl $8, %ecx
-1:  decl %edi
-    movl %eax, %edx
-    andl $0xf, %edx
-    movb hex_digits(%edx), %dl
-    movb %dl, (%edi)
-    shrl $4, %eax
-    loop 1b
-    movl $hex_buf, %esi
-    jmp serial_puts
-    .size put_hex32, . - put_hex32
-
     .section .rodata
-hex_digits: .ascii "0123456789abcdef"
 prefix:     .asciz "rdtsc: delta 0x"
 newline:    .asciz "\n"
 
     .data
-hex_buf: .asciz "00000000"
 
     .bss
     .balign 16

@@ -1,4 +1,4 @@
-/* COM1 for the test guests: program 115200 8N1 and write strings by polling LSR.THRE, as a boot loader would. */
+/* COM1 for the test guests: program 115200 8N1, write strings and hex words by polling LSR.THRE, as a boot loader would. */
 #include "devices/abi/uart16550.h"
 
     .text
@@ -41,3 +41,26 @@ serial_puts:
     jmp 1b
 3:  ret
     .size serial_puts, . - serial_puts
+
+/* serial_put_hex32(EAX): eight lower-case hex digits; clobbers EAX, ECX, EDX, ESI, EDI. */
+    .globl serial_put_hex32
+    .type serial_put_hex32, @function
+serial_put_hex32:
+    movl $hex_buf + 8, %edi
+    movl $8, %ecx
+1:  decl %edi
+    movl %eax, %edx
+    andl $0xf, %edx
+    movb hex_digits(%edx), %dl
+    movb %dl, (%edi)
+    shrl $4, %eax
+    loop 1b
+    movl $hex_buf, %esi
+    jmp serial_puts
+    .size serial_put_hex32, . - serial_put_hex32
+
+    .section .rodata
+hex_digits: .ascii "0123456789abcdef"
+
+    .data
+hex_buf: .asciz "00000000"
