@@ -4,7 +4,6 @@
 #include <capstone/capstone.h>
 #include <unicorn/unicorn.h>
 
-
 #include "emu/engine/engine.h"
 
 namespace ia32emu {
