@@ -51,8 +51,9 @@ const ParamDescriptor kParams[] = {
     {"cpu.features.pae", "", "true", "CPUID.1:EDX.PAE, 3-level paging", 0, 0, false, BOOL(cpu.pae)},
     {"cpu.features.pge", "", "true", "CPUID.1:EDX.PGE, global pages", 0, 0, false, BOOL(cpu.pge)},
 
-    {"memory.ram_size", "bytes", "1GiB", "installed RAM; what lies above memory.pci_hole_start is not mapped", MiB,
-     4 * GiB, false, U64(memory.ram_size)},
+    {"memory.ram_size", "bytes", "1GiB",
+     "installed RAM (at least the first MiB and one more); what lies above memory.pci_hole_start is not mapped",
+     2 * MiB, 4 * GiB, false, U64(memory.ram_size)},
     {"memory.pci_hole_start", "bytes", "0xE0000000", "physical address where RAM below 4 GiB ends and PCI space begins",
      16 * MiB, 0xFE000000, false, U64(memory.pci_hole_start)},
     {"memory.latency", "cycles", "200", "load-to-use cycles of a line fill from DRAM", 1, kMaxCycles, false,
