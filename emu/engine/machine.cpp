@@ -170,12 +170,14 @@ void Machine::track_paths() {
     }
 }
 
+// Guest functions are intercepted by symbol; a kernel without the function is simply not watched.
+void Machine::intercept_by_name(const char *name, Engine::EntryHandler handler) {
+    if (auto sym = image_.find_symbol(name))
+        engine_.intercept(sym->address, std::move(handler));
+}
+
 // Every allocation's frames get an owner, so that a rejected DMA can say whose memory it hit.
 void Machine::intercept_allocators() {
-    auto on = [this](const char *name, std::function<Engine::ReturnHandler(uint32_t esp)> handler) {
-        if (auto sym = image_.find_symbol(name))
-            engine_.intercept(sym->address, std::move(handler));
-    };
     auto sized = [this](const char *name, auto size_of) {
         return [this, name, size_of](uint32_t esp) -> Engine::ReturnHandler {
             uint32_t caller = guest_memory_.word(esp), size = size_of(esp);
@@ -202,13 +204,13 @@ void Machine::intercept_allocators() {
             };
         };
     };
-    on("kmalloc", teaching("kmalloc", arg0));
-    on("vmalloc", sized("vmalloc", arg0));
-    on("vmalloc_32", sized("vmalloc_32", arg0));
-    on("__get_free_pages", teaching("__get_free_pages", [this](uint32_t esp) {
+    intercept_by_name("kmalloc", teaching("kmalloc", arg0));
+    intercept_by_name("vmalloc", sized("vmalloc", arg0));
+    intercept_by_name("vmalloc_32", sized("vmalloc_32", arg0));
+    intercept_by_name("__get_free_pages", teaching("__get_free_pages", [this](uint32_t esp) {
            return uint32_t(0x1000) << std::min<uint32_t>(guest_memory_.arg(esp, 1), 20);
        }));
-    on("alloc_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
+    intercept_by_name("alloc_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
         uint32_t caller = guest_memory_.word(esp), order = std::min<uint32_t>(guest_memory_.arg(esp, 1), 20);
         return [this, caller, order](uint32_t page) {
             if (page == 0)
@@ -220,7 +222,7 @@ void Machine::intercept_allocators() {
                 pending_pages_.push_back({caller, page, order});
         };
     });
-    on("__free_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
+    intercept_by_name("__free_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
         uint32_t page = guest_memory_.arg(esp, 0);
         if (auto pfn = page_frames_.pfn(page))
             allocations_.on_free_pages(*pfn);
@@ -234,9 +236,9 @@ void Machine::intercept_allocators() {
             return nullptr;
         };
     };
-    on("kfree", freeing(0));
-    on("vfree", freeing(0));
-    on("free_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
+    intercept_by_name("kfree", freeing(0));
+    intercept_by_name("vfree", freeing(0));
+    intercept_by_name("free_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
         uint32_t va = guest_memory_.arg(esp, 0);
         allocations_.on_free(va);
         if (auto pa = guest_memory_.translate(va))
@@ -252,27 +254,23 @@ void Machine::record_pages(uint32_t caller, uint32_t page, uint32_t order) {
 
 // Arguments as the i386 cdecl ABI passes them: on the stack above the return address.
 void Machine::intercept_dma_api() {
-    auto on = [this](const char *name, std::function<Engine::ReturnHandler(uint32_t esp)> handler) {
-        if (auto sym = image_.find_symbol(name))
-            engine_.intercept(sym->address, std::move(handler));
-    };
-    on("dma_map_single", [this](uint32_t esp) -> Engine::ReturnHandler {
+    intercept_by_name("dma_map_single", [this](uint32_t esp) -> Engine::ReturnHandler {
         uint32_t caller = guest_memory_.word(esp), va = guest_memory_.arg(esp, 1), size = guest_memory_.arg(esp, 2);
         return [this, caller, va, size](uint32_t bus) { dma_table_.on_map_single(caller, va, size, bus); };
     });
-    on("dma_unmap_single", [this](uint32_t esp) -> Engine::ReturnHandler {
+    intercept_by_name("dma_unmap_single", [this](uint32_t esp) -> Engine::ReturnHandler {
         dma_table_.on_unmap_single(guest_memory_.arg(esp, 1));
         return nullptr;
     });
-    on("dma_map_sg", [this](uint32_t esp) -> Engine::ReturnHandler {
+    intercept_by_name("dma_map_sg", [this](uint32_t esp) -> Engine::ReturnHandler {
         uint32_t caller = guest_memory_.word(esp), sg = guest_memory_.arg(esp, 1);
         return [this, caller, sg](uint32_t mapped) { dma_table_.on_map_sg(caller, sg, int(mapped)); };
     });
-    on("dma_unmap_sg", [this](uint32_t esp) -> Engine::ReturnHandler {
+    intercept_by_name("dma_unmap_sg", [this](uint32_t esp) -> Engine::ReturnHandler {
         dma_table_.on_unmap_sg(guest_memory_.arg(esp, 1), int(guest_memory_.arg(esp, 2)));
         return nullptr;
     });
-    on("dma_alloc_coherent", [this](uint32_t esp) -> Engine::ReturnHandler {
+    intercept_by_name("dma_alloc_coherent", [this](uint32_t esp) -> Engine::ReturnHandler {
         uint32_t caller = guest_memory_.word(esp), size = guest_memory_.arg(esp, 1),
                  handle = guest_memory_.arg(esp, 2);
         return [this, caller, size, handle](uint32_t va) {
@@ -281,7 +279,7 @@ void Machine::intercept_dma_api() {
             dma_table_.on_alloc_coherent(caller, va, size, bus);
         };
     });
-    on("dma_free_coherent", [this](uint32_t esp) -> Engine::ReturnHandler {
+    intercept_by_name("dma_free_coherent", [this](uint32_t esp) -> Engine::ReturnHandler {
         allocations_.on_free(guest_memory_.arg(esp, 2));
         dma_table_.on_free_coherent(guest_memory_.arg(esp, 3));
         return nullptr;

@@ -66,6 +66,7 @@ public:
 private:
     void check_segments() const;
     void track_paths();
+    void intercept_by_name(const char *name, Engine::EntryHandler handler);
     void intercept_allocators();
     void intercept_dma_api();
     void record_pages(uint32_t caller, uint32_t page, uint32_t order);

@@ -162,19 +162,21 @@ uint32_t TimingModel::access_cost(const TlbEntry *entry, uint64_t pa, AccessKind
     return caches_.access(pa, kind, size);
 }
 
-bool TimingModel::is_stale(const TlbEntry &entry) const {
+std::optional<uint64_t> TimingModel::rewritten_pte(const TlbEntry &entry) const {
     if (entry.pte_pa + entry.pte_bytes > ram_.size)
-        return false;
+        return std::nullopt;
     uint64_t now = 0;
     std::memcpy(&now, ram_.ram + entry.pte_pa, entry.pte_bytes);
-    return pte_rewritten(entry.pte_value, now);
+    if (!pte_rewritten(entry.pte_value, now))
+        return std::nullopt;
+    return now;
 }
 
 void TimingModel::check_stale(const TlbEntry &entry, uint32_t va) {
-    if (!is_stale(entry))
+    std::optional<uint64_t> rewritten = rewritten_pte(entry);
+    if (!rewritten)
         return;
-    uint64_t now = 0;
-    std::memcpy(&now, ram_.ram + entry.pte_pa, entry.pte_bytes);
+    uint64_t now = *rewritten;
     auto [it, fresh] = stale_reported_.emplace(entry.pte_pa, now);
     if (!fresh && it->second == now)
         return;
@@ -201,7 +203,7 @@ void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool w
         }
         // A stale entry legitimately disagrees with the engine, which drops global entries on
         // CR3 writes where hardware keeps them; stale_tlb reports that case.
-        if (check_translation_ && entry->translate(va) != pa && (guest_.paging().cr0 & kCr0Pg) && !is_stale(*entry)) {
+        if (check_translation_ && entry->translate(va) != pa && (guest_.paging().cr0 & kCr0Pg) && !rewritten_pte(*entry)) {
             ReportFault f;
             f.kind = "mmu_mismatch";
             f.eip = guest_.eip();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -71,7 +72,8 @@ private:
     uint32_t charge_walk(const WalkResult &walk);
     uint32_t access_cost(const TlbEntry *entry, uint64_t pa, AccessKind kind, unsigned size);
     void check_stale(const TlbEntry &entry, uint32_t va);
-    bool is_stale(const TlbEntry &entry) const;
+    // The PTE's value in memory when it differs (beyond A/D) from what the entry remembers.
+    std::optional<uint64_t> rewritten_pte(const TlbEntry &entry) const;
     CounterSnapshot snapshot() const;
     CounterSnapshot snapshot_at_port(bool after) const;
     void on_tracked_entry(uint32_t pc);
