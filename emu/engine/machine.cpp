@@ -32,9 +32,6 @@ EngineSetup engine_setup(const MachineOptions &o) {
 constexpr unsigned kDisplaySlot = 2;
 constexpr unsigned kEduSlot = 3;
 
-// A guest that never reveals its page geometry must not make the host queue without bound.
-constexpr size_t kMaxPendingPages = 4096;
-
 constexpr uint64_t kFirmwareTables = 0x20000;
 constexpr uint64_t kPciHoleEnd = 0xFEC00000;   // the I/O APIC and the ROM sit above
 constexpr uint64_t kBiosFlashBase = 0xFFFC0000;
@@ -94,9 +91,7 @@ Machine::Machine(MachineOptions options)
       edu_(phys_, [this] { return timing_.cycles(); },
            EduDmaConfig{options_.board.dma.mask_bits, options_.board.dma.latency, options_.board.dma.bytes_per_cycle}),
       guest_memory_(engine_, PhysView{engine_.ram(), engine_.ram_size()}),
-      allocations_(guest_memory_, [this](uint32_t eip) { return image_.describe_address(eip); }),
-      page_frames_(guest_memory_, image_.find_object("mem_map")),
-      dma_table_(guest_memory_, allocations_) {
+      kernel_(engine_, image_, guest_memory_) {
     check_segments();
 
     ports_.attach(UART_COM1_BASE, 8, uart_);
@@ -106,7 +101,7 @@ Machine::Machine(MachineOptions options)
     pci_.add(PciHostBridge::kSlot, host_bridge_.pci());
     pci_.add(kDisplaySlot, display_.pci());
     pci_.add(kEduSlot, edu_.pci());
-    edu_.set_mapping_checker(&dma_table_);
+    edu_.set_mapping_checker(&kernel_.dma_table());
     edu_.set_fault_sink(this);
 
     std::string cmdline = options_.kernel.string();
@@ -145,8 +140,6 @@ Machine::Machine(MachineOptions options)
     });
     engine_.set_symbolizer([this](uint32_t eip) { return image_.describe_address(eip); });
     track_paths();
-    intercept_allocators();
-    intercept_dma_api();
     timing_.set_check_translation(options_.check_mmu);
     engine_.set_timing(&timing_, options_.model_memory);
 }
@@ -170,122 +163,6 @@ void Machine::track_paths() {
     }
 }
 
-// Guest functions are intercepted by symbol; a kernel without the function is simply not watched.
-void Machine::intercept_by_name(const char *name, Engine::EntryHandler handler) {
-    if (auto sym = image_.find_symbol(name))
-        engine_.intercept(sym->address, std::move(handler));
-}
-
-// Every allocation's frames get an owner, so that a rejected DMA can say whose memory it hit.
-void Machine::intercept_allocators() {
-    auto sized = [this](const char *name, auto size_of) {
-        return [this, name, size_of](uint32_t esp) -> Engine::ReturnHandler {
-            uint32_t caller = guest_memory_.word(esp), size = size_of(esp);
-            return [this, name, caller, size](uint32_t va) { allocations_.on_alloc(name, caller, va, size); };
-        };
-    };
-    auto arg0 = [this](uint32_t esp) { return guest_memory_.arg(esp, 0); };
-    // An allocator that took a page from alloc_pages and returns an address in it teaches the
-    // page geometry.
-    auto teaching = [this](const char *name, auto size_of) {
-        return [this, name, size_of](uint32_t esp) -> Engine::ReturnHandler {
-            uint32_t caller = guest_memory_.word(esp), size = size_of(esp);
-            last_page_ = 0;
-            return [this, name, caller, size](uint32_t va) {
-                allocations_.on_alloc(name, caller, va, size);
-                if (page_frames_.ready() || !va || !last_page_)
-                    return;
-                page_frames_.learn(last_page_, va);
-                if (page_frames_.ready()) {
-                    for (const PendingPages &p : pending_pages_)
-                        record_pages(p.caller, p.page, p.order);
-                    pending_pages_.clear();
-                }
-            };
-        };
-    };
-    intercept_by_name("kmalloc", teaching("kmalloc", arg0));
-    intercept_by_name("vmalloc", sized("vmalloc", arg0));
-    intercept_by_name("vmalloc_32", sized("vmalloc_32", arg0));
-    intercept_by_name("__get_free_pages", teaching("__get_free_pages", [this](uint32_t esp) {
-           return uint32_t(0x1000) << std::min<uint32_t>(guest_memory_.arg(esp, 1), 20);
-       }));
-    intercept_by_name("alloc_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
-        uint32_t caller = guest_memory_.word(esp), order = std::min<uint32_t>(guest_memory_.arg(esp, 1), 20);
-        return [this, caller, order](uint32_t page) {
-            if (page == 0)
-                return;
-            last_page_ = page;
-            if (page_frames_.ready())
-                record_pages(caller, page, order);
-            else if (pending_pages_.size() < kMaxPendingPages)
-                pending_pages_.push_back({caller, page, order});
-        };
-    });
-    intercept_by_name("__free_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
-        uint32_t page = guest_memory_.arg(esp, 0);
-        if (auto pfn = page_frames_.pfn(page))
-            allocations_.on_free_pages(*pfn);
-        else
-            std::erase_if(pending_pages_, [page](const PendingPages &p) { return p.page == page; });
-        return nullptr;
-    });
-    auto freeing = [this](unsigned arg) {
-        return [this, arg](uint32_t esp) -> Engine::ReturnHandler {
-            allocations_.on_free(guest_memory_.arg(esp, arg));
-            return nullptr;
-        };
-    };
-    intercept_by_name("kfree", freeing(0));
-    intercept_by_name("vfree", freeing(0));
-    intercept_by_name("free_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
-        uint32_t va = guest_memory_.arg(esp, 0);
-        allocations_.on_free(va);
-        if (auto pa = guest_memory_.translate(va))
-            allocations_.on_free_pages(*pa >> 12);
-        return nullptr;
-    });
-}
-
-void Machine::record_pages(uint32_t caller, uint32_t page, uint32_t order) {
-    if (auto pfn = page_frames_.pfn(page))
-        allocations_.on_alloc_pages(caller, *pfn, order);
-}
-
-// Arguments as the i386 cdecl ABI passes them: on the stack above the return address.
-void Machine::intercept_dma_api() {
-    intercept_by_name("dma_map_single", [this](uint32_t esp) -> Engine::ReturnHandler {
-        uint32_t caller = guest_memory_.word(esp), va = guest_memory_.arg(esp, 1), size = guest_memory_.arg(esp, 2);
-        return [this, caller, va, size](uint32_t bus) { dma_table_.on_map_single(caller, va, size, bus); };
-    });
-    intercept_by_name("dma_unmap_single", [this](uint32_t esp) -> Engine::ReturnHandler {
-        dma_table_.on_unmap_single(guest_memory_.arg(esp, 1));
-        return nullptr;
-    });
-    intercept_by_name("dma_map_sg", [this](uint32_t esp) -> Engine::ReturnHandler {
-        uint32_t caller = guest_memory_.word(esp), sg = guest_memory_.arg(esp, 1);
-        return [this, caller, sg](uint32_t mapped) { dma_table_.on_map_sg(caller, sg, int(mapped)); };
-    });
-    intercept_by_name("dma_unmap_sg", [this](uint32_t esp) -> Engine::ReturnHandler {
-        dma_table_.on_unmap_sg(guest_memory_.arg(esp, 1), int(guest_memory_.arg(esp, 2)));
-        return nullptr;
-    });
-    intercept_by_name("dma_alloc_coherent", [this](uint32_t esp) -> Engine::ReturnHandler {
-        uint32_t caller = guest_memory_.word(esp), size = guest_memory_.arg(esp, 1),
-                 handle = guest_memory_.arg(esp, 2);
-        return [this, caller, size, handle](uint32_t va) {
-            uint32_t bus = guest_memory_.word(handle);
-            allocations_.on_alloc("dma_alloc_coherent", caller, va, size);
-            dma_table_.on_alloc_coherent(caller, va, size, bus);
-        };
-    });
-    intercept_by_name("dma_free_coherent", [this](uint32_t esp) -> Engine::ReturnHandler {
-        allocations_.on_free(guest_memory_.arg(esp, 2));
-        dma_table_.on_free_coherent(guest_memory_.arg(esp, 3));
-        return nullptr;
-    });
-}
-
 void Machine::dma_rejected(const DmaFault &fault) {
     char buf[160];
     std::snprintf(buf, sizeof buf, "%s rejected a DMA %s: rule %s, bus 0x%llx, %llu bytes", fault.device.c_str(),
@@ -297,7 +174,7 @@ void Machine::dma_rejected(const DmaFault &fault) {
     f.symbol = image_.describe_address(f.eip);
     f.detail = std::string(buf) + "; " + fault.detail;
     if (fault.rule != "no_live_mapping" && fault.rule != "noncontiguous_mapping")
-        f.detail += "; " + dma_table_.provenance(fault.bus_addr, fault.len);
+        f.detail += "; " + kernel_.dma_table().provenance(fault.bus_addr, fault.len);
     device_faults_.push_back(std::move(f));
 }
 
@@ -322,7 +199,7 @@ Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
     r.board = options_.board.to_json();
     timing_.fill_report(r);
     r.faults.insert(r.faults.end(), device_faults_.begin(), device_faults_.end());
-    for (const auto &refusal : dma_table_.refusals()) {
+    for (const auto &refusal : kernel_.dma_table().refusals()) {
         ReportFault f;
         f.kind = "dma_map_refused";
         f.eip = refusal.caller;

@@ -13,11 +13,9 @@
 #include "emu/board/physical_memory.h"
 #include "emu/board/port_bus.h"
 #include "emu/engine/engine.h"
-#include "emu/introspect/allocation_tracker.h"
-#include "emu/introspect/dma_mapping_table.h"
 #include "emu/introspect/elf_image.h"
 #include "emu/introspect/guest_memory.h"
-#include "emu/introspect/page_frame_map.h"
+#include "emu/introspect/kernel_hooks.h"
 #include "emu/report/report.h"
 #include "emu/timing/timing_model.h"
 #include "devices/bochs_display.h"
@@ -66,10 +64,6 @@ public:
 private:
     void check_segments() const;
     void track_paths();
-    void intercept_by_name(const char *name, Engine::EntryHandler handler);
-    void intercept_allocators();
-    void intercept_dma_api();
-    void record_pages(uint32_t caller, uint32_t page, uint32_t order);
     void on_region(bool begin, uint32_t name_va);
 
     MachineOptions options_;
@@ -88,15 +82,7 @@ private:
     EduDma edu_;
 
     GuestMemory guest_memory_;
-    AllocationTracker allocations_;
-    PageFrameMap page_frames_;
-    // alloc_pages results seen before the page geometry was learnt, resolved once it is.
-    struct PendingPages {
-        uint32_t caller, page, order;
-    };
-    std::vector<PendingPages> pending_pages_;
-    uint32_t last_page_ = 0;
-    DmaMappingTable dma_table_;
+    KernelHooks kernel_;
     std::vector<ReportFault> device_faults_;
 };
 
