@@ -6,7 +6,9 @@
  */
 #include "elf_load.h"
 
+#include "devices/abi/fw_cfg.h"
 #include "fail.h"
+#include "fwcfg.h"
 #include "kernel_file.h"
 #include "load_target.h"
 #include "string.h"
@@ -17,7 +19,7 @@
 #define ET_EXEC 2
 #define EM_386 3
 #define PT_LOAD 1
-#define MAX_PHDRS 64
+#define MAX_PHDRS FW_CFG_MAX_PHDRS
 
 struct elf32_ehdr {
     u8 e_ident[16];
@@ -80,10 +82,11 @@ void elf_check(const u8 *head, u32 head_len)
 static void collect_loads(u32 phnum)
 {
     u32 file_size = kernel_file_size();
+    u64 skipped = fwcfg_read_u64(FW_CFG_SKIPPED_PHDRS);
     load_count = 0;
     for (u32 i = 0; i < phnum; i++) {
         const struct elf32_phdr *ph = &phdrs[i];
-        if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
+        if (ph->p_type != PT_LOAD || ph->p_memsz == 0 || (skipped >> i) & 1)
             continue;
         if (ph->p_filesz > ph->p_memsz)
             fail_value("kernel segment has p_filesz > p_memsz, at", ph->p_paddr);

@@ -1,7 +1,7 @@
 /*
  * The kernel file through FW_CFG_KERNEL_DATA. Reading forward only skips bytes; reading backward
  * reselects the item (which rewinds it) and skips from the start, so callers that go in file
- * order, as the loaders do, stream the file exactly once.
+ * order, as the loaders do, stream the file exactly once unless they read another item meanwhile.
  */
 #include "kernel_file.h"
 
@@ -30,7 +30,8 @@ void kernel_file_read(u32 offset, void *dst, u32 n)
 {
     if (offset > size || n > size - offset)
         fail_value("kernel file is truncated: data wanted past its end at offset", offset);
-    if (offset < pos) {
+    /* Other items may have been read since: the stream position is then lost too. */
+    if (offset < pos || fwcfg_selected() != FW_CFG_KERNEL_DATA) {
         fwcfg_select(FW_CFG_KERNEL_DATA);
         pos = 0;
     }

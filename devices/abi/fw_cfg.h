@@ -18,6 +18,12 @@
 #define FW_CFG_CMDLINE_DATA 0x0015  /* NUL-terminated; starts with the kernel's path, as QEMU's */
 #define FW_CFG_E820 0x8000          /* u32 count, then count * struct fw_cfg_e820_entry */
 #define FW_CFG_PCI_HOLE 0x8001      /* u32 start of the PCI MMIO hole (RAM stops below it) */
+/* u64, bit N set: the loader leaves ELF program header N out (a headers-only segment the host
+ * found outside usable RAM; QEMU would copy it into its BIOS shadow RAM). */
+#define FW_CFG_SKIPPED_PHDRS 0x8002
+
+/* The most program headers the firmware's loader takes; the host refuses more up front. */
+#define FW_CFG_MAX_PHDRS 64
 
 #define FW_CFG_SIGNATURE_VALUE 0x554d4551u /* "QEMU" read as a little-endian u32 */
 

@@ -10,6 +10,7 @@
 #include "devices/abi/fw_cfg.h"
 #include "devices/abi/magic_ops.h"
 #include "devices/abi/uart16550.h"
+#include "emu/board/firmware_limits.h"
 
 namespace ia32emu {
 namespace {
@@ -80,7 +81,7 @@ std::vector<uint8_t> Machine::e820_table(uint64_t ram_bytes, uint64_t pci_hole_s
 
 Machine::Machine(MachineOptions options)
     : options_(std::move(options)),
-      image_(ElfImage::load(options_.kernel)),
+      image_(KernelImage::load(options_.kernel)),
       engine_(engine_setup(options_)),
       timing_(options_.board, engine_.ram(), engine_.ram_size(), engine_),
       phys_(engine_.ram(), engine_.ram_size(),
@@ -92,7 +93,7 @@ Machine::Machine(MachineOptions options)
            EduDmaConfig{options_.board.dma.mask_bits, options_.board.dma.latency, options_.board.dma.bytes_per_cycle}),
       guest_memory_(engine_, PhysView{engine_.ram(), engine_.ram_size()}),
       kernel_(engine_, image_, guest_memory_) {
-    check_segments();
+    place_kernel();
 
     ports_.attach(UART_COM1_BASE, 8, uart_);
     ports_.attach(EXIT_PORT, 4, exit_port_);
@@ -101,12 +102,15 @@ Machine::Machine(MachineOptions options)
     pci_.add(PciHostBridge::kSlot, host_bridge_.pci());
     pci_.add(kDisplaySlot, display_.pci());
     pci_.add(kEduSlot, edu_.pci());
+    check_memory_bars_fit({{"i440FX host bridge", &host_bridge_.pci()}, {"bochs-display", &display_.pci()}, {"edu", &edu_.pci()}},
+                          options_.board.memory.pci_hole_start);
     edu_.set_mapping_checker(&kernel_.dma_table());
     edu_.set_fault_sink(this);
 
     std::string cmdline = options_.kernel.string();
     if (!options_.cmdline.empty())
         cmdline += " " + options_.cmdline;
+    check_cmdline_fits(cmdline);
     std::vector<uint8_t> cmd(cmdline.begin(), cmdline.end());
     cmd.push_back(0);
     fw_cfg_.set_u64(FW_CFG_RAM_SIZE, options_.board.memory.ram_size);
@@ -116,6 +120,7 @@ Machine::Machine(MachineOptions options)
     fw_cfg_.set_item(FW_CFG_CMDLINE_DATA, std::move(cmd));
     fw_cfg_.set_item(FW_CFG_E820, e820_table(options_.board.memory.ram_size, options_.board.memory.pci_hole_start));
     fw_cfg_.set_u32(FW_CFG_PCI_HOLE, uint32_t(options_.board.memory.pci_hole_start));
+    fw_cfg_.set_u64(FW_CFG_SKIPPED_PHDRS, image_.skipped_program_headers());
 
     engine_.set_port_handlers([this](uint16_t port, unsigned size) { return ports_.read(port, size); },
                               [this](uint16_t port, unsigned size, uint32_t value) {
@@ -142,6 +147,9 @@ Machine::Machine(MachineOptions options)
     track_paths();
     timing_.set_check_translation(options_.check_mmu);
     engine_.set_timing(&timing_, options_.model_memory);
+    // Only once nothing can refuse the run any more: bad input stays a single line on stderr.
+    for (const std::string &note : image_.notes())
+        std::fprintf(stderr, "ia32emu: note: %s\n", note.c_str());
 }
 
 // The allocation paths the seeds discuss, and the DMA API, wherever the kernel has them.
@@ -229,31 +237,18 @@ Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
 }
 
 // Only what the memory map calls usable RAM may hold the kernel, as the firmware would insist.
-void Machine::check_segments() const {
+void Machine::place_kernel() {
     std::vector<uint8_t> table = e820_table(options_.board.memory.ram_size, options_.board.memory.pci_hole_start);
-    std::vector<fw_cfg_e820_entry> usable;
+    std::vector<RamRange> usable;
     for (size_t off = sizeof(uint32_t); off + sizeof(fw_cfg_e820_entry) <= table.size();
          off += sizeof(fw_cfg_e820_entry)) {
         fw_cfg_e820_entry e;
         std::memcpy(&e, table.data() + off, sizeof e);
         if (e.type == E820_RAM)
-            usable.push_back(e);
+            usable.push_back({e.base, e.base + e.length});
     }
-    for (const LoadSegment &s : image_.segments()) {
-        bool inside = false;
-        for (const fw_cfg_e820_entry &e : usable)
-            inside |= s.paddr >= e.base && s.paddr + s.mem_size <= e.base + e.length;
-        if (!inside) {
-            char buf[160];
-            std::snprintf(buf, sizeof buf,
-                          "'%s' has a segment at physical 0x%llx-0x%llx outside the board's RAM (not usable per its memory map)",
-                          options_.kernel.string().c_str(), static_cast<unsigned long long>(s.paddr),
-                          static_cast<unsigned long long>(s.paddr + s.mem_size));
-            throw ImageError(buf);
-        }
-    }
+    image_.place(usable);
 }
-
 
 RunOutcome Machine::run() { return engine_.run(); }
 

@@ -13,7 +13,7 @@
 #include "emu/board/physical_memory.h"
 #include "emu/board/port_bus.h"
 #include "emu/engine/engine.h"
-#include "emu/introspect/elf_image.h"
+#include "emu/introspect/kernel_image.h"
 #include "emu/introspect/guest_memory.h"
 #include "emu/introspect/kernel_hooks.h"
 #include "emu/report/report.h"
@@ -62,12 +62,12 @@ public:
     static std::vector<uint8_t> e820_table(uint64_t ram_bytes, uint64_t pci_hole_start);
 
 private:
-    void check_segments() const;
+    void place_kernel();
     void track_paths();
     void on_region(bool begin, uint32_t name_va);
 
     MachineOptions options_;
-    ElfImage image_;
+    KernelImage image_;
     Engine engine_;
     TimingModel timing_;
     PhysicalMemory phys_;

@@ -3,15 +3,13 @@
 
 #include <elf.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 
 namespace ia32emu {
 namespace {
-
-constexpr uint32_t kMultibootMagic = 0x1BADB002;
-constexpr size_t kMultibootSearch = 8192;
 
 template <typename T>
 T read_struct(const std::vector<uint8_t> &b, uint64_t off, const char *what, const std::string &name) {
@@ -24,7 +22,9 @@ T read_struct(const std::vector<uint8_t> &b, uint64_t off, const char *what, con
 
 } // namespace
 
-ElfImage ElfImage::load(const std::filesystem::path &path) {
+ElfImage ElfImage::load(const std::filesystem::path &path) { return parse(read_file(path), path.string()); }
+
+std::vector<uint8_t> ElfImage::read_file(const std::filesystem::path &path) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))
         throw ImageError("kernel image '" + path.string() + "' does not exist");
@@ -39,8 +39,7 @@ ElfImage ElfImage::load(const std::filesystem::path &path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw ImageError("cannot open kernel image '" + path.string() + "'");
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return parse(std::move(bytes), path.string());
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string &name) {
@@ -59,6 +58,9 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string &name) {
     if (eh.e_phentsize != sizeof(Elf32_Phdr) || eh.e_phnum == 0)
         throw ImageError("'" + name + "' has no usable program headers");
 
+    img.program_headers_ = eh.e_phnum;
+    img.entry_ = eh.e_entry;
+    const uint64_t headers_end = std::max<uint64_t>(eh.e_ehsize, uint64_t(eh.e_phoff) + uint64_t(eh.e_phnum) * sizeof(Elf32_Phdr));
     for (unsigned i = 0; i < eh.e_phnum; ++i) {
         auto ph = read_struct<Elf32_Phdr>(bytes, uint64_t(eh.e_phoff) + uint64_t(i) * sizeof(Elf32_Phdr),
                                           "a program header", name);
@@ -68,27 +70,20 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string &name) {
             throw ImageError("'" + name + "' has a segment whose file size exceeds its memory size");
         if (uint64_t(ph.p_offset) + ph.p_filesz > bytes.size())
             throw ImageError("truncated ELF file: '" + name + "' ends inside a loadable segment");
-        img.segments_.push_back({ph.p_paddr, ph.p_vaddr, ph.p_filesz, ph.p_memsz});
+        bool headers_only = ph.p_offset == 0 && ph.p_filesz == ph.p_memsz && ph.p_filesz <= headers_end;
+        img.segments_.push_back({i, ph.p_offset, ph.p_paddr, ph.p_vaddr, ph.p_filesz, ph.p_memsz, ph.p_flags, headers_only});
     }
     if (img.segments_.empty())
         throw ImageError("'" + name + "' has no loadable segments");
-
-    bool found = false;
-    for (size_t off = 0; off + 12 <= std::min(bytes.size(), kMultibootSearch); off += 4) {
-        uint32_t w[3];
-        std::memcpy(w, bytes.data() + off, sizeof(w));
-        if (w[0] == kMultibootMagic && uint32_t(w[0] + w[1] + w[2]) == 0) {
-            found = true;
-            break;
-        }
-    }
-    if (!found)
-        throw ImageError("'" + name + "' has no Multiboot v1 header in its first 8 KiB");
 
     if (eh.e_shoff != 0 && eh.e_shentsize == sizeof(Elf32_Shdr)) {
         for (unsigned i = 0; i < eh.e_shnum; ++i) {
             auto sh = read_struct<Elf32_Shdr>(bytes, uint64_t(eh.e_shoff) + uint64_t(i) * sizeof(Elf32_Shdr),
                                               "a section header", name);
+            if ((sh.sh_flags & SHF_ALLOC) && sh.sh_size != 0)
+                for (LoadSegment &s : img.segments_)
+                    if (sh.sh_addr < s.vaddr + s.mem_size && s.vaddr < uint64_t(sh.sh_addr) + sh.sh_size)
+                        s.headers_only = false;
             if (sh.sh_type != SHT_SYMTAB || sh.sh_link >= eh.e_shnum)
                 continue;
             auto strtab = read_struct<Elf32_Shdr>(

@@ -11,7 +11,7 @@ constexpr size_t kMaxPendingPages = 4096;
 
 } // namespace
 
-KernelHooks::KernelHooks(Engine &engine, const ElfImage &image, const GuestMemory &memory)
+KernelHooks::KernelHooks(Engine &engine, const KernelImage &image, const GuestMemory &memory)
     : engine_(engine), image_(image), memory_(memory),
       allocations_(memory_, [this](uint32_t eip) { return image_.describe_address(eip); }),
       page_frames_(memory_, image_.find_object("mem_map")),

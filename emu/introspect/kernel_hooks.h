@@ -10,7 +10,7 @@
 #include "emu/engine/engine.h"
 #include "emu/introspect/allocation_tracker.h"
 #include "emu/introspect/dma_mapping_table.h"
-#include "emu/introspect/elf_image.h"
+#include "emu/introspect/kernel_image.h"
 #include "emu/introspect/guest_memory.h"
 #include "emu/introspect/page_frame_map.h"
 
@@ -18,7 +18,7 @@ namespace ia32emu {
 
 class KernelHooks {
 public:
-    KernelHooks(Engine &engine, const ElfImage &image, const GuestMemory &memory);
+    KernelHooks(Engine &engine, const KernelImage &image, const GuestMemory &memory);
 
     AllocationTracker &allocations() { return allocations_; }
     DmaMappingTable &dma_table() { return dma_table_; }
@@ -32,7 +32,7 @@ private:
     void record_pages(uint32_t caller, uint32_t page, uint32_t order);
 
     Engine &engine_;
-    const ElfImage &image_;
+    const KernelImage &image_;
     const GuestMemory &memory_;
     AllocationTracker allocations_;
     PageFrameMap page_frames_;
