@@ -41,7 +41,9 @@ bool Engine::hook_special_instructions(const BlockInfo &block) {
         added = true;
     };
     size_t next_rdtsc = 0;
-    for (uint32_t at = block.pc; at < block.pc + block.size;) {
+    const uint64_t end = uint64_t(block.pc) + block.size;
+    for (uint64_t next = block.pc; next < end;) {
+        uint32_t at = uint32_t(next);
         const DecodedInsn *d = operands_.decode(at, reader);
         if (!d || d->size == 0)
             break;
@@ -53,7 +55,7 @@ bool Engine::hook_special_instructions(const BlockInfo &block) {
             add(at, {SpecialKind::Wbinvd, block.pc, {}});
         else if ((d->id == X86_INS_RDTSC || d->id == X86_INS_RDTSCP) && next_rdtsc < block.rdtsc.size())
             add(at + d->size, {SpecialKind::RdtscResume, block.pc, block.rdtsc[next_rdtsc++]});
-        at += d->size;
+        next += d->size;
     }
     return added;
 }
@@ -123,11 +125,8 @@ void Engine::on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self
         if (e->timing_)
             e->timing_->on_block(*info, e->model_memory_);
     }
-    if (e->setup_.max_instructions && e->instructions_ > e->setup_.max_instructions) {
-        e->stop(StopReason::Budget, "instruction budget of " + std::to_string(e->setup_.max_instructions) +
-                                        " exhausted at eip=" + e->crash_line("", nullptr));
+    if (e->stop_if_over_budget())
         return;
-    }
     // Reading the clock on every block would dominate a tight loop; every 4096th is plenty.
     if (e->setup_.timeout_seconds > 0 && (++e->blocks_seen_ & 0xfff) == 0 && e->past_deadline())
         e->stop_for_timeout();

@@ -258,6 +258,14 @@ void Engine::stop_for_timeout() {
     stop(StopReason::Timeout, std::string(buf) + " at eip=" + crash_line("", nullptr));
 }
 
+bool Engine::stop_if_over_budget() {
+    if (!setup_.max_instructions || instructions_ + deliveries_ <= setup_.max_instructions)
+        return false;
+    stop(StopReason::Budget, "instruction budget of " + std::to_string(setup_.max_instructions) +
+                                 " exhausted at eip=" + crash_line("", nullptr));
+    return true;
+}
+
 void Engine::stop(StopReason reason, std::string diagnostic) {
     stop_requested_ = true;
     stop_reason_ = reason;

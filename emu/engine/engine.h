@@ -36,7 +36,7 @@ struct EngineSetup {
     std::vector<uint8_t> rom;          // firmware image: 64 KiB, reset vector in its last 16 bytes
     CpuConfig cpu;
     CostConfig costs;
-    uint64_t max_instructions = 0;     // 0: no budget
+    uint64_t max_instructions = 0;     // 0: no budget; counts exception deliveries as well
     double timeout_seconds = 0;        // 0: no wall-clock limit
     Instrumentation instrumentation = Instrumentation::Full;
 };
@@ -129,6 +129,8 @@ private:
     void stop(StopReason reason, std::string diagnostic);
     bool past_deadline() const;
     void stop_for_timeout();
+    // Stops the run (and returns true) once instructions plus deliveries exceed the budget.
+    bool stop_if_over_budget();
     std::string crash_line(const std::string &what, const Fault *fault) const;
     const BlockInfo *block_info(uint32_t pc, uint32_t size, bool &retranslate);
     bool hook_special_instructions(const BlockInfo &block);
@@ -177,6 +179,9 @@ private:
     long exception_state_offset_ = -1;
 
     uint64_t instructions_ = 0;
+    // Exceptions delivered: progress the engine makes without completing an instruction (a
+    // handler that faults on its own first fetch completes none), so the budget counts them too.
+    uint64_t deliveries_ = 0;
     uint64_t blocks_seen_ = 0;
     std::chrono::steady_clock::time_point deadline_;
 

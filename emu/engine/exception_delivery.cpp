@@ -77,6 +77,14 @@ uint32_t Engine::selector_error_code(uint32_t eip) {
 
 void Engine::deliver(Fault fault, uint32_t return_eip) {
     for (;;) {
+        ++deliveries_;
+        if (stop_if_over_budget())
+            return;
+        // A handler that faults before its first block ends never reaches the block hook's clock check.
+        if ((deliveries_ & 0xfff) == 0 && past_deadline()) {
+            stop_for_timeout();
+            return;
+        }
         auto second = try_deliver(fault, return_eip);
         if (!second) {
             clear_exception_state(uc_, context_, exception_state_offset_);

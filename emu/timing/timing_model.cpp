@@ -79,7 +79,10 @@ void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
     uint32_t first = block.pc & ~(line - 1);
     uint32_t l1i_latency = caches_.l1i().latency();
     const TlbEntry *entry = nullptr;
-    for (uint32_t va = first; va < block.pc + block.size; va += line) {
+    // 64-bit, so that a block ending at the top of the address space does not wrap to address 0.
+    const uint64_t end = uint64_t(block.pc) + block.size;
+    for (uint64_t line_va = first; line_va < end; line_va += line) {
+        uint32_t va = uint32_t(line_va);
         if (!entry || (va & ~((1u << entry->page_shift) - 1)) != entry->va_base) {
             bool walked = false;
             entry = translate_for_timing(tlbs_.itlb(), va, AccessKind::Fetch, walked);

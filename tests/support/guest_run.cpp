@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -158,10 +159,12 @@ ProcessResult run_process(const std::vector<std::string> &argv, std::chrono::mil
     }
 
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
+    rusage usage{};
+    while (::wait4(pid, &status, 0, &usage) < 0) {
         if (errno != EINTR)
-            fail_errno("waitpid", errno);
+            fail_errno("wait4", errno);
     }
+    result.peak_rss_kib = usage.ru_maxrss;
     result.wall = std::chrono::steady_clock::now() - start;
     if (WIFEXITED(status))
         result.exit_status = WEXITSTATUS(status);

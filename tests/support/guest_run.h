@@ -41,6 +41,7 @@ struct ProcessResult {
     int term_signal = 0;            // the signal that ended the child, 0 when it exited
     bool killed_by_safety_net = false;
     std::chrono::duration<double> wall{0};
+    long peak_rss_kib = 0;          // the child's peak resident memory (wait4's ru_maxrss)
     std::string out;                // everything the child wrote to stdout
     std::string err;                // everything the child wrote to stderr
 
