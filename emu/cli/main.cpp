@@ -13,6 +13,7 @@
 #include "emu/cli/bench_command.h"
 #include "emu/cli/board_command.h"
 #include "emu/cli/run_command.h"
+#include "emu/cli/sweep_command.h"
 #include "emu/engine/run_outcome.h"
 
 namespace {
@@ -89,6 +90,37 @@ int main(int argc, char **argv) {
     board->add_option("board", board_name, "board preset name or TOML file")->capture_default_str();
     board->add_option("--set", board_overrides, "override one board parameter: key=value (repeatable)");
 
+    SweepRequest sweep_req;
+    CLI::App *sweep = app.add_subcommand("sweep", "run a grid of boards and command lines here or on Slurm, and collect it");
+    sweep->allow_extras(false);
+    sweep->require_subcommand(0, 1);
+    sweep->add_option("file", sweep_req.file, "the sweep file (TOML: kernel, board, cmdline, [set], [grid], [[zip]])");
+    sweep->add_option("--out", sweep_req.out, "the folder for the points' results (re-running resumes)");
+    sweep->add_option("-j,--jobs", sweep_req.jobs, "points run at once here (default: the usable CPUs)")
+        ->check(CLI::Range(1u, 4096u));
+    sweep->add_flag("--force", sweep_req.force, "run every point again, also the finished ones");
+    sweep->add_flag("--yes", sweep_req.yes, "run a grid of more than 10000 points");
+    sweep->add_flag("--slurm", sweep_req.slurm, "submit the points as one Slurm job array instead");
+    sweep->add_option("--partition", sweep_req.partition, "Slurm partition (--slurm)");
+    sweep->add_option("--time", sweep_req.time, "Slurm time limit of each task, e.g. 10:00 (--slurm)");
+    sweep->add_option("--sbatch-arg", sweep_req.sbatch_args, "one more sbatch option, e.g. --mem=2G (repeatable, --slurm)")
+        ->allow_extra_args(false);
+    sweep->add_option("--throttle", sweep_req.throttle, "at most N array tasks at once (the array's %N, --slurm)")
+        ->check(CLI::Range(1u, 1000000u));
+    sweep->add_flag("--no-wait", sweep_req.no_wait, "print the job id and return; collect later (--slurm)");
+    sweep->add_option("--metric", sweep_req.metric, "the metric the HTML page plots (default cycles_p50)");
+    std::filesystem::path collect_dir;
+    std::string collect_metric;
+    CLI::App *collect = sweep->add_subcommand("collect", "gather a sweep folder's results into results.csv and results.html");
+    collect->add_option("dir", collect_dir, "the sweep's --out folder")->required();
+    collect->add_option("--metric", collect_metric, "the metric the HTML page plots (default cycles_p50)");
+    std::filesystem::path point_dir;
+    std::string point_index;
+    // What one Slurm array task runs; not for people, so not in --help.
+    CLI::App *run_point = sweep->add_subcommand("run-point", "")->group("");
+    run_point->add_option("dir", point_dir)->required();
+    run_point->add_option("index", point_index)->required();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {
@@ -106,8 +138,19 @@ int main(int argc, char **argv) {
         return bench_command(bench_req);
     if (board->parsed())
         return board_command(board_name, board_overrides);
+    if (collect->parsed())
+        return sweep_collect_command(collect_dir, collect_metric);
+    if (run_point->parsed())
+        return sweep_run_point_command(point_dir, point_index);
+    if (sweep->parsed()) {
+        if (sweep_req.file.empty()) {
+            std::fprintf(stderr, "ia32emu: sweep: a sweep file is required (or: sweep collect DIR)\n");
+            return kExitBadInput;
+        }
+        return sweep_command(sweep_req, std::filesystem::read_symlink("/proc/self/exe"));
+    }
     if (!run->parsed()) {
-        std::fprintf(stderr, "ia32emu: a subcommand is required: run, bench or board (see --help)\n");
+        std::fprintf(stderr, "ia32emu: a subcommand is required: run, bench, board or sweep (see --help)\n");
         return kExitBadInput;
     }
     // Device warnings go to stderr without host timestamps, so logs of two runs compare equal.
