@@ -18,6 +18,7 @@
 
 #include "emu/board/board_config.h"
 #include "emu/report/report_json.h"
+#include "emu/sweep/sweep_interrupt.h"
 
 namespace ia32emu {
 
@@ -111,14 +112,17 @@ std::string point_board_file(const SweepPoint &point) {
         value_of[key] = value;
     }
     BoardConfig resolved = BoardConfig::load(point.board);
-    const std::string base_name = resolved.name;
+    const std::string base_name = resolved.name, base_description = resolved.description;
     for (const std::string &o : point.overrides) resolved.apply_override(o);
     resolved.validate();
 
     std::string text = "# Sweep point " + point.id + ", written by ia32emu sweep: its base board and overrides.\n";
     text += "base = " + toml_string(point.board) + "\n";
-    // A board file is named after itself unless it says otherwise; the point keeps its base's name.
+    // A board file is named and described after itself unless it says otherwise; a point's report
+    // names its base board.
     if (!value_of.contains("board.name")) text += "board.name = " + toml_string(base_name) + "\n";
+    if (!value_of.contains("board.description"))
+        text += "board.description = " + toml_string(base_description) + "\n";
     for (const std::string &key : order) {
         const ParamDescriptor &p = descriptor(key);
         std::string literal;
@@ -227,6 +231,7 @@ pid_t start_point(const std::filesystem::path &folder, const std::vector<std::st
     if (pid < 0) fail(std::string("cannot start a point: fork: ") + std::strerror(errno));
     if (pid == 0) {
         // Only async-signal-safe calls between fork and exec.
+        SweepInterrupt::unblock_in_child();
         int null_fd = ::open("/dev/null", O_RDWR);
         int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (null_fd < 0 || err_fd < 0 || ::chdir(folder.c_str()) != 0) ::_exit(127);

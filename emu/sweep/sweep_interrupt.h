@@ -1,23 +1,32 @@
-// Ctrl-C (SIGINT) and SIGTERM during a sweep: noted in a flag the engines poll, so they stop
-// their points, keep what finished and exit cleanly instead of dying mid-write.
+// Ctrl-C (SIGINT), SIGTERM and child exits during a sweep, taken synchronously: the signals are
+// blocked and waited for, so a stop request that arrives between two checks is never lost and
+// a finished child always wakes the engine.
 #pragma once
 
+#include <chrono>
 #include <csignal>
 
 namespace ia32emu {
 
 class SweepInterrupt {
 public:
-    // Installs the handlers without SA_RESTART, so a blocking waitpid or sleep returns EINTR.
+    // Blocks SIGINT, SIGTERM and SIGCHLD until destruction.
     SweepInterrupt();
     ~SweepInterrupt();
     SweepInterrupt(const SweepInterrupt &) = delete;
     SweepInterrupt &operator=(const SweepInterrupt &) = delete;
 
-    static bool requested();
+    // Sleeps until one of the three signals arrives or `timeout` passes (negative: no limit).
+    void wait(std::chrono::milliseconds timeout = std::chrono::milliseconds(-1));
+    // Whether SIGINT or SIGTERM has arrived since construction.
+    bool requested() const { return requested_; }
+
+    // For a child between fork and exec: the signals the sweep blocks are unblocked again.
+    static void unblock_in_child();
 
 private:
-    struct sigaction old_int_ {}, old_term_ {};
+    sigset_t old_mask_ {};
+    bool requested_ = false;
 };
 
 } // namespace ia32emu

@@ -32,8 +32,8 @@ LocalSweepResult run_points_locally(const std::filesystem::path &sweep_dir, cons
     LocalSweepResult result;
     std::map<pid_t, Running> running;
     size_t next = 0;
-    while (true) {
-        while (!SweepInterrupt::requested() && next < todo.size() && running.size() < jobs) {
+    while (!interrupt.requested()) {
+        while (next < todo.size() && running.size() < jobs) {
             const PlannedPoint &point = manifest.points[todo[next]];
             pid_t pid = start_point(point_folder(sweep_dir, point.id), point.argv);
             running.emplace(pid, Running{todo[next], Clock::now()});
@@ -41,32 +41,34 @@ LocalSweepResult run_points_locally(const std::filesystem::path &sweep_dir, cons
             progress.running(running.size());
         }
         if (running.empty()) break;
+        bool reaped = false;
         int wait_status = 0;
-        pid_t pid = ::waitpid(-1, &wait_status, 0);
-        if (pid < 0) {
-            if (errno == EINTR) {
-                if (SweepInterrupt::requested()) break;
-                continue;
+        pid_t pid;
+        while ((pid = ::waitpid(-1, &wait_status, WNOHANG)) > 0) {
+            auto it = running.find(pid);
+            if (it == running.end()) continue;
+            reaped = true;
+            const PlannedPoint &point = manifest.points[it->second.index];
+            const std::filesystem::path folder = point_folder(sweep_dir, point.id);
+            const double wall = seconds_since(it->second.started);
+            running.erase(it);
+            // A terminal's Ctrl-C reaches the points before the sweep hears of it.
+            if (stopped_by_request(wait_status)) {
+                interrupt.wait(std::chrono::milliseconds(200));
+                if (interrupt.requested()) {
+                    discard_partial_run(folder);
+                    continue;
+                }
             }
-            break;   // ECHILD: nothing left that is ours
+            PointStatus status = record_status(folder, point.id, wait_status, wall);
+            ++result.ran;
+            if (!status.ok) ++result.failed;
+            progress.finished(point.id, status.ok, status.message, wall, running.size());
         }
-        auto it = running.find(pid);
-        if (it == running.end()) continue;
-        const PlannedPoint &point = manifest.points[it->second.index];
-        const std::filesystem::path folder = point_folder(sweep_dir, point.id);
-        const double wall = seconds_since(it->second.started);
-        running.erase(it);
-        if (SweepInterrupt::requested() && stopped_by_request(wait_status)) {
-            discard_partial_run(folder);
-            break;
-        }
-        PointStatus status = record_status(folder, point.id, wait_status, wall);
-        ++result.ran;
-        if (!status.ok) ++result.failed;
-        progress.finished(point.id, status.ok, status.message, wall, running.size());
+        if (!reaped) interrupt.wait();
     }
     progress.close();
-    if (SweepInterrupt::requested() || !running.empty()) {
+    if (interrupt.requested()) {
         result.interrupted = true;
         for (const auto &[pid, r] : running) ::kill(pid, SIGTERM);
         for (const auto &[pid, r] : running) {
@@ -85,15 +87,18 @@ int run_point_in_foreground(const std::filesystem::path &sweep_dir, const Planne
     pid_t pid = start_point(folder, point.argv);
     int wait_status = 0;
     bool forwarded = false;
-    while (::waitpid(pid, &wait_status, 0) < 0) {
-        if (errno != EINTR) return 1;
-        // The run may sit in another process group (a batch system's step): pass the stop on.
-        if (SweepInterrupt::requested() && !forwarded) {
+    while (true) {
+        pid_t done = ::waitpid(pid, &wait_status, WNOHANG);
+        if (done == pid) break;
+        if (done < 0 && errno != EINTR) return 1;
+        // The run may sit in another process group than the batch system signals: pass it on.
+        if (interrupt.requested() && !forwarded) {
             ::kill(pid, SIGTERM);
             forwarded = true;
         }
+        interrupt.wait();
     }
-    if (SweepInterrupt::requested() || stopped_by_request(wait_status)) {
+    if (interrupt.requested() || stopped_by_request(wait_status)) {
         discard_partial_run(folder);
         return 130;
     }

@@ -5,7 +5,6 @@
 #include <csignal>
 #include <cstring>
 #include <set>
-#include <thread>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -42,6 +41,7 @@ Captured capture(const std::vector<std::string> &argv) {
     args.push_back(nullptr);
     pid_t pid = ::fork();
     if (pid == 0) {
+        SweepInterrupt::unblock_in_child();
         int null_fd = ::open("/dev/null", O_RDONLY);
         if (null_fd >= 0) ::dup2(null_fd, 0);
         ::dup2(out_pipe[1], 1);
@@ -208,7 +208,7 @@ SlurmWaitResult wait_for_slurm_array(const std::filesystem::path &sweep_dir, con
     while (true) {
         note_finished();
         if (pending.empty()) break;
-        if (SweepInterrupt::requested()) {
+        if (interrupt.requested()) {
             capture({"scancel", job_id});
             result.interrupted = true;
             break;
@@ -224,7 +224,7 @@ SlurmWaitResult wait_for_slurm_array(const std::filesystem::path &sweep_dir, con
                 break;
             }
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        interrupt.wait(std::chrono::milliseconds(250));
     }
     progress.close();
     return result;
