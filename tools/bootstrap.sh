@@ -10,9 +10,11 @@ prefix=$build/unicorn-prefix
 unicorn_suite=trixie
 unicorn_pin=2.1.1-2+b2
 
+# Slurm and munge: the sweep tests start a private single-node cluster (tests/sweep/).
 packages=(build-essential cmake pkg-config nasm libcapstone-dev libspdlog-dev libfmt-dev
           libgtest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libpng-dev
-          qemu-system-x86 qemu-system-data python3)
+          qemu-system-x86 qemu-system-data python3
+          slurmctld slurmd slurm-client munge)
 
 missing_packages() {
   local p

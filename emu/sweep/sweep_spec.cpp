@@ -51,7 +51,9 @@ std::string scalar_text(const toml::node &node, const std::string &at, const std
     fail(at, key + ": expected a string, number or boolean");
 }
 
-std::vector<std::string> value_list(const toml::node &node, const std::string &source, const std::string &key) {
+// In a zip group a value may repeat in one list (the rows must differ, checked by the caller).
+std::vector<std::string> value_list(const toml::node &node, const std::string &source, const std::string &key,
+                                    bool distinct) {
     const std::string at = where(source, node);
     const toml::array *array = node.as_array();
     if (!array) fail(at, key + ": expected a list of values, e.g. " + key + " = [1, 2]");
@@ -60,7 +62,7 @@ std::vector<std::string> value_list(const toml::node &node, const std::string &s
     std::set<std::string> seen;
     for (const toml::node &element : *array) {
         std::string text = scalar_text(element, where(source, element), key);
-        if (!seen.insert(text).second) fail(at, key + ": value '" + text + "' is listed twice");
+        if (distinct && !seen.insert(text).second) fail(at, key + ": value '" + text + "' is listed twice");
         values.push_back(std::move(text));
     }
     return values;
@@ -183,7 +185,7 @@ SweepSpec parse_sweep_text(std::string_view text, const std::string &source, con
                 claim(k, where(source, *v));
                 SweepAxis axis;
                 axis.keys = {k};
-                for (std::string &value : value_list(*v, source, k)) axis.values.push_back({std::move(value)});
+                for (std::string &value : value_list(*v, source, k, true)) axis.values.push_back({std::move(value)});
                 spec.axes.push_back(std::move(axis));
             }
         } else if (key == "zip") {
@@ -200,15 +202,18 @@ SweepSpec parse_sweep_text(std::string_view text, const std::string &source, con
                 for (auto &[k, v] : entries) {
                     claim(k, where(source, *v));
                     axis.keys.push_back(k);
-                    columns.push_back(value_list(*v, source, k));
+                    columns.push_back(value_list(*v, source, k, false));
                     if (columns.back().size() != columns.front().size())
                         fail(where(source, *v), "zip: " + k + " has " + std::to_string(columns.back().size()) +
                                                     " values but " + axis.keys.front() + " has " +
                                                     std::to_string(columns.front().size()));
                 }
+                std::set<std::vector<std::string>> rows;
                 for (size_t i = 0; i < columns.front().size(); ++i) {
                     std::vector<std::string> row;
                     for (const auto &column : columns) row.push_back(column[i]);
+                    if (!rows.insert(row).second)
+                        fail(group_at, "zip: values number " + std::to_string(i + 1) + " repeat an earlier set");
                     axis.values.push_back(std::move(row));
                 }
                 spec.axes.push_back(std::move(axis));

@@ -132,6 +132,9 @@ TEST_F(SweepSpecTest, BadInputNamesTheProblem) {
     EXPECT_NE(error_of(k + "[[zip]]\ncache.l1d.size = [\"16KiB\", \"32KiB\"]\ncache.l1d.ways = [4]\n")
                   .find("cache.l1d.ways has 1 values but cache.l1d.size has 2"),
               std::string::npos);
+    EXPECT_NE(error_of(k + "[[zip]]\ncache.l1d.size = [\"16KiB\", \"16KiB\"]\ncache.l1d.ways = [4, 4]\n")
+                  .find("zip: values number 2 repeat"),
+              std::string::npos);
     EXPECT_NE(error_of(k + "[grid]\ncache.l1d.ways = [4]\n[[zip]]\ncache.l1d.ways = [8]\n").find("swept twice"),
               std::string::npos);
     EXPECT_NE(error_of("[grid]\ncache.l1d.size = [\"16KiB\"]\n").find("no kernel"), std::string::npos);
