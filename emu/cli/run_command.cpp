@@ -58,6 +58,15 @@ int run_command(const RunRequest &req) {
                 return kExitBadInput;
             }
         }
+        if (!req.vga_dump.empty()) {
+            std::filesystem::path dir = req.vga_dump.parent_path().empty() ? "." : req.vga_dump.parent_path();
+            std::error_code ec;
+            if (!std::filesystem::is_directory(dir, ec) || access(dir.c_str(), W_OK) != 0 ||
+                std::filesystem::is_directory(req.vga_dump, ec)) {
+                std::fprintf(stderr, "ia32emu: --vga-dump: cannot write '%s'\n", req.vga_dump.c_str());
+                return kExitBadInput;
+            }
+        }
 
         opts.model_memory = !req.no_timing;
         opts.check_mmu = req.check_mmu;
@@ -77,6 +86,13 @@ int run_command(const RunRequest &req) {
             std::string error;
             if (!machine.dump_framebuffer(req.fb_dump.string(), error)) {
                 std::fprintf(stderr, "ia32emu: --fb-dump: %s\n", error.c_str());
+                return kExitBadInput;
+            }
+        }
+        if (!req.vga_dump.empty()) {
+            std::string error;
+            if (!machine.vga().write_text(req.vga_dump.string(), error)) {
+                std::fprintf(stderr, "ia32emu: --vga-dump: %s\n", error.c_str());
                 return kExitBadInput;
             }
         }

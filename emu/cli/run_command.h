@@ -21,6 +21,7 @@ struct RunRequest {
     bool summary = false;
     std::vector<std::string> extra_paths;
     std::filesystem::path fb_dump;
+    std::filesystem::path vga_dump;
     bool no_timing = false;
     bool check_mmu = false;
 };

@@ -10,6 +10,7 @@
 #include "devices/abi/fw_cfg.h"
 #include "devices/abi/magic_ops.h"
 #include "devices/abi/uart16550.h"
+#include "devices/abi/vga.h"
 #include "emu/board/firmware_limits.h"
 
 namespace ia32emu {
@@ -99,6 +100,8 @@ Machine::Machine(MachineOptions options)
     ports_.attach(EXIT_PORT, 4, exit_port_);
     ports_.attach(FW_CFG_PORT_SEL, 2, fw_cfg_);
     ports_.attach(ROI_BEGIN_PORT, 8, magic_ops_);
+    ports_.attach(0x3C0, 0x20, vga_);
+    engine_.map_host_memory(VGA_TEXT_BASE, VGA_TEXT_SIZE, vga_.text_buffer());
     pci_.add(PciHostBridge::kSlot, host_bridge_.pci());
     pci_.add(kDisplaySlot, display_.pci());
     pci_.add(kEduSlot, edu_.pci());

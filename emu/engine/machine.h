@@ -26,6 +26,7 @@
 #include "devices/fw_cfg.h"
 #include "devices/pci_host_bridge.h"
 #include "devices/uart16550.h"
+#include "devices/vga_text.h"
 
 namespace ia32emu {
 
@@ -53,6 +54,7 @@ public:
     Report report(const RunOutcome &outcome, double wall_seconds) const;
     // The framebuffer as a PNG; false with `error` set when the display shows nothing.
     bool dump_framebuffer(const std::string &path, std::string &error) const;
+    const VgaText &vga() const { return vga_; }
 
     void dma_rejected(const DmaFault &fault) override;
 
@@ -80,6 +82,7 @@ private:
     PciHostBridge host_bridge_;
     BochsDisplay display_;
     EduDma edu_;
+    VgaText vga_;
 
     GuestMemory guest_memory_;
     KernelHooks kernel_;

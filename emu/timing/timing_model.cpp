@@ -157,7 +157,8 @@ uint32_t TimingModel::charge_walk(const WalkResult &walk) {
 }
 
 uint32_t TimingModel::access_cost(const TlbEntry *entry, uint64_t pa, AccessKind kind, unsigned size) {
-    bool in_ram = pa < ram_.size;
+    // The legacy VGA window is device memory even where RAM lies under it.
+    bool in_ram = pa < ram_.size && !(pa >= 0xA0000 && pa < 0xC0000);
     if (!in_ram && !(pa >= 0xF0000 && pa < 0x100000) && pa < 0xFFFF0000ull)
         return board_.memory.mmio_latency;
     if (entry && entry->flags.pcd)

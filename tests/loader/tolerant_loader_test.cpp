@@ -133,5 +133,20 @@ TEST_F(TolerantLoaderTest, PciHoleTooHighForTheFramebufferBarIsRefused) {
     EXPECT_EQ(r.exit_status, 4) << r.describe();
 }
 
+// The Bare Bones kernel used to end with exit 126 at its first store to 0xB8000.
+TEST_F(TolerantLoaderTest, VgaTextKernelRunsAndItsScreenIsDumped) {
+    const auto dump = dir_.file("screen.txt");
+    auto r = boot_kernel(test_guest("vga_barebones"), "exit=0", {"--vga-dump", dump.string()});
+    ASSERT_EQ(r.exit_status, 0) << r.describe();
+    std::string screen = read_file(dump);
+    EXPECT_TRUE(screen.starts_with("Colours: yellow on blue.\nline 00 of a scrolling terminal\n")) << screen;
+    EXPECT_TRUE(screen.ends_with("line 22 of a scrolling terminal\nThe last line, no newline\n")) << screen;
+}
+
+TEST_F(TolerantLoaderTest, UnwritableVgaDumpIsRefusedBeforeTheGuestRuns) {
+    expect_refused(test_guest("hello"), {"--vga-dump", "/nonexistent-folder/s.txt"}, "",
+                   {"--vga-dump", "/nonexistent-folder/s.txt"});
+}
+
 } // namespace
 } // namespace ia32emu::test
