@@ -29,6 +29,8 @@ int run_command(const RunRequest &req) {
     std::unique_ptr<std::FILE, FileCloser> serial;
     try {
         MachineOptions opts;
+        // The wall-clock limit covers reading the board, the kernel and its symbols, not only the run.
+        opts.started = std::chrono::steady_clock::now();
         opts.board = BoardConfig::load(req.board);
         for (const auto &o : req.overrides)
             opts.board.apply_override(o);

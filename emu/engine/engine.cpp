@@ -316,8 +316,10 @@ bool Engine::on_unmapped(uc_struct *, int type, uint64_t address, int size, int6
 }
 
 RunOutcome Engine::run() {
-    deadline_ = std::chrono::steady_clock::now() +
+    deadline_ = setup_.started.value_or(std::chrono::steady_clock::now()) +
                 std::chrono::microseconds(int64_t(setup_.timeout_seconds * 1e6));
+    if (past_deadline())
+        stop_for_timeout();
     while (!stop_requested_) {
         pending_fault_.reset();
         uint64_t begin = reg(UC_X86_REG_EIP);

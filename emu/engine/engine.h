@@ -38,6 +38,9 @@ struct EngineSetup {
     CostConfig costs;
     uint64_t max_instructions = 0;     // 0: no budget; counts exception deliveries as well
     double timeout_seconds = 0;        // 0: no wall-clock limit
+    // When the wall clock started: the command's start, so that loading counts against the limit.
+    // Unset: the start of run().
+    std::optional<std::chrono::steady_clock::time_point> started;
     Instrumentation instrumentation = Instrumentation::Full;
 };
 

@@ -25,6 +25,7 @@ EngineSetup engine_setup(const MachineOptions &o) {
     s.costs = o.board.cost;
     s.max_instructions = o.max_instructions;
     s.timeout_seconds = o.timeout_seconds;
+    s.started = o.started;
     s.instrumentation = o.instrumentation;
     return s;
 }

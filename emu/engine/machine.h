@@ -1,10 +1,12 @@
 // The PC board put together: engine, RAM, ROM, the port bus with its devices, PCI, and the kernel.
 #pragma once
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,7 @@ struct MachineOptions {
     std::function<void(uint8_t)> serial_sink;
     uint64_t max_instructions = 0;
     double timeout_seconds = 0;
+    std::optional<std::chrono::steady_clock::time_point> started;   // see EngineSetup::started
     bool model_memory = true;         // caches and TLBs; off: static instruction costs only
     bool check_mmu = false;           // compare the model's translation with the engine's per access
     Instrumentation instrumentation = Instrumentation::Full;

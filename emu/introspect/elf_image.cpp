@@ -7,6 +7,10 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <set>
+#include <utility>
+
+#include "emu/bounds/host_bounds.h"
 
 namespace ia32emu {
 namespace {
@@ -77,6 +81,11 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string &name) {
         throw ImageError("'" + name + "' has no loadable segments");
 
     if (eh.e_shoff != 0 && eh.e_shentsize == sizeof(Elf32_Shdr)) {
+        // A crafted file can point thousands of section headers at one huge symbol table, or
+        // overlap tables a few bytes apart: each table is read once, and all of them only up to a cap.
+        std::set<std::pair<uint32_t, uint32_t>> tables_read;
+        uint64_t entries_left = bounds::kSymbolEntries;
+        uint64_t name_bytes_left = bounds::kSymbolNameBytesTotal;
         for (unsigned i = 0; i < eh.e_shnum; ++i) {
             auto sh = read_struct<Elf32_Shdr>(bytes, uint64_t(eh.e_shoff) + uint64_t(i) * sizeof(Elf32_Shdr),
                                               "a section header", name);
@@ -84,13 +93,17 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string &name) {
                 for (LoadSegment &s : img.segments_)
                     if (sh.sh_addr < s.vaddr + s.mem_size && s.vaddr < uint64_t(sh.sh_addr) + sh.sh_size)
                         s.headers_only = false;
-            if (sh.sh_type != SHT_SYMTAB || sh.sh_link >= eh.e_shnum)
+            if (sh.sh_type != SHT_SYMTAB || sh.sh_link >= eh.e_shnum || !tables_read.emplace(sh.sh_offset, sh.sh_size).second)
                 continue;
             auto strtab = read_struct<Elf32_Shdr>(
                 bytes, uint64_t(eh.e_shoff) + uint64_t(sh.sh_link) * sizeof(Elf32_Shdr), "the string table header", name);
             if (uint64_t(strtab.sh_offset) + strtab.sh_size > bytes.size())
                 throw ImageError("truncated ELF file: '" + name + "' ends inside its string table");
-            for (uint64_t off = sh.sh_offset; off + sizeof(Elf32_Sym) <= uint64_t(sh.sh_offset) + sh.sh_size;
+            uint64_t entries = sh.sh_size / sizeof(Elf32_Sym);
+            uint64_t read = std::min(entries, entries_left);
+            img.symbol_entries_dropped_ += entries - read;
+            entries_left -= read;
+            for (uint64_t off = sh.sh_offset; off < uint64_t(sh.sh_offset) + read * sizeof(Elf32_Sym);
                  off += sizeof(Elf32_Sym)) {
                 auto sym = read_struct<Elf32_Sym>(bytes, off, "a symbol", name);
                 int type = ELF32_ST_TYPE(sym.st_info);
@@ -98,10 +111,15 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string &name) {
                     sym.st_value == 0)
                     continue;
                 const char *s = reinterpret_cast<const char *>(bytes.data() + strtab.sh_offset + sym.st_name);
-                size_t len = strnlen(s, strtab.sh_size - sym.st_name);
-                std::string sname(s, len);
-                if (sname.empty() || sname[0] == '.' || sname[0] == '$')
+                size_t len = strnlen(s, std::min<size_t>(strtab.sh_size - sym.st_name, bounds::kSymbolNameBytes));
+                if (len == 0 || s[0] == '.' || s[0] == '$')
                     continue;
+                if (len > name_bytes_left) {
+                    ++img.symbol_entries_dropped_;
+                    continue;
+                }
+                name_bytes_left -= len;
+                std::string sname(s, len);
                 if (type == STT_OBJECT) {
                     img.objects_[sname] = sym.st_value;
                     continue;

@@ -54,6 +54,8 @@ public:
     std::string describe_address(uint32_t address) const;
     // The address of a data object (a global variable), by name.
     std::optional<uint32_t> find_object(const std::string &name) const;
+    // Symbol-table entries past bounds::kSymbolEntries, not read.
+    uint64_t symbol_entries_dropped() const { return symbol_entries_dropped_; }
 
 private:
     std::vector<uint8_t> bytes_;
@@ -63,6 +65,7 @@ private:
     std::map<uint32_t, Symbol> functions_;
     std::map<std::string, uint32_t> by_name_;
     std::map<std::string, uint32_t> objects_;
+    uint64_t symbol_entries_dropped_ = 0;
 };
 
 } // namespace ia32emu

@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <elf.h>
+
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -96,6 +100,81 @@ TEST(HostileGuest, UnmappedPageFaultHandlerObeysTheTimeout) {
     auto r = run_hostile(test_guest("unmapped_pf_handler"), {"--timeout", "1"});
     EXPECT_EQ(r.exit_status, kExitTimeout) << r.describe();
     expect_bounded(r, 20);
+}
+
+// hello.elf with a symbol-table bomb appended: one table of 65,536 symbols and a string table,
+// claimed by `tables` section headers, each starting `stride` bytes after the previous one.
+std::string symbol_bomb(unsigned tables, uint32_t stride) {
+    std::ifstream in(test_guest("hello"), std::ios::binary);
+    std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    constexpr uint32_t kSymbols = 65536;
+    const std::string names = std::string("\0bomb_symbol\0", 13);
+    auto align = [&] { bytes.resize((bytes.size() + 15) & ~size_t(15)); };
+    align();
+    const uint32_t strtab_off = uint32_t(bytes.size());
+    bytes += names;
+    align();
+    const uint32_t symtab_off = uint32_t(bytes.size());
+    for (uint32_t i = 0; i < kSymbols; ++i) {
+        Elf32_Sym sym{};
+        sym.st_name = 1;
+        sym.st_value = 0x100000 + i * 4;
+        sym.st_size = 4;
+        sym.st_info = ELF32_ST_INFO(STB_GLOBAL, STT_FUNC);
+        bytes.append(reinterpret_cast<const char *>(&sym), sizeof sym);
+    }
+    // Padding, so that every strided table lies inside the file.
+    bytes.append(size_t(tables) * stride, '\0');
+    align();
+    const uint32_t shoff = uint32_t(bytes.size());
+    Elf32_Shdr null_section{}, strtab{};
+    strtab.sh_type = SHT_STRTAB;
+    strtab.sh_offset = strtab_off;
+    strtab.sh_size = uint32_t(names.size());
+    bytes.append(reinterpret_cast<const char *>(&null_section), sizeof null_section);
+    bytes.append(reinterpret_cast<const char *>(&strtab), sizeof strtab);
+    for (unsigned i = 0; i < tables; ++i) {
+        Elf32_Shdr symtab{};
+        symtab.sh_type = SHT_SYMTAB;
+        symtab.sh_offset = symtab_off + i * stride;
+        symtab.sh_size = kSymbols * sizeof(Elf32_Sym);
+        symtab.sh_link = 1;
+        symtab.sh_entsize = sizeof(Elf32_Sym);
+        bytes.append(reinterpret_cast<const char *>(&symtab), sizeof symtab);
+    }
+    Elf32_Ehdr eh;
+    std::memcpy(&eh, bytes.data(), sizeof eh);
+    eh.e_shoff = shoff;
+    eh.e_shnum = uint16_t(tables + 2);
+    eh.e_shentsize = sizeof(Elf32_Shdr);
+    eh.e_shstrndx = SHN_UNDEF;
+    std::memcpy(bytes.data(), &eh, sizeof eh);
+    return bytes;
+}
+
+TEST(HostileGuest, SymbolTableBombIsReadOnceWithinTheTimeout) {
+    ScratchDir dir;
+    auto kernel = dir.write("bomb.elf", symbol_bomb(4000, 0));
+    auto r = run_hostile(kernel, {"--timeout", "5"});
+    EXPECT_EQ(r.exit_status, 42) << "hello's default exit code; " << r.describe();
+    expect_bounded(r, 5);
+}
+
+TEST(HostileGuest, OverlappingSymbolTablesAreReadOnlyUpToTheCap) {
+    // 4,000 distinct tables 16 bytes apart: 262 million entries, of which the host reads 2^20.
+    ScratchDir dir;
+    auto kernel = dir.write("bomb.elf", symbol_bomb(4000, sizeof(Elf32_Sym)));
+    auto r = run_hostile(kernel, {"--timeout", "5"});
+    EXPECT_EQ(r.exit_status, 42) << r.describe();
+    expect_bounded(r, 5);
+}
+
+TEST(HostileGuest, TheTimeoutCoversLoading) {
+    // A limit smaller than any load takes: the run stops before the guest prints anything.
+    auto r = run_hostile(test_guest("hello"), {"--timeout", "0.000001"});
+    EXPECT_EQ(r.exit_status, kExitTimeout) << r.describe();
+    EXPECT_EQ(r.out, "");
+    expect_bounded(r, 5);
 }
 
 } // namespace

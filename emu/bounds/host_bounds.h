@@ -1,0 +1,31 @@
+// Every host structure whose size the guest (or its image) controls has one cap here. Past a cap
+// the host drops the new item and counts it; the report's "dropped" object lists each count that
+// is not zero. The caps together keep the host's own memory below a fixed overhead on top of
+// guest RAM (README, "Hostile input").
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace ia32emu::bounds {
+
+// Symbol-table entries read from the kernel image, over all its symbol tables (a real vmlinux
+// has about 10^5). Symbol tables that are the same bytes are read once.
+inline constexpr uint64_t kSymbolEntries = 1u << 20;
+// Bytes of one symbol's name (longer names are cut), and of all the names kept together.
+inline constexpr size_t kSymbolNameBytes = 256;
+inline constexpr uint64_t kSymbolNameBytesTotal = 32u << 20;
+// Faults the report lists per kind ("stale_tlb", "region_mismatch", ...); later ones are counted.
+inline constexpr size_t kFaultsPerKind = 1000;
+// Bytes of one fault's detail line.
+inline constexpr size_t kFaultDetailBytes = 1024;
+// Distinct region names the guest may open, and how deeply regions may nest.
+inline constexpr size_t kRegionNames = 1024;
+inline constexpr size_t kOpenRegions = 256;
+// Cycle samples kept for percentiles, over all paths and regions together (8 bytes each);
+// totals, means and maxima stay exact past it.
+inline constexpr size_t kCycleSamples = 8u << 20;
+// Live allocations the allocation tracker follows.
+inline constexpr size_t kTrackedAllocations = 1u << 20;
+
+} // namespace ia32emu::bounds
