@@ -133,8 +133,9 @@ void Engine::change_memory_map(Change &&change) {
 }
 
 void Engine::map_mmio(uint64_t base, uint64_t size, MmioHandlers handlers) {
-    mmio_.push_back(std::make_unique<MmioHandlers>(std::move(handlers)));
-    MmioHandlers *h = mmio_.back().get();
+    auto &slot = mmio_[base];
+    slot = std::make_unique<MmioHandlers>(std::move(handlers));
+    MmioHandlers *h = slot.get();
     change_memory_map([&] {
         check(uc_mmio_map(uc_, base, size, &mmio_read_thunk, h, &mmio_write_thunk, h), "mapping an MMIO region");
     });
@@ -148,6 +149,8 @@ void Engine::map_host_memory(uint64_t base, uint64_t size, uint8_t *buffer) {
 
 void Engine::unmap(uint64_t base, uint64_t size) {
     change_memory_map([&] { check(uc_mem_unmap(uc_, base, size), "unmapping a region"); });
+    // Handlers live as long as their mapping, so a guest that moves a BAR again and again does not grow them.
+    mmio_.erase(base);
 }
 
 void Engine::set_timing(TimingModel *timing, bool model_memory) {

@@ -148,7 +148,7 @@ private:
     CpuidModel cpuid_;
     PortRead port_read_;
     PortWrite port_write_;
-    std::vector<std::unique_ptr<MmioHandlers>> mmio_;
+    std::unordered_map<uint64_t, std::unique_ptr<MmioHandlers>> mmio_;   // by base of the mapping
     TimingModel *timing_ = nullptr;
     bool model_memory_ = false;
     BlockDecoder blocks_;

@@ -136,16 +136,11 @@ Machine::Machine(MachineOptions options)
         const PciBar *bar = fn.bar(index);
         if (!bar || bar->space != BarSpace::memory)
             return;
-        if (!mapped) {
-            engine_.unmap(base, size);
-        } else if (bar->host) {
-            engine_.map_host_memory(base, size, bar->host);
-        } else if (bar->mmio) {
-            MmioDevice *dev = bar->mmio;
-            engine_.map_mmio(base, size,
-                             MmioHandlers{[dev](uint64_t off, unsigned n) { return dev->mmio_read(off, n); },
-                                          [dev](uint64_t off, unsigned n, uint32_t v) { dev->mmio_write(off, n, v); }});
-        }
+        if (mapped)
+            bar_layout_.decode(&fn, index, base, size);
+        else
+            bar_layout_.release(&fn, index);
+        remap_memory_bars();
     });
     engine_.set_symbolizer([this](uint32_t eip) { return image_.describe_address(eip); });
     track_paths();

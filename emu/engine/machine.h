@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "emu/board/bar_layout.h"
 #include "emu/board/board_config.h"
 #include "emu/board/pci_bus.h"
 #include "emu/board/physical_memory.h"
@@ -68,6 +69,8 @@ public:
 
 private:
     void place_kernel();
+    // Brings the engine's memory map in line with bar_layout_ (emu/engine/bar_mapping.cpp).
+    void remap_memory_bars();
     void track_paths();
     void on_region(bool begin, uint32_t name_va);
 
@@ -82,6 +85,8 @@ private:
     FwCfg fw_cfg_;
     MagicOps magic_ops_;
     PciBus pci_;
+    BarLayout bar_layout_;
+    std::vector<BarFragment> mapped_bars_;   // what the engine maps now
     PciHostBridge host_bridge_;
     BochsDisplay display_;
     EduDma edu_;

@@ -177,5 +177,20 @@ TEST(HostileGuest, TheTimeoutCoversLoading) {
     expect_bounded(r, 5);
 }
 
+TEST(HostileGuest, OneBarMovedOntoAnotherIsDecodedAsQemuDoes) {
+    // edu's BAR0 onto the framebuffer: the BAR programmed last answers, never an abort.
+    auto r = run_hostile(test_guest("bar_overlap"), {"--timeout", "20"});
+    EXPECT_EQ(r.exit_status, 0) << "1: edu not seen at the overlap; 2: framebuffer not back; " << r.describe();
+    expect_bounded(r, 20);
+    auto qemu = find_qemu();
+    if (!qemu)
+        GTEST_SKIP() << "qemu-system-i386 not in PATH: the QEMU comparison is skipped";
+    QemuRun q;
+    q.kernel = test_guest("bar_overlap");
+    q.extra_args = {"-vga", "none", "-net", "none", "-device", "bochs-display", "-device", "edu"};
+    ProcessResult qr = run_qemu(*qemu, q);
+    EXPECT_EQ(qr.exit_status, qemu_exit_status(0)) << qr.describe();
+}
+
 } // namespace
 } // namespace ia32emu::test
