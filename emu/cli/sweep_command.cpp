@@ -7,6 +7,7 @@
 
 #include <sched.h>
 
+#include "emu/board/board_config.h"
 #include "emu/engine/run_outcome.h"
 #include "emu/sweep/sweep_collect.h"
 #include "emu/sweep/sweep_folder.h"
@@ -63,8 +64,9 @@ int sweep_command(const SweepRequest &req, const std::filesystem::path &binary) 
         std::vector<size_t> todo;
         for (size_t i = 0; i < points.size(); ++i) {
             const std::filesystem::path folder = point_folder(dir, points[i].id);
-            if (!req.force && point_finished(folder, argvs[i])) continue;
-            prepare_point(folder, points[i], argvs[i]);
+            const std::string board_file = point_board_file(points[i]);
+            if (!req.force && point_finished(folder, argvs[i], board_file)) continue;
+            prepare_point(folder, argvs[i], board_file);
             todo.push_back(i);
         }
         const size_t kept = points.size() - todo.size();
@@ -101,6 +103,9 @@ int sweep_command(const SweepRequest &req, const std::filesystem::path &binary) 
                          todo.size() - waited.finished, (dir / "slurm").c_str());
         return report_collected(dir, metric);
     } catch (const SweepError &e) {
+        std::fprintf(stderr, "ia32emu: %s\n", e.what());
+        return kExitBadInput;
+    } catch (const ConfigError &e) {
         std::fprintf(stderr, "ia32emu: %s\n", e.what());
         return kExitBadInput;
     }

@@ -202,9 +202,12 @@ SweepManifest read_manifest(const std::filesystem::path &sweep_dir) {
     return manifest;
 }
 
-bool point_finished(const std::filesystem::path &folder, const std::vector<std::string> &argv) {
+bool point_finished(const std::filesystem::path &folder, const std::vector<std::string> &argv,
+                    const std::string &board_file) {
     auto command = read_text(folder / kPointCommand);
-    return command && *command == shell_command(argv) + "\n" && read_status(folder).has_value();
+    auto board = read_text(folder / kPointBoard);
+    return command && *command == shell_command(argv) + "\n" && board && *board == board_file &&
+           read_status(folder).has_value();
 }
 
 void discard_partial_run(const std::filesystem::path &folder) {
@@ -213,12 +216,13 @@ void discard_partial_run(const std::filesystem::path &folder) {
         std::filesystem::remove(folder / name, ec);
 }
 
-void prepare_point(const std::filesystem::path &folder, const SweepPoint &point, const std::vector<std::string> &argv) {
+void prepare_point(const std::filesystem::path &folder, const std::vector<std::string> &argv,
+                   const std::string &board_file) {
     std::error_code ec;
     std::filesystem::create_directories(folder, ec);
     if (ec) fail("cannot create " + folder.string() + ": " + ec.message());
     discard_partial_run(folder);
-    write_text(folder / kPointBoard, point_board_file(point));
+    write_text(folder / kPointBoard, board_file);
     write_text(folder / kPointCommand, shell_command(argv) + "\n");
 }
 

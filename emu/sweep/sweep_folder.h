@@ -52,11 +52,14 @@ void write_manifest(const std::filesystem::path &sweep_dir, const SweepSpec &spe
 // SweepError naming the folder when there is no readable manifest.
 SweepManifest read_manifest(const std::filesystem::path &sweep_dir);
 
-// Whether a point has finished with this very command (a status, and a command file equal to the
-// one it would be given now). Points whose command changed are not finished: they run again.
-bool point_finished(const std::filesystem::path &folder, const std::vector<std::string> &argv);
+// Whether a point has finished with this very command and board (a status, and command and
+// board files equal to the ones it would be given now). Points whose command or board changed
+// (another cmdline, another [set] value) are not finished: they run again.
+bool point_finished(const std::filesystem::path &folder, const std::vector<std::string> &argv,
+                    const std::string &board_file);
 // Makes the folder, drops a previous run's results and writes board.toml and command.
-void prepare_point(const std::filesystem::path &folder, const SweepPoint &point, const std::vector<std::string> &argv);
+void prepare_point(const std::filesystem::path &folder, const std::vector<std::string> &argv,
+                   const std::string &board_file);
 // Drops what a run that was stopped part-way left behind.
 void discard_partial_run(const std::filesystem::path &folder);
 

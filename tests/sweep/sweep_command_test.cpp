@@ -142,6 +142,12 @@ TEST_F(SweepCommandTest, RerunKeepsFinishedPointsAndForceRunsThemAgain) {
     ProcessResult rerun = sweep({changed.string(), "--out", out_.string()});
     EXPECT_NE(rerun.err.find("0 finished and kept, 3 to run"), std::string::npos) << rerun.err;
 
+    // So does another fixed board value: the command is the same, the board file is not.
+    const fs::path reboarded = sweep_file("cmdline = \"scenario=boot\"\n[set]\ncache.l2.size = \"1MiB\"\n"
+                                          "[grid]\ncache.l1d.size = [\"16KiB\", \"32KiB\", \"64KiB\"]\n");
+    ProcessResult reboard = sweep({reboarded.string(), "--out", out_.string()});
+    EXPECT_NE(reboard.err.find("0 finished and kept, 3 to run"), std::string::npos) << reboard.err;
+
     ProcessResult collect = sweep({"collect", out_.string()});
     EXPECT_EQ(collect.exit_status, 1) << collect.describe();
     EXPECT_NE(collect.err.find("0 ok, 3 failed, 0 without a result"), std::string::npos) << collect.err;
