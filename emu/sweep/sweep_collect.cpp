@@ -1,6 +1,7 @@
 #include "emu/sweep/sweep_collect.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -134,20 +135,38 @@ std::string plot_svg(const std::string &parameter, size_t column, const SweepMan
         cell.first += std::stod(it->second);
         ++cell.second;
     }
-    double ymax = 0;
+    double ymax = 0, ymin_positive = 0;
     for (const auto &[key, by_x] : sums)
-        for (const auto &[x, cell] : by_x) ymax = std::max(ymax, cell.first / double(cell.second));
+        for (const auto &[x, cell] : by_x) {
+            const double y = cell.first / double(cell.second);
+            ymax = std::max(ymax, y);
+            if (y > 0 && (ymin_positive == 0 || y < ymin_positive)) ymin_positive = y;
+        }
     if (ymax <= 0) ymax = 1;
+    // Paths and regions of one scenario often lie decades apart (an 850-cycle kmalloc next to a
+    // 4 MiB pass): a linear axis would flatten all but the largest, so such plots go logarithmic.
+    const bool log_scale = ymin_positive > 0 && ymax / ymin_positive > 100;
+    const double decade_low = log_scale ? std::floor(std::log10(ymin_positive)) : 0;
+    const double decade_high = log_scale ? std::ceil(std::log10(ymax)) : 0;
     const double W = 720, H = 340, left = 80, right = 20, top = 16, bottom = 70;
     auto px = [&](size_t x) { return xs.size() == 1 ? (left + W - right) / 2 : left + (W - left - right) * double(x) / double(xs.size() - 1); };
-    auto py = [&](double y) { return top + (H - top - bottom) * (1 - y / ymax); };
+    auto fraction = [&](double y) {
+        if (!log_scale) return y / ymax;
+        const double l = y > 0 ? std::log10(y) : decade_low;
+        return (l - decade_low) / std::max(1.0, decade_high - decade_low);
+    };
+    auto py = [&](double y) { return top + (H - top - bottom) * (1 - fraction(y)); };
+    std::vector<double> ticks;
+    if (log_scale)
+        for (double d = decade_low; d <= decade_high; ++d) ticks.push_back(std::pow(10.0, d));
+    else
+        for (int i = 0; i <= 4; ++i) ticks.push_back(ymax * i / 4);
     std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + fmt(W) + "\" height=\"" + fmt(H) +
                       "\" role=\"img\" aria-label=\"" + html_escape(std::string(metric) + " against " + parameter) + "\">\n";
     svg += "<line x1=\"" + fmt(left) + "\" y1=\"" + fmt(top) + "\" x2=\"" + fmt(left) + "\" y2=\"" + fmt(H - bottom) +
            "\" stroke=\"#333\"/>\n<line x1=\"" + fmt(left) + "\" y1=\"" + fmt(H - bottom) + "\" x2=\"" + fmt(W - right) +
            "\" y2=\"" + fmt(H - bottom) + "\" stroke=\"#333\"/>\n";
-    for (int i = 0; i <= 4; ++i) {
-        const double y = ymax * i / 4;
+    for (const double y : ticks) {
         svg += "<line x1=\"" + fmt(left - 4) + "\" y1=\"" + fmt(py(y)) + "\" x2=\"" + fmt(W - right) + "\" y2=\"" +
                fmt(py(y)) + "\" stroke=\"#ddd\"/><text x=\"" + fmt(left - 8) + "\" y=\"" + fmt(py(y) + 4) +
                "\" text-anchor=\"end\">" + fmt(y) + "</text>\n";
@@ -156,7 +175,7 @@ std::string plot_svg(const std::string &parameter, size_t column, const SweepMan
         svg += "<text x=\"" + fmt(px(x)) + "\" y=\"" + fmt(H - bottom + 18) + "\" text-anchor=\"middle\">" +
                html_escape(xs[x]) + "</text>\n";
     svg += "<text x=\"" + fmt((left + W - right) / 2) + "\" y=\"" + fmt(H - 12) + "\" text-anchor=\"middle\" font-weight=\"bold\">" +
-           html_escape(parameter) + "</text>\n";
+           html_escape(parameter) + (log_scale ? " (logarithmic y axis)" : "") + "</text>\n";
     legend.clear();
     for (size_t s = 0; s < series.size(); ++s) {
         const std::string color = kPalette[s % std::size(kPalette)];

@@ -103,6 +103,16 @@ TEST(SweepLocal, L1dMissesFallAsTheL1dGrows) {
         else EXPECT_EQ(misses, 0u) << size;
     }
 
+    // The page: one plot (one swept parameter), a line per total/path/region, every point listed.
+    const std::string html = slurp(out / "results.html");
+    size_t plots = 0;
+    for (size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++plots;
+    EXPECT_EQ(plots, 1u);
+    EXPECT_NE(html.find("cycles_p50 against cache.l1d.size"), std::string::npos);
+    EXPECT_NE(html.find("</span>region validate_sweep:steady</li>"), std::string::npos);
+    EXPECT_NE(html.find("<title>region validate_sweep:steady @ 64KiB: "), std::string::npos);
+    EXPECT_EQ(html.find("<script"), std::string::npos);   // self-contained and static
+
     // A point's folder holds all it needs: its command, run again there, gives the same report.
     const nlohmann::json manifest = nlohmann::json::parse(slurp(out / "sweep.json"));
     const fs::path folder = out / "points" / manifest.at("points").at(0).at("id").get<std::string>();
