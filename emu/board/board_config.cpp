@@ -15,6 +15,7 @@
 #include <toml++/toml.h>
 
 #include "emu/board/presets.h"
+#include "emu/board/toml_depth.h"
 
 namespace ia32emu {
 
@@ -233,10 +234,14 @@ void store_integer(BoardConfig &config, const ParamDescriptor &p, uint64_t value
     else (*std::get_if<U32Field>(&p.field))(config) = uint32_t(value);
 }
 
+// The smallest real a board accepts: every real is a rate, and a rate this small already stretches
+// one 4 KiB DMA transfer to 2^32 cycles; 1e-300 would overflow the cycle arithmetic.
+constexpr double kMinReal = 1.0 / 1048576;
+
 void store_real(BoardConfig &config, const ParamDescriptor &p, double value, const std::string &where,
                 const std::string &shown) {
-    if (!std::isfinite(value) || value <= 0 || value > double(p.max))
-        fail(where, std::string(p.key) + ": expected a number in (0, " + std::to_string(p.max) + "], got " + shown);
+    if (!std::isfinite(value) || value < kMinReal || value > double(p.max))
+        fail(where, std::string(p.key) + ": expected a number in [2^-20, " + std::to_string(p.max) + "], got " + shown);
     (*std::get<RealField>(p.field))(config) = value;
 }
 
@@ -341,6 +346,9 @@ BoardConfig load_any(std::string_view name_or_path, const std::filesystem::path 
 BoardConfig load_document(std::string_view text, const std::string &source, const std::filesystem::path &folder,
                           int depth) {
     toml::table table;
+    if (auto deep = excessive_toml_nesting(text))
+        fail(source + ":" + std::to_string(deep->line),
+             std::string(deep->what) + " nested more than " + std::to_string(kMaxTomlNesting) + " levels deep");
     try {
         table = toml::parse(text, source);
     } catch (const toml::parse_error &e) {

@@ -145,7 +145,7 @@ TEST(BoardConfig, BadValuesNameKeyAndValue) {
     EXPECT_EQ(error_of([&] { c.apply_override("tlb.itlb.replacement=mru"); }),
               "board: tlb.itlb.replacement: expected one of lru, plru, fifo, random, got \"mru\"");
     EXPECT_EQ(error_of([&] { c.apply_override("dma.bytes_per_cycle=-1"); }),
-              "board: dma.bytes_per_cycle: expected a number in (0, 64], got -1");
+              "board: dma.bytes_per_cycle: expected a number in [2^-20, 64], got -1");
     EXPECT_EQ(error_of([&] { c.apply_override("cache.l1d.size"); }),
               "board: --set expects key=value, got \"cache.l1d.size\"");
     EXPECT_EQ(error_of([&] { c.apply_override("memory.ram_size=99999999999999999999"); }),

@@ -40,5 +40,31 @@ TEST(HostileInput, DirectoryAsBoardFileIsNamedAsSuch) {
     expect_bad_input({"board", "/tmp"}, "is a directory");
 }
 
+TEST(HostileInput, FiftyThousandLevelDottedKeyIsRefusedNotAStackOverflow) {
+    ScratchDir dir;
+    std::string key = "a";
+    for (int i = 0; i < 50000; ++i)
+        key += ".a";
+    auto board = dir.write("deep.toml", "[dma]\n" + key + " = 1\n");
+    expect_bad_input({"board", board.string()}, "dotted key nested more than 16 levels");
+    std::string kernel = (build_dir() / "guest" / "kernel.elf").string();
+    expect_bad_input({"run", kernel, "--board", board.string()}, "deep.toml:2");
+}
+
+TEST(HostileInput, DeeplyNestedArraysAreRefused) {
+    ScratchDir dir;
+    auto board = dir.write("deep.toml", "x = " + std::string(50000, '[') + std::string(50000, ']') + "\n");
+    expect_bad_input({"board", board.string()}, "nested");
+}
+
+TEST(HostileInput, AbsurdRealsAreRefusedNamingTheKey) {
+    std::string kernel = (build_dir() / "guest" / "kernel.elf").string();
+    for (std::string value : {"1e-300", "5e-324", "1e300", "inf", "nan", "-0.5", "0"})
+        expect_bad_input({"run", kernel, "--set", "dma.bytes_per_cycle=" + value}, "dma.bytes_per_cycle");
+    ScratchDir dir;
+    auto board = dir.write("tiny.toml", "[dma]\nbytes_per_cycle = 1e-300\n");
+    expect_bad_input({"run", kernel, "--board", board.string()}, "dma.bytes_per_cycle");
+}
+
 } // namespace
 } // namespace ia32emu::test
