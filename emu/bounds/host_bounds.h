@@ -27,5 +27,8 @@ inline constexpr size_t kOpenRegions = 256;
 inline constexpr size_t kCycleSamples = 8u << 20;
 // Live allocations the allocation tracker follows.
 inline constexpr size_t kTrackedAllocations = 1u << 20;
+// Frames those allocations cover together (a frame held by two allocations counts twice):
+// 8 GiB of 4 KiB frames, twice the whole 32-bit physical space.
+inline constexpr uint64_t kTrackedFrames = 2u << 20;
 
 } // namespace ia32emu::bounds

@@ -4,25 +4,43 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "emu/bounds/host_bounds.h"
+
 namespace ia32emu {
 namespace {
 
 constexpr uint32_t kZeroSizePtr = 0x10;   // what kmalloc(0) returns, as on Linux
 
+uint64_t frames_of(const PhysExtent &e) { return e.len == 0 ? 0 : ((e.pa + e.len - 1) >> 12) - (e.pa >> 12) + 1; }
+
+uint64_t frames_of(const Allocation &a) {
+    uint64_t n = 0;
+    for (const PhysExtent &e : a.extents)
+        n += frames_of(e);
+    return n;
+}
+
 template <typename F>
 void for_each_frame(const Allocation &a, F &&f) {
     for (const PhysExtent &e : a.extents)
-        for (uint64_t pfn = e.pa >> 12; pfn <= (e.pa + e.len - 1) >> 12; ++pfn)
+        for (uint64_t pfn = e.pa >> 12, n = frames_of(e); n > 0; ++pfn, --n)
             f(pfn);
 }
 
 } // namespace
 
-void AllocationTracker::add(Allocation a) {
+bool AllocationTracker::add(Allocation a) {
+    const uint64_t frames = frames_of(a);
+    if (live_.size() >= bounds::kTrackedAllocations || frames > bounds::kTrackedFrames - indexed_frames_) {
+        ++dropped_;
+        return false;
+    }
+    indexed_frames_ += frames;
     a.id = next_id_++;
     for_each_frame(a, [&](uint64_t pfn) { owners_[pfn].push_back(a.id); });
     uint64_t id = a.id;
     live_.emplace(id, std::move(a));
+    return true;
 }
 
 void AllocationTracker::remove(uint64_t id) {
@@ -30,8 +48,13 @@ void AllocationTracker::remove(uint64_t id) {
     if (it == live_.end())
         return;
     auto freed = std::make_shared<const Allocation>(std::move(it->second));
+    indexed_frames_ -= frames_of(*freed);
     for_each_frame(*freed, [&](uint64_t pfn) {
-        last_freed_[pfn] = freed;
+        // Past the cap only frames already remembered are updated; "free (no allocation seen)" is then the answer.
+        if (auto f = last_freed_.find(pfn); f != last_freed_.end())
+            f->second = freed;
+        else if (last_freed_.size() < bounds::kTrackedFrames)
+            last_freed_.emplace(pfn, freed);
         auto o = owners_.find(pfn);
         if (o == owners_.end())
             return;
@@ -46,8 +69,8 @@ void AllocationTracker::on_alloc(const std::string &function, uint32_t caller, u
     if (va == 0 || size == 0 || va == kZeroSizePtr)
         return;
     on_free(va);
-    by_va_[va] = next_id_;
-    add(Allocation{0, function, caller, va, size, memory_.extents(va, size)});
+    if (add(Allocation{0, function, caller, va, size, memory_.extents(va, size)}))
+        by_va_[va] = next_id_ - 1;
 }
 
 void AllocationTracker::on_free(uint32_t va) {
@@ -60,9 +83,15 @@ void AllocationTracker::on_free(uint32_t va) {
 
 void AllocationTracker::on_alloc_pages(uint32_t caller, uint64_t pfn, unsigned order) {
     on_free_pages(pfn);
+    // Linux refuses orders above MAX_PAGE_ORDER; a guest whose allocator hands out more is not
+    // followed (order 20 would not even fit the 32-bit size).
+    if (order > kMaxPageOrder) {
+        ++dropped_;
+        return;
+    }
     uint32_t bytes = uint32_t(0x1000) << order;
-    by_head_pfn_[pfn] = next_id_;
-    add(Allocation{0, "alloc_pages", caller, 0, bytes, {PhysExtent{pfn << 12, bytes}}});
+    if (add(Allocation{0, "alloc_pages", caller, 0, bytes, {PhysExtent{pfn << 12, bytes}}}))
+        by_head_pfn_[pfn] = next_id_ - 1;
 }
 
 void AllocationTracker::on_free_pages(uint64_t pfn) {

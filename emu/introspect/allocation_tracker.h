@@ -43,13 +43,22 @@ public:
     std::string describe_frame(uint64_t pfn) const;
     std::string describe(const Allocation &a) const;
 
+    // Linux's MAX_PAGE_ORDER: the largest block the buddy allocator hands out is 2^10 pages.
+    static constexpr unsigned kMaxPageOrder = 10;
+    // Allocations not followed: past bounds::kTrackedAllocations or kTrackedFrames, or of an
+    // order Linux would refuse.
+    uint64_t dropped() const { return dropped_; }
+
 private:
-    void add(Allocation a);
+    // False (and counted in dropped_) when the allocation would exceed the bounds.
+    bool add(Allocation a);
     void remove(uint64_t id);
 
     const GuestMemory &memory_;
     Symbolizer symbolize_;
     uint64_t next_id_ = 1;
+    uint64_t indexed_frames_ = 0;   // entries in owners_, over all frames
+    uint64_t dropped_ = 0;
     std::map<uint64_t, Allocation> live_;                         // by id
     std::map<uint32_t, uint64_t> by_va_;                          // start VA -> id
     std::unordered_map<uint64_t, uint64_t> by_head_pfn_;          // first frame of a page allocation -> id

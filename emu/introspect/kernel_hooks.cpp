@@ -58,10 +58,12 @@ void KernelHooks::intercept_allocators() {
     on_call("vmalloc", sized("vmalloc", arg0));
     on_call("vmalloc_32", sized("vmalloc_32", arg0));
     on_call("__get_free_pages", teaching("__get_free_pages", [this](uint32_t esp) {
-           return uint32_t(0x1000) << std::min<uint32_t>(memory_.arg(esp, 1), 20);
+           // An order Linux refuses gives size 0, which the tracker ignores.
+           uint32_t order = memory_.arg(esp, 1);
+           return order > AllocationTracker::kMaxPageOrder ? 0 : uint32_t(0x1000) << order;
        }));
     on_call("alloc_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
-        uint32_t caller = memory_.word(esp), order = std::min<uint32_t>(memory_.arg(esp, 1), 20);
+        uint32_t caller = memory_.word(esp), order = memory_.arg(esp, 1);
         return [this, caller, order](uint32_t page) {
             if (page == 0)
                 return;
