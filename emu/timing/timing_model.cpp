@@ -110,7 +110,8 @@ const TlbEntry *TimingModel::translate_for_timing(Tlb &tlb, uint32_t va, AccessK
         clock_.charge(charge_walk(walk));
     }
     const TlbEntry *filled = tlb.insert(tlb_entry_from_walk(va, walk), va);
-    if (filled && filled->pte_pa < ram_.size) {
+    // With paging off there is no PTE behind the entry, so no write can make it stale.
+    if (filled && (regs.cr0 & kCr0Pg) && filled->pte_pa < ram_.size) {
         uint64_t pfn = filled->pte_pa >> 12;
         pte_frames_[pfn / 64] |= 1ull << (pfn % 64);
         pte_users_[filled->pte_pa] = filled->va_base;

@@ -192,5 +192,13 @@ TEST(HostileGuest, OneBarMovedOntoAnotherIsDecodedAsQemuDoes) {
     EXPECT_EQ(qr.exit_status, qemu_exit_status(0)) << qr.describe();
 }
 
+TEST(HostileGuest, RewritingPhysicalZeroWithPagingOffIsNoPageTableRewrite) {
+    auto r = run_hostile(test_guest("write_phys_zero"), {"--timeout", "30"});
+    EXPECT_EQ(r.exit_status, 0) << r.describe();
+    expect_bounded(r, 30);
+    for (const auto &f : (*r.report)["faults"])
+        EXPECT_NE(f["kind"], "stale_tlb") << f.dump();
+}
+
 } // namespace
 } // namespace ia32emu::test
