@@ -23,7 +23,8 @@ struct SweepTables {
     size_t ok = 0, failed = 0, missing = 0;   // points by status; missing: no status yet
 };
 
-// SweepError for an unknown metric or a report that is not one.
+// SweepError for an unknown metric or a report of the right schema with fields missing; a report
+// that does not parse (or a point with no status yet) gives one row with the status and no numbers.
 SweepTables collect_sweep(const std::filesystem::path &sweep_dir, const SweepManifest &manifest,
                           std::string_view metric);
 // collect_sweep, then results.csv and results.html written atomically into the folder.
