@@ -17,7 +17,7 @@ struct DmaVerdict {
 class DmaMappingChecker {
 public:
     virtual ~DmaMappingChecker() = default;
-    virtual DmaVerdict check(uint64_t bus_addr, uint64_t len) = 0;
+    virtual DmaVerdict check(uint64_t bus_addr, uint64_t len, bool to_ram) = 0;
 };
 
 }  // namespace ia32emu

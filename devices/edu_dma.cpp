@@ -154,7 +154,7 @@ void EduDma::mmio_write(uint64_t offset, unsigned size, uint32_t value) {
     }
 }
 
-bool EduDma::check(uint64_t bus, uint64_t device, uint64_t len, Rejection& why) {
+bool EduDma::check(uint64_t bus, uint64_t device, uint64_t len, bool to_ram, Rejection& why) {
     if (!pci_.bus_master_enabled()) {
         why = {EDU_DMA_RULE_BUS_MASTER_OFF, "bus_master_off",
                "bus mastering is off in the PCI command register"};
@@ -182,7 +182,7 @@ bool EduDma::check(uint64_t bus, uint64_t device, uint64_t len, Rejection& why) 
         return false;
     }
     if (checker_ != nullptr) {
-        DmaVerdict verdict = checker_->check(bus, len);
+        DmaVerdict verdict = checker_->check(bus, len, to_ram);
         if (!verdict.allowed) {
             why = {EDU_DMA_RULE_NO_MAPPING, verdict.rule.empty() ? "no_live_mapping" : verdict.rule,
                    verdict.detail};
@@ -212,7 +212,7 @@ void EduDma::start(uint32_t command) {
     const uint64_t len = count_;
     cmd_ = command & ~EDU_DMA_CMD_START;
     Rejection why;
-    if (!check(bus, device, len, why)) {
+    if (!check(bus, device, len, to_ram, why)) {
         reject(why, to_ram, bus, len, cycle);
         return;
     }

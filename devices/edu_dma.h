@@ -77,7 +77,7 @@ private:
     };
 
     void start(uint32_t command);
-    bool check(uint64_t bus, uint64_t device, uint64_t len, Rejection& why);
+    bool check(uint64_t bus, uint64_t device, uint64_t len, bool to_ram, Rejection& why);
     void reject(const Rejection& why, bool to_ram, uint64_t bus, uint64_t len, uint64_t cycle);
     void raise_irq(uint32_t bits) { irq_status_ |= bits; }
     static uint32_t factorial(uint32_t n);

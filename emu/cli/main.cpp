@@ -67,6 +67,8 @@ int main(int argc, char **argv) {
     run->add_option("--report", req.report_file, "write the timing report as JSON to FILE");
     run->add_flag("--summary", req.summary, "print a table of paths and regions after the guest's output");
     run->add_option("--path", req.extra_paths, "also track the guest function FN (repeatable)");
+    run->add_option("--dma-api", req.dma_api,
+                    "the kernel's DMA API for the DMA checker: auto (by symbol), none, or a description FILE");
     run->add_option("--fb-dump", req.fb_dump, "write the framebuffer as PNG to FILE at exit");
     run->add_option("--vga-dump", req.vga_dump, "write the VGA text screen (80x25, UTF-8) to FILE at exit");
     run->add_flag("--no-timing", req.no_timing, "run functionally only: no caches, TLBs or cycle counts");

@@ -73,6 +73,7 @@ int run_command(const RunRequest &req) {
         opts.model_memory = !req.no_timing;
         opts.check_mmu = req.check_mmu;
         opts.extra_paths = req.extra_paths;
+        opts.dma_api = req.dma_api;
 
         Machine machine(std::move(opts));
         auto started = std::chrono::steady_clock::now();
@@ -107,6 +108,8 @@ int run_command(const RunRequest &req) {
     } catch (const ConfigError &e) {
         std::fprintf(stderr, "ia32emu: %s\n", e.what());
     } catch (const ReportError &e) {
+        std::fprintf(stderr, "ia32emu: %s\n", e.what());
+    } catch (const DmaApiError &e) {
         std::fprintf(stderr, "ia32emu: %s\n", e.what());
     } catch (const ImageError &e) {
         std::fprintf(stderr, "ia32emu: %s\n", e.what());

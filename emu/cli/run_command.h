@@ -20,6 +20,7 @@ struct RunRequest {
     std::filesystem::path report_file;
     bool summary = false;
     std::vector<std::string> extra_paths;
+    std::string dma_api = "auto";
     std::filesystem::path fb_dump;
     std::filesystem::path vga_dump;
     bool no_timing = false;

@@ -94,7 +94,7 @@ Machine::Machine(MachineOptions options)
       edu_(phys_, [this] { return timing_.cycles(); },
            EduDmaConfig{options_.board.dma.mask_bits, options_.board.dma.latency, options_.board.dma.bytes_per_cycle}),
       guest_memory_(engine_, PhysView{engine_.ram(), engine_.ram_size()}),
-      kernel_(engine_, image_, guest_memory_) {
+      kernel_(engine_, image_, guest_memory_, options_.dma_api) {
     place_kernel();
 
     ports_.attach(UART_COM1_BASE, 8, uart_);
@@ -108,7 +108,7 @@ Machine::Machine(MachineOptions options)
     pci_.add(kEduSlot, edu_.pci());
     check_memory_bars_fit({{"i440FX host bridge", &host_bridge_.pci()}, {"bochs-display", &display_.pci()}, {"edu", &edu_.pci()}},
                           options_.board.memory.pci_hole_start);
-    edu_.set_mapping_checker(&kernel_.dma_table());
+    edu_.set_mapping_checker(&kernel_.dma_checks());
     edu_.set_fault_sink(this);
 
     std::string cmdline = options_.kernel.string();
@@ -175,14 +175,66 @@ void Machine::dma_rejected(const DmaFault &fault) {
     std::snprintf(buf, sizeof buf, "%s rejected a DMA %s: rule %s, bus 0x%llx, %llu bytes", fault.device.c_str(),
                   fault.to_ram ? "device->RAM" : "RAM->device", fault.rule.c_str(),
                   static_cast<unsigned long long>(fault.bus_addr), static_cast<unsigned long long>(fault.len));
-    ReportFault f;
-    f.kind = "dma_rejected";
-    f.eip = engine_.eip();
-    f.symbol = image_.describe_address(f.eip);
-    f.detail = std::string(buf) + "; " + fault.detail;
-    if (fault.rule != "no_live_mapping" && fault.rule != "noncontiguous_mapping")
-        f.detail += "; " + kernel_.dma_table().provenance(fault.bus_addr, fault.len);
-    device_faults_.push_back(std::move(f));
+    std::string detail = std::string(buf) + "; " + fault.detail;
+    // Rules the device decides alone say nothing of the memory; name its owners for them.
+    if (fault.rule == "above_dma_mask" || fault.rule == "not_ram" || fault.rule == "device_buffer_range" ||
+        fault.rule == "bus_master_off")
+        detail += "; " + kernel_.dma_checks().provenance(fault.bus_addr, fault.len);
+    kernel_.dma_checks().on_device_rejection(fault.rule, fault.bus_addr, fault.len, engine_.eip(), detail);
+}
+
+namespace {
+
+nlohmann::ordered_json owner_json(const DmaOwner &o, const KernelImage &image) {
+    char caller[16];
+    std::snprintf(caller, sizeof caller, "0x%08x", o.caller);
+    return {{"allocation", o.id},     {"allocator", o.allocator}, {"size", o.size},
+            {"caller", caller},       {"caller_symbol", image.describe_address(o.caller)},
+            {"state", o.freed ? "freed" : "live"}};
+}
+
+std::string hex64(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+} // namespace
+
+ReportFault Machine::dma_fault(const DmaFinding &f) const {
+    ReportFault r;
+    r.kind = f.kind;
+    r.eip = f.eip;
+    r.symbol = image_.describe_address(f.eip);
+    r.detail = f.detail;
+    if (!f.name.empty())
+        r.fields[f.kind == "dma_rejected" ? "rule" : "check"] = f.name;
+    r.fields["bus"] = hex64(f.bus);
+    r.fields["length"] = f.len;
+    if (f.mapping) {
+        const DmaMapping &m = *f.mapping;
+        char caller[16];
+        std::snprintf(caller, sizeof caller, "0x%08x", m.caller);
+        r.fields["mapping"] = {{"id", m.id},
+                               {"bus", hex64(m.bus)},
+                               {"end", hex64(m.bus + m.len)},
+                               {"direction", direction_name(m.dir)},
+                               {"api", m.api},
+                               {"caller", caller},
+                               {"caller_symbol", image_.describe_address(m.caller)}};
+    }
+    nlohmann::ordered_json owners = nlohmann::ordered_json::array();
+    for (const DmaOwner &o : f.owners)
+        owners.push_back(owner_json(o, image_));
+    r.fields["owners"] = std::move(owners);
+    nlohmann::ordered_json trace = nlohmann::ordered_json::array();
+    for (uint32_t pc : f.backtrace) {
+        char addr[16];
+        std::snprintf(addr, sizeof addr, "0x%08x", pc);
+        trace.push_back({{"eip", addr}, {"symbol", image_.describe_address(pc)}});
+    }
+    r.fields["backtrace"] = std::move(trace);
+    return r;
 }
 
 bool Machine::dump_framebuffer(const std::string &path, std::string &error) const {
@@ -205,18 +257,15 @@ Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
     Report r;
     r.board = options_.board.to_json();
     timing_.fill_report(r);
-    r.faults.insert(r.faults.end(), device_faults_.begin(), device_faults_.end());
-    for (const auto &refusal : kernel_.dma_table().refusals()) {
-        ReportFault f;
-        f.kind = "dma_map_refused";
-        f.eip = refusal.caller;
-        f.detail = refusal.detail;
-        r.faults.push_back(std::move(f));
-    }
+    for (const DmaFinding &f : kernel_.dma_checks().findings())
+        r.faults.push_back(dma_fault(f));
     const EduDmaStats &dma = edu_.stats();
     r.dma.transfers = dma.transfers;
     r.dma.bytes = dma.bytes_to_device + dma.bytes_to_ram;
     r.dma.cycles = dma.busy_cycles;
+    r.dma.dropped_faults = kernel_.dma_checks().dropped();
+    if (dma_used())
+        r.dma.note = kernel_.note();
     for (ReportFault &f : r.faults)
         if (f.symbol.empty())
             f.symbol = image_.describe_address(f.eip);
@@ -249,6 +298,16 @@ void Machine::place_kernel() {
     image_.place(usable);
 }
 
-RunOutcome Machine::run() { return engine_.run(); }
+bool Machine::dma_used() const { return edu_.stats().transfers + edu_.stats().rejected > 0; }
+
+// The run's end is when leaked mappings are known, and when the note on disabled checks matters:
+// only a kernel that used DMA hears it.
+RunOutcome Machine::run() {
+    RunOutcome outcome = engine_.run();
+    kernel_.dma_checks().finish();
+    if (dma_used() && !kernel_.note().empty())
+        std::fprintf(stderr, "ia32emu: note: %s\n", kernel_.note().c_str());
+    return outcome;
+}
 
 } // namespace ia32emu

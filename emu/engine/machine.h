@@ -46,6 +46,7 @@ struct MachineOptions {
     bool check_mmu = false;           // compare the model's translation with the engine's per access
     Instrumentation instrumentation = Instrumentation::Full;
     std::vector<std::string> extra_paths;
+    std::string dma_api = "auto";     // auto, none, or a DMA API description file
 };
 
 class Machine : public DmaFaultSink {
@@ -71,6 +72,8 @@ private:
     void place_kernel();
     // Brings the engine's memory map in line with bar_layout_ (emu/engine/bar_mapping.cpp).
     void remap_memory_bars();
+    ReportFault dma_fault(const DmaFinding &f) const;
+    bool dma_used() const;
     void track_paths();
     void on_region(bool begin, uint32_t name_va);
 
@@ -94,7 +97,6 @@ private:
 
     GuestMemory guest_memory_;
     KernelHooks kernel_;
-    std::vector<ReportFault> device_faults_;
 };
 
 // Reads a 64 KiB firmware image; throws ImageError naming the file.

@@ -47,6 +47,8 @@ void AllocationTracker::remove(uint64_t id) {
     auto it = live_.find(id);
     if (it == live_.end())
         return;
+    if (free_listener_)
+        free_listener_(it->second);
     auto freed = std::make_shared<const Allocation>(std::move(it->second));
     indexed_frames_ -= frames_of(*freed);
     for_each_frame(*freed, [&](uint64_t pfn) {
@@ -100,6 +102,20 @@ void AllocationTracker::on_free_pages(uint64_t pfn) {
         return;
     remove(it->second);
     by_head_pfn_.erase(it);
+}
+
+std::vector<const Allocation *> AllocationTracker::owners_at(uint64_t pa) const {
+    std::vector<const Allocation *> out;
+    if (auto o = owners_.find(pa >> 12); o != owners_.end())
+        for (uint64_t id : o->second)
+            if (const Allocation &a = live_.at(id); a.contains(pa))
+                out.push_back(&a);
+    return out;
+}
+
+std::vector<uint64_t> AllocationTracker::frame_owners(uint64_t pfn) const {
+    auto o = owners_.find(pfn);
+    return o == owners_.end() ? std::vector<uint64_t>{} : o->second;
 }
 
 const Allocation *AllocationTracker::vmalloc_area_at(uint32_t va) const {

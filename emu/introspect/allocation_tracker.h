@@ -22,6 +22,12 @@ struct Allocation {
     uint32_t size = 0;
     std::vector<PhysExtent> extents;
     bool is_vmalloc_area() const { return function == "vmalloc" || function == "vmalloc_32"; }
+    bool contains(uint64_t pa) const {
+        for (const PhysExtent &e : extents)
+            if (pa >= e.pa && pa - e.pa < e.len)
+                return true;
+        return false;
+    }
 };
 
 class AllocationTracker {
@@ -36,6 +42,15 @@ public:
     // Pages known by frame number (alloc_pages), freed by their first frame.
     void on_alloc_pages(uint32_t caller, uint64_t pfn, unsigned order);
     void on_free_pages(uint64_t pfn);
+
+    // Told of every allocation as it is freed, before it is forgotten.
+    void set_free_listener(std::function<void(const Allocation &)> listener) { free_listener_ = std::move(listener); }
+
+    // The live allocations whose memory holds physical byte `pa`.
+    std::vector<const Allocation *> owners_at(uint64_t pa) const;
+    // Ids of the live allocations that touch frame `pfn`.
+    std::vector<uint64_t> frame_owners(uint64_t pfn) const;
+    bool any_allocation_seen() const { return next_id_ > 1; }
 
     // The live vmalloc allocation whose area holds `va`, or null.
     const Allocation *vmalloc_area_at(uint32_t va) const;
@@ -56,6 +71,7 @@ private:
 
     const GuestMemory &memory_;
     Symbolizer symbolize_;
+    std::function<void(const Allocation &)> free_listener_;
     uint64_t next_id_ = 1;
     uint64_t indexed_frames_ = 0;   // entries in owners_, over all frames
     uint64_t dropped_ = 0;

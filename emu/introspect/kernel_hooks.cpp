@@ -2,28 +2,95 @@
 #include "emu/introspect/kernel_hooks.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace ia32emu {
 namespace {
 
 // A guest that never reveals its page geometry must not make the host queue without bound.
 constexpr size_t kMaxPendingPages = 4096;
+constexpr uint32_t kDmaMappingError = 0xFFFFFFFFu;
+// The entry count comes from the guest; a wild one must not keep the host reading for ever.
+constexpr int kMaxScatterlistEntries = 65536;
 
 } // namespace
 
-KernelHooks::KernelHooks(Engine &engine, const KernelImage &image, const GuestMemory &memory)
+KernelHooks::KernelHooks(Engine &engine, const KernelImage &image, const GuestMemory &memory, const std::string &dma_api)
     : engine_(engine), image_(image), memory_(memory),
       allocations_(memory_, [this](uint32_t eip) { return image_.describe_address(eip); }),
       page_frames_(memory_, image_.find_object("mem_map")),
-      dma_table_(memory_, allocations_) {
+      checks_(allocations_, [this](uint32_t eip) { return image_.describe_address(eip); }) {
+    choose_api(dma_api);
+    allocations_.set_free_listener([this](const Allocation &a) { checks_.on_allocation_freed(a); });
+    checks_.set_backtrace([this] { return backtrace(); });
     intercept_allocators();
     intercept_dma_api();
 }
 
+// auto: our kernel's API where its symbols are; none: no DMA API; anything else: a description file.
+void KernelHooks::choose_api(const std::string &dma_api) {
+    static const DmaRole kMapping[] = {DmaRole::MapSingle, DmaRole::MapPage, DmaRole::MapSg, DmaRole::AllocCoherent};
+    auto present = [this](const DmaApiDescription &d) {
+        std::vector<std::string> found;
+        for (const DmaApiFunction &f : d.functions)
+            if (std::find(std::begin(kMapping), std::end(kMapping), f.role) != std::end(kMapping) &&
+                image_.find_symbol(f.symbol))
+                found.push_back(f.symbol);
+        return found;
+    };
+    std::string why;
+    if (dma_api == "none") {
+        why = "--dma-api none";
+    } else if (dma_api == "auto" || dma_api.empty()) {
+        api_ = DmaApiDescription::builtin();
+        if (present(api_).empty()) {
+            why = "the kernel has none of dma_map_single, dma_map_sg, dma_alloc_coherent";
+            if (image_.find_symbol("dma_map_page_attrs"))
+                why += " (it has dma_map_page_attrs: describe its DMA API with --dma-api FILE)";
+        }
+    } else {
+        api_ = DmaApiDescription::load(dma_api);
+        for (const DmaApiFunction &f : api_.functions)
+            if (!image_.find_symbol(f.symbol))
+                throw DmaApiError("--dma-api " + dma_api + ": the kernel has no function '" + f.symbol + "'");
+    }
+    if (!why.empty()) {
+        api_ = DmaApiDescription{};
+        DmaCheckScope scope;
+        scope.mappings = false;
+        scope.mapping_error = false;
+        checks_.set_scope(scope);
+        bool allocators = image_.find_symbol("kmalloc") || image_.find_symbol("alloc_pages") ||
+                          image_.find_symbol("__get_free_pages") || image_.find_symbol("vmalloc");
+        note_ = "DMA checks: no DMA API recognised (" + why +
+                "): rule (d) (no_live_mapping, mapping_overrun, noncontiguous_mapping, wrong_direction) and the "
+                "dma_api_misuse checks are off; rules (a)-(c) stay on" +
+                (allocators ? ", and ownership checks (freed_memory, foreign_frame) on the kernel's allocators"
+                            : "; no known allocator, so no ownership checks");
+        return;
+    }
+    DmaCheckScope scope;
+    scope.mapping_error = false;
+    for (const DmaApiFunction &f : api_.functions)
+        if (f.role == DmaRole::MappingError && image_.find_symbol(f.symbol))
+            scope.mapping_error = true;
+    checks_.set_scope(scope);
+    for (const DmaArea &a : api_.areas) {
+        auto start = image_.find_symbol(a.start_symbol), end = image_.find_symbol(a.end_symbol);
+        std::optional<uint32_t> s = start ? std::optional<uint32_t>(start->address) : image_.find_object(a.start_symbol);
+        std::optional<uint32_t> e = end ? std::optional<uint32_t>(end->address) : image_.find_object(a.end_symbol);
+        if (s && e && *s < *e)
+            areas_.push_back({*s, *e, a.kind == "stack" ? "map_stack" : "map_kernel_text",
+                              a.kind == "stack" ? "the stack" : "kernel " + a.kind});
+    }
+}
+
 // Guest functions are intercepted by symbol; a kernel without the function is simply not watched.
 void KernelHooks::on_call(const char *name, Engine::EntryHandler handler) {
-    if (auto sym = image_.find_symbol(name))
+    if (auto sym = image_.find_symbol(name)) {
+        entries_.insert(sym->address);
         engine_.intercept(sym->address, std::move(handler));
+    }
 }
 
 // Every allocation's frames get an owner, so that a rejected DMA can say whose memory it hit.
@@ -75,6 +142,7 @@ void KernelHooks::intercept_allocators() {
         };
     });
     on_call("__free_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
+        checks_.set_current_caller(memory_.word(esp));
         uint32_t page = memory_.arg(esp, 0);
         if (auto pfn = page_frames_.pfn(page))
             allocations_.on_free_pages(*pfn);
@@ -84,6 +152,7 @@ void KernelHooks::intercept_allocators() {
     });
     auto freeing = [this](unsigned arg) {
         return [this, arg](uint32_t esp) -> Engine::ReturnHandler {
+            checks_.set_current_caller(memory_.word(esp));
             allocations_.on_free(memory_.arg(esp, arg));
             return nullptr;
         };
@@ -91,6 +160,7 @@ void KernelHooks::intercept_allocators() {
     on_call("kfree", freeing(0));
     on_call("vfree", freeing(0));
     on_call("free_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
+        checks_.set_current_caller(memory_.word(esp));
         uint32_t va = memory_.arg(esp, 0);
         allocations_.on_free(va);
         if (auto pa = memory_.translate(va))
@@ -104,38 +174,217 @@ void KernelHooks::record_pages(uint32_t caller, uint32_t page, uint32_t order) {
         allocations_.on_alloc_pages(caller, *pfn, order);
 }
 
-// Arguments as the i386 cdecl ABI passes them: on the stack above the return address.
+uint32_t KernelHooks::read_arg(const ArgLocation &loc, uint32_t esp) const {
+    switch (loc.kind) {
+    case ArgLocation::Kind::Eax: return engine_.registers().eax;
+    case ArgLocation::Kind::Edx: return engine_.registers().edx;
+    case ArgLocation::Kind::Ecx: return engine_.registers().ecx;
+    case ArgLocation::Kind::Stack: break;
+    }
+    return memory_.arg(esp, loc.index);
+}
+
+std::vector<PhysExtent> KernelHooks::page_extents(uint32_t page, uint32_t offset, uint32_t size) const {
+    auto pfn = page_frames_.pfn(page);
+    if (!pfn)
+        return {};
+    return {PhysExtent{(*pfn << 12) + offset, size}};
+}
+
+// One sg entry per mapping, as dma-debug keeps them; `mapped` entries from the start of the list.
+void KernelHooks::for_each_sg_entry(uint32_t sg, int nents, const std::function<void(uint32_t entry)> &f) const {
+    for (int i = 0; i < std::min(nents, kMaxScatterlistEntries); ++i)
+        f(sg + uint32_t(i) * api_.sg.entry);
+}
+
+void KernelHooks::check_area(const DmaMapRequest &r, uint32_t esp) {
+    if (r.va == 0)
+        return;
+    for (const ResolvedArea &a : areas_)
+        if (r.va >= a.start && r.va < a.end) {
+            checks_.on_forbidden_area(r, a.check, a.what);
+            return;
+        }
+    if (api_.thread_stack) {
+        uint32_t base = esp & ~(api_.thread_stack - 1);
+        if (r.va >= base && r.va - base < api_.thread_stack)
+            checks_.on_forbidden_area(r, "map_stack", "the stack");
+    }
+    if (allocations_.vmalloc_area_at(r.va))
+        checks_.on_forbidden_area(r, "map_vmalloc", "a vmalloc area (not physically contiguous)");
+}
+
 void KernelHooks::intercept_dma_api() {
-    on_call("dma_map_single", [this](uint32_t esp) -> Engine::ReturnHandler {
-        uint32_t caller = memory_.word(esp), va = memory_.arg(esp, 1), size = memory_.arg(esp, 2);
-        return [this, caller, va, size](uint32_t bus) { dma_table_.on_map_single(caller, va, size, bus); };
-    });
-    on_call("dma_unmap_single", [this](uint32_t esp) -> Engine::ReturnHandler {
-        dma_table_.on_unmap_single(memory_.arg(esp, 1));
-        return nullptr;
-    });
-    on_call("dma_map_sg", [this](uint32_t esp) -> Engine::ReturnHandler {
-        uint32_t caller = memory_.word(esp), sg = memory_.arg(esp, 1);
-        return [this, caller, sg](uint32_t mapped) { dma_table_.on_map_sg(caller, sg, int(mapped)); };
-    });
-    on_call("dma_unmap_sg", [this](uint32_t esp) -> Engine::ReturnHandler {
-        dma_table_.on_unmap_sg(memory_.arg(esp, 1), int(memory_.arg(esp, 2)));
-        return nullptr;
-    });
-    on_call("dma_alloc_coherent", [this](uint32_t esp) -> Engine::ReturnHandler {
-        uint32_t caller = memory_.word(esp), size = memory_.arg(esp, 1),
-                 handle = memory_.arg(esp, 2);
-        return [this, caller, size, handle](uint32_t va) {
-            uint32_t bus = memory_.word(handle);
-            allocations_.on_alloc("dma_alloc_coherent", caller, va, size);
-            dma_table_.on_alloc_coherent(caller, va, size, bus);
+    for (const DmaApiFunction &fn : api_.functions) {
+        auto sym = image_.find_symbol(fn.symbol);
+        if (!sym)
+            continue;
+        entries_.insert(sym->address);
+        auto arg = [this, args = fn.args](const char *name, uint32_t esp) -> uint32_t {
+            auto it = args.find(name);
+            return it == args.end() ? 0 : read_arg(it->second, esp);
         };
-    });
-    on_call("dma_free_coherent", [this](uint32_t esp) -> Engine::ReturnHandler {
-        allocations_.on_free(memory_.arg(esp, 2));
-        dma_table_.on_free_coherent(memory_.arg(esp, 3));
-        return nullptr;
-    });
+        const std::string api = fn.symbol;
+        auto dir = [](uint32_t v) { return DmaDirection(v); };
+        switch (fn.role) {
+        case DmaRole::MapSingle:
+        case DmaRole::MapPage:
+            engine_.intercept(sym->address, [this, arg, api, dir, role = fn.role](uint32_t esp) -> Engine::ReturnHandler {
+                DmaMapRequest r;
+                r.call = DmaCallClass::Single;
+                r.api = api;
+                r.caller = memory_.word(esp);
+                r.size = arg("size", esp);
+                r.dir = dir(arg("dir", esp));
+                if (role == DmaRole::MapSingle) {
+                    r.va = arg("va", esp);
+                    r.extents = memory_.extents(r.va, uint32_t(r.size));
+                } else {
+                    r.extents = page_extents(arg("page", esp), arg("offset", esp), uint32_t(r.size));
+                }
+                check_area(r, esp);
+                return [this, r](uint32_t bus) mutable {
+                    r.bus = bus;
+                    if (bus == kDmaMappingError)
+                        checks_.on_map_refused(r, "");
+                    else
+                        checks_.on_map(r);
+                };
+            });
+            break;
+        case DmaRole::UnmapSingle:
+        case DmaRole::UnmapPage:
+        case DmaRole::FreeCoherent:
+            engine_.intercept(sym->address, [this, arg, api, dir, role = fn.role](uint32_t esp) -> Engine::ReturnHandler {
+                DmaUnmapRequest r;
+                r.call = role == DmaRole::FreeCoherent ? DmaCallClass::Coherent : DmaCallClass::Single;
+                r.api = api;
+                r.caller = memory_.word(esp);
+                r.bus = arg("bus", esp);
+                r.size = arg("size", esp);
+                r.dir = role == DmaRole::FreeCoherent ? DmaDirection::Bidirectional : dir(arg("dir", esp));
+                r.va = arg("va", esp);
+                checks_.set_current_caller(r.caller);
+                checks_.on_unmap(r);
+                if (role == DmaRole::FreeCoherent)
+                    allocations_.on_free(r.va);
+                return nullptr;
+            });
+            break;
+        case DmaRole::MapSg:
+            engine_.intercept(sym->address, [this, arg, api, dir](uint32_t esp) -> Engine::ReturnHandler {
+                uint32_t caller = memory_.word(esp), sg = arg("sg", esp);
+                int nents = int(arg("nents", esp));
+                DmaDirection d = dir(arg("dir", esp));
+                return [this, api, caller, sg, nents, d](uint32_t mapped) {
+                    if (mapped == 0)
+                        return;
+                    for_each_sg_entry(sg, int(mapped), [&](uint32_t entry) {
+                        DmaMapRequest r;
+                        r.call = DmaCallClass::Sg;
+                        r.api = api;
+                        r.caller = caller;
+                        r.bus = memory_.word(entry + api_.sg.dma_address);
+                        r.size = memory_.word(entry + api_.sg.dma_length);
+                        r.dir = d;
+                        r.sg_list = sg;
+                        r.sg_nents = nents;
+                        uint32_t page = memory_.word(entry + api_.sg.page_link) & ~3u;
+                        r.extents = page_extents(page, memory_.word(entry + api_.sg.offset), uint32_t(r.size));
+                        if (r.extents.empty())
+                            r.extents = {PhysExtent{r.bus, r.size}};
+                        if (r.size)
+                            checks_.on_map(r);
+                    });
+                };
+            });
+            break;
+        case DmaRole::UnmapSg:
+            engine_.intercept(sym->address, [this, arg, api, dir](uint32_t esp) -> Engine::ReturnHandler {
+                DmaUnmapRequest r;
+                r.call = DmaCallClass::Sg;
+                r.api = api;
+                r.caller = memory_.word(esp);
+                r.sg_list = arg("sg", esp);
+                r.sg_nents = int(arg("nents", esp));
+                r.dir = dir(arg("dir", esp));
+                r.bus = memory_.word(r.sg_list + api_.sg.dma_address);
+                r.size = memory_.word(r.sg_list + api_.sg.dma_length);
+                checks_.on_unmap(r);
+                return nullptr;
+            });
+            break;
+        case DmaRole::AllocCoherent:
+            engine_.intercept(sym->address, [this, arg, api](uint32_t esp) -> Engine::ReturnHandler {
+                uint32_t caller = memory_.word(esp), size = arg("size", esp), handle = arg("handle", esp);
+                return [this, api, caller, size, handle](uint32_t va) {
+                    if (va == 0)
+                        return;
+                    allocations_.on_alloc(api, caller, va, size);
+                    DmaMapRequest r;
+                    r.call = DmaCallClass::Coherent;
+                    r.api = api;
+                    r.caller = caller;
+                    r.va = va;
+                    r.size = size;
+                    r.bus = memory_.word(handle);
+                    r.extents = memory_.extents(va, size);
+                    checks_.on_map(r);
+                };
+            });
+            break;
+        case DmaRole::SyncSingleForCpu:
+        case DmaRole::SyncSingleForDevice:
+            engine_.intercept(sym->address, [this, arg, api, dir, role = fn.role](uint32_t esp) -> Engine::ReturnHandler {
+                checks_.on_sync(api, memory_.word(esp), arg("bus", esp), arg("size", esp), dir(arg("dir", esp)),
+                                role == DmaRole::SyncSingleForCpu);
+                return nullptr;
+            });
+            break;
+        case DmaRole::SyncSgForCpu:
+        case DmaRole::SyncSgForDevice:
+            engine_.intercept(sym->address, [this, arg, api, dir, role = fn.role](uint32_t esp) -> Engine::ReturnHandler {
+                uint32_t caller = memory_.word(esp);
+                DmaDirection d = dir(arg("dir", esp));
+                for_each_sg_entry(arg("sg", esp), int(arg("nents", esp)), [&](uint32_t entry) {
+                    uint32_t len = memory_.word(entry + api_.sg.dma_length);
+                    if (len)
+                        checks_.on_sync(api, caller, memory_.word(entry + api_.sg.dma_address), len, d,
+                                        role == DmaRole::SyncSgForCpu);
+                });
+                return nullptr;
+            });
+            break;
+        case DmaRole::MappingError:
+            engine_.intercept(sym->address, [this, arg](uint32_t esp) -> Engine::ReturnHandler {
+                checks_.on_mapping_error_checked(arg("bus", esp));
+                return nullptr;
+            });
+            break;
+        }
+    }
+}
+
+// The guest's call stack by frame pointers: the innermost code first, then each saved return
+// address; the walk stops at the first frame it cannot read or that does not lie further up.
+std::vector<uint32_t> KernelHooks::backtrace() const {
+    constexpr unsigned kMaxFrames = 16;
+    Registers regs = engine_.registers();
+    std::vector<uint32_t> frames{regs.eip};
+    // At an intercepted entry the callee has no frame yet: its caller is the return address.
+    if (entries_.count(regs.eip))
+        frames.push_back(memory_.word(regs.esp));
+    uint32_t ebp = regs.ebp;
+    while (frames.size() < kMaxFrames && ebp != 0 && (ebp & 3) == 0) {
+        uint32_t saved[2];
+        if (!engine_.read_virtual(ebp, saved, sizeof saved) || saved[1] == 0)
+            break;
+        frames.push_back(saved[1]);
+        if (saved[0] <= ebp)
+            break;
+        ebp = saved[0];
+    }
+    return frames;
 }
 
 } // namespace ia32emu

@@ -1,15 +1,19 @@
 // What the host learns from the guest kernel by intercepting its functions by symbol: the owner
-// of every frame its allocators hand out, and the DMA mappings its DMA API makes. The one place
-// that decides which guest functions are watched and how their arguments are read.
+// of every frame its allocators hand out, and the DMA mappings its DMA API makes (as a
+// DmaApiDescription says where the arguments are). The one place that decides which guest
+// functions are watched and how their arguments are read.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "emu/engine/engine.h"
 #include "emu/introspect/allocation_tracker.h"
-#include "emu/introspect/dma_mapping_table.h"
+#include "emu/introspect/dma_api.h"
+#include "emu/introspect/dma_checks.h"
 #include "emu/introspect/kernel_image.h"
 #include "emu/introspect/guest_memory.h"
 #include "emu/introspect/page_frame_map.h"
@@ -18,18 +22,28 @@ namespace ia32emu {
 
 class KernelHooks {
 public:
-    KernelHooks(Engine &engine, const KernelImage &image, const GuestMemory &memory);
+    // `dma_api`: auto, none, or a description file; throws DmaApiError for a file that cannot be used.
+    KernelHooks(Engine &engine, const KernelImage &image, const GuestMemory &memory, const std::string &dma_api);
 
     AllocationTracker &allocations() { return allocations_; }
-    DmaMappingTable &dma_table() { return dma_table_; }
-    const DmaMappingTable &dma_table() const { return dma_table_; }
+    DmaChecks &dma_checks() { return checks_; }
+    const DmaChecks &dma_checks() const { return checks_; }
+    // Empty, or one line saying which DMA checks are off on this kernel and why.
+    const std::string &note() const { return note_; }
+    // Return addresses of the guest's current call stack, innermost first.
+    std::vector<uint32_t> backtrace() const;
 
 private:
     // A kernel without the function is simply not watched.
     void on_call(const char *name, Engine::EntryHandler handler);
+    void choose_api(const std::string &dma_api);
     void intercept_allocators();
     void intercept_dma_api();
     void record_pages(uint32_t caller, uint32_t page, uint32_t order);
+    uint32_t read_arg(const ArgLocation &loc, uint32_t esp) const;
+    std::vector<PhysExtent> page_extents(uint32_t page, uint32_t offset, uint32_t size) const;
+    void for_each_sg_entry(uint32_t sg, int nents, const std::function<void(uint32_t entry)> &f) const;
+    void check_area(const DmaMapRequest &r, uint32_t esp);
 
     Engine &engine_;
     const KernelImage &image_;
@@ -42,7 +56,15 @@ private:
     };
     std::vector<PendingPages> pending_pages_;
     uint32_t last_page_ = 0;
-    DmaMappingTable dma_table_;
+    DmaChecks checks_;
+    DmaApiDescription api_;
+    struct ResolvedArea {
+        uint32_t start, end;
+        std::string check, what;
+    };
+    std::vector<ResolvedArea> areas_;
+    std::set<uint32_t> entries_;   // intercepted entry points, where a backtrace starts at the caller
+    std::string note_;
 };
 
 } // namespace ia32emu

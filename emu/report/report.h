@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct ReportFault {
     uint32_t eip = 0;
     std::string symbol;   // the guest function holding eip, "" when unknown
     std::string detail;   // one line
+    // Structured fields a fault kind adds (the DMA sanitizer's rule/check, mapping, owners,
+    // backtrace), written after the common ones.
+    nlohmann::ordered_json fields = nlohmann::ordered_json::object();
 };
 
 struct ReportExit {
@@ -48,6 +52,8 @@ struct ReportDma {
     uint64_t transfers = 0;
     uint64_t bytes = 0;
     uint64_t cycles = 0;
+    std::string note;   // which DMA checks were off on this kernel and why; empty when all ran
+    std::map<std::string, uint64_t> dropped_faults;   // by rule or check, past the per-name cap
 };
 
 struct Report {

@@ -71,8 +71,17 @@ bool write_all(int fd, std::string_view data) {
 nlohmann::ordered_json report_to_json(const Report &r) {
     const ReportTotals &t = r.totals;
     Json faults = Json::array();
-    for (const auto &f : r.faults)
-        faults.push_back(Json{{"kind", f.kind}, {"eip", hex32(f.eip)}, {"symbol", f.symbol}, {"detail", f.detail}});
+    for (const auto &f : r.faults) {
+        Json fault{{"kind", f.kind}, {"eip", hex32(f.eip)}, {"symbol", f.symbol}, {"detail", f.detail}};
+        for (const auto &[key, value] : f.fields.items())
+            fault[key] = value;
+        faults.push_back(std::move(fault));
+    }
+    Json dma{{"transfers", r.dma.transfers}, {"bytes", r.dma.bytes}, {"cycles", r.dma.cycles}};
+    if (!r.dma.note.empty())
+        dma["note"] = r.dma.note;
+    if (!r.dma.dropped_faults.empty())
+        dma["dropped_faults"] = r.dma.dropped_faults;
     return Json{
         {"schema", kReportSchema},
         {"board", r.board},
@@ -89,7 +98,7 @@ nlohmann::ordered_json report_to_json(const Report &r) {
         {"paths", paths_json(r.paths)},
         {"regions", paths_json(r.regions)},
         {"faults", std::move(faults)},
-        {"dma", Json{{"transfers", r.dma.transfers}, {"bytes", r.dma.bytes}, {"cycles", r.dma.cycles}}},
+        {"dma", std::move(dma)},
         {"exit", Json{{"code", r.exit.code}, {"reason", r.exit.reason}}},
         {"host", Json{{"wall_seconds", r.host.wall_seconds}, {"mips", r.host.mips}}},
     };

@@ -29,9 +29,12 @@ static inline bool valid_dma_direction(enum dma_data_direction dir)
     return dir == DMA_BIDIRECTIONAL || dir == DMA_TO_DEVICE || dir == DMA_FROM_DEVICE;
 }
 
-static inline bool dma_mapping_error(const struct device *dev, dma_addr_t addr)
+/* Tells the host (as Linux's debug_dma_mapping_error tells dma-debug) that the result was checked. */
+void debug_dma_mapping_error(struct device *dev, dma_addr_t addr);
+
+static inline bool dma_mapping_error(struct device *dev, dma_addr_t addr)
 {
-    (void)dev;
+    debug_dma_mapping_error(dev, addr);
     return addr == DMA_MAPPING_ERROR;
 }
 
@@ -62,6 +65,15 @@ void dma_unmap_sg(struct device *dev, struct scatterlist *sg, int nents, enum dm
  * address goes to *dma_handle. NULL on failure (*dma_handle untouched). x86 is cache-coherent, so
  * the memory is ordinary cached memory.
  */
+/*
+ * Ownership of a live streaming mapping: for_cpu before the CPU reads what the device wrote,
+ * for_device before the device uses the buffer again. No work on x86; the host watches them.
+ */
+void dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir);
+void dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size, enum dma_data_direction dir);
+void dma_sync_sg_for_cpu(struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir);
+void dma_sync_sg_for_device(struct device *dev, struct scatterlist *sg, int nents, enum dma_data_direction dir);
+
 void *dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp);
 void dma_free_coherent(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle);
 

@@ -18,7 +18,7 @@ constexpr uint64_t kBufB = 0x180000;
 struct Checker : DmaMappingChecker {
     DmaVerdict verdict;
     std::vector<std::pair<uint64_t, uint64_t>> asked;
-    DmaVerdict check(uint64_t bus, uint64_t len) override {
+    DmaVerdict check(uint64_t bus, uint64_t len, bool) override {
         asked.emplace_back(bus, len);
         return verdict;
     }

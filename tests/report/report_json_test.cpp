@@ -51,7 +51,9 @@ Report sample_report() {
     r.faults.push_back({"stale_tlb", 0xc0101234, "vmalloc", "va=0xd0000000 old=0x1003 new=0x2003"});
     r.exit = {0, "guest_exit"};
     r.host = {0.25, 4.0};
-    r.dma = {1, 4095, 2000};
+    r.dma.transfers = 1;
+    r.dma.bytes = 4095;
+    r.dma.cycles = 2000;
     return r;
 }
 

@@ -1,0 +1,260 @@
+// The DMA checker driven with synthetic calls and transfers, no guest: paging is off, so a
+// "virtual" address is its physical one, and allocations are declared as a kernel would make them.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "emu/introspect/dma_api.h"
+#include "emu/introspect/dma_checks.h"
+
+namespace ia32emu {
+namespace {
+
+struct FlatGuest : GuestView {
+    std::vector<uint8_t> ram = std::vector<uint8_t>(1 << 22);
+    uint32_t esp() const override { return 0; }
+    uint32_t eip() const override { return 0; }
+    bool read_virtual(uint32_t va, void *out, size_t len) const override {
+        if (uint64_t(va) + len > ram.size())
+            return false;
+        std::memcpy(out, ram.data() + va, len);
+        return true;
+    }
+    PagingRegs paging() const override { return {}; }
+};
+
+constexpr uint32_t kDriver = 0xc0101000;   // the driver code that calls the API
+
+class DmaChecksTest : public ::testing::Test {
+protected:
+    FlatGuest guest;
+    GuestMemory memory{guest, PhysView{guest.ram.data(), guest.ram.size()}};
+    AllocationTracker allocations{memory, [](uint32_t) { return std::string("driver_fn"); }};
+    DmaChecks checks{allocations, [](uint32_t) { return std::string("driver_fn"); }};
+
+    void SetUp() override {
+        allocations.set_free_listener([this](const Allocation &a) { checks.on_allocation_freed(a); });
+        checks.set_backtrace([] { return std::vector<uint32_t>{kDriver + 0x40, kDriver}; });
+    }
+
+    // A careful driver checks every result with dma_mapping_error(); `checked` false forgets to.
+    void map(uint32_t va, uint32_t size, DmaDirection dir, DmaCallClass call = DmaCallClass::Single,
+             bool checked = true) {
+        DmaMapRequest r;
+        r.call = call;
+        r.api = call == DmaCallClass::Sg ? "dma_map_sg" : "dma_map_single";
+        r.caller = kDriver;
+        r.va = va;
+        r.extents = memory.extents(va, size);
+        r.size = size;
+        r.dir = dir;
+        r.bus = va;
+        r.sg_list = call == DmaCallClass::Sg ? 0x9000 : 0;
+        r.sg_nents = call == DmaCallClass::Sg ? 1 : 0;
+        checks.on_map(r);
+        if (checked)
+            checks.on_mapping_error_checked(va);
+    }
+    void unmap(uint32_t bus, uint32_t size, DmaDirection dir) {
+        DmaUnmapRequest r;
+        r.api = "dma_unmap_single";
+        r.caller = kDriver;
+        r.bus = bus;
+        r.size = size;
+        r.dir = dir;
+        checks.on_unmap(r);
+    }
+    std::vector<std::string> names() const {
+        std::vector<std::string> out;
+        for (const DmaFinding &f : checks.findings())
+            out.push_back(f.name);
+        return out;
+    }
+};
+
+using Names = std::vector<std::string>;
+
+TEST_F(DmaChecksTest, ATransferInsideALiveMappingIsAllowedAndLeavesNoFinding) {
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 512);
+    map(0x100000, 512, DmaDirection::FromDevice);
+    EXPECT_TRUE(checks.check(0x100000, 512, true).allowed);
+    unmap(0x100000, 512, DmaDirection::FromDevice);
+    checks.finish();
+    EXPECT_TRUE(checks.findings().empty());
+}
+
+TEST_F(DmaChecksTest, AnOverrunThatStartsInsideAMappingSaysByHowMuch) {
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 512);
+    map(0x100000, 512, DmaDirection::FromDevice);
+    DmaVerdict v = checks.check(0x100000, 2048, true);
+    EXPECT_FALSE(v.allowed);
+    EXPECT_EQ(v.rule, "mapping_overrun");
+    EXPECT_NE(v.detail.find("runs 1536 bytes past its end"), std::string::npos) << v.detail;
+    EXPECT_EQ(checks.check(0x200000, 16, true).rule, "no_live_mapping");
+}
+
+TEST_F(DmaChecksTest, TheDeviceMayNotWriteAToDeviceMappingNorReadAFromDeviceOne) {
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 4096);
+    allocations.on_alloc("kmalloc", kDriver, 0x101000, 4096);
+    map(0x100000, 4096, DmaDirection::ToDevice);
+    map(0x101000, 4096, DmaDirection::FromDevice);
+    EXPECT_EQ(checks.check(0x100000, 64, true).rule, "wrong_direction");
+    EXPECT_TRUE(checks.check(0x100000, 64, false).allowed);
+    EXPECT_EQ(checks.check(0x101000, 64, false).rule, "wrong_direction");
+    EXPECT_TRUE(checks.check(0x101000, 64, true).allowed);
+}
+
+TEST_F(DmaChecksTest, FreeingWhileMappedIsAMisuseAndALateTransferHitsFreedMemory) {
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 512);
+    map(0x100000, 512, DmaDirection::FromDevice);
+    checks.set_current_caller(kDriver + 8);
+    allocations.on_free(0x100000);
+    ASSERT_EQ(names(), Names{"freed_while_mapped"});
+    const DmaFinding &f = checks.findings()[0];
+    EXPECT_EQ(f.eip, kDriver + 8);
+    ASSERT_EQ(f.owners.size(), 1u);
+    EXPECT_EQ(f.owners[0].allocator, "kmalloc");
+    EXPECT_TRUE(f.owners[0].freed);
+    ASSERT_TRUE(f.mapping);
+    EXPECT_EQ(f.mapping->api, "dma_map_single");
+    EXPECT_EQ(f.backtrace, (std::vector<uint32_t>{kDriver + 0x40, kDriver}));
+    EXPECT_EQ(checks.check(0x100000, 512, true).rule, "freed_memory");
+}
+
+TEST_F(DmaChecksTest, AnSgEntryLongerThanItsPageSpansAnotherOwnersFrame) {
+    allocations.on_alloc_pages(kDriver, 0x100, 0);     // the driver's page
+    allocations.on_alloc_pages(kDriver + 4, 0x101, 0); // its neighbour, someone else's
+    map(0x100000, 8192, DmaDirection::FromDevice, DmaCallClass::Sg);
+    ASSERT_EQ(names(), Names{"map_spans_foreign_frames"});
+    EXPECT_EQ(checks.findings()[0].owners.size(), 2u);
+    EXPECT_TRUE(checks.check(0x100000, 4096, true).allowed);
+    DmaVerdict v = checks.check(0x101000, 4096, true);
+    EXPECT_EQ(v.rule, "foreign_frame");
+}
+
+TEST_F(DmaChecksTest, UnmapChecksFollowLinuxDmaDebug) {
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 512);
+    map(0x100000, 512, DmaDirection::ToDevice);
+    unmap(0x100000, 256, DmaDirection::FromDevice);
+    unmap(0x100000, 512, DmaDirection::ToDevice);
+    unmap(0x300000, 64, DmaDirection::ToDevice);
+    unmap(0xFFFFFFFF, 64, DmaDirection::ToDevice);
+    EXPECT_EQ(names(), (Names{"unmap_size_mismatch", "unmap_direction_mismatch", "double_unmap",
+                              "unmap_never_mapped", "unmap_invalid_address"}));
+}
+
+TEST_F(DmaChecksTest, UnmappingWithTheWrongFunctionIsNamed) {
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 512);
+    map(0x100000, 512, DmaDirection::ToDevice);
+    DmaUnmapRequest r;
+    r.call = DmaCallClass::Coherent;
+    r.api = "dma_free_coherent";
+    r.bus = 0x100000;
+    r.size = 512;
+    r.va = 0x100000;
+    checks.on_unmap(r);
+    EXPECT_EQ(names(), Names{"unmap_wrong_function"});
+    EXPECT_TRUE(checks.live().empty());
+}
+
+TEST_F(DmaChecksTest, SyncChecksRangeDirectionAndKnownMapping) {
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 512);
+    map(0x100000, 512, DmaDirection::ToDevice);
+    checks.on_sync("dma_sync_single_for_cpu", kDriver, 0x100000, 1024, DmaDirection::ToDevice, true);
+    checks.on_sync("dma_sync_single_for_device", kDriver, 0x100000, 512, DmaDirection::FromDevice, false);
+    checks.on_sync("dma_sync_single_for_cpu", kDriver, 0x500000, 16, DmaDirection::ToDevice, true);
+    EXPECT_EQ(names(), (Names{"sync_out_of_range", "sync_wrong_direction", "sync_direction_mismatch",
+                              "sync_never_mapped"}));
+}
+
+TEST_F(DmaChecksTest, AnUncheckedMappingErrorIsReportedAtUnmap) {
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 512);
+    map(0x100000, 512, DmaDirection::ToDevice, DmaCallClass::Single, false);
+    unmap(0x100000, 512, DmaDirection::ToDevice);
+    EXPECT_EQ(names(), Names{"mapping_error_not_checked"});
+    map(0x100000, 512, DmaDirection::ToDevice);
+    checks.on_mapping_error_checked(0x100000);
+    unmap(0x100000, 512, DmaDirection::ToDevice);
+    EXPECT_EQ(names().size(), 1u);
+}
+
+TEST_F(DmaChecksTest, TheCpuTouchingADeviceOwnedBufferIsFlaggedUntilSyncForCpu) {
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 512);
+    map(0x100000, 512, DmaDirection::FromDevice);
+    EXPECT_TRUE(checks.cpu_watched(0x100));
+    checks.on_cpu_access(0x100010, 4, false, kDriver + 12);
+    checks.on_cpu_access(0x100014, 4, false, kDriver + 12);   // same loop, same bug
+    EXPECT_EQ(names(), Names{"cpu_access_while_device_owned"});
+    checks.on_sync("dma_sync_single_for_cpu", kDriver, 0x100000, 512, DmaDirection::FromDevice, true);
+    EXPECT_FALSE(checks.cpu_watched(0x100));
+}
+
+TEST_F(DmaChecksTest, MappingsLiveAtTheEndAreLeaksWithTheirOwners) {
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 512);
+    map(0x100000, 512, DmaDirection::ToDevice);
+    checks.finish();
+    ASSERT_EQ(names(), Names{"leaked_mapping"});
+    EXPECT_EQ(checks.findings()[0].owners.at(0).allocator, "kmalloc");
+}
+
+TEST_F(DmaChecksTest, FindingsAreCappedPerNameAndTheRestCounted) {
+    for (int i = 0; i < 100; ++i)
+        unmap(0x300000 + 64 * i, 64, DmaDirection::ToDevice);
+    EXPECT_EQ(checks.findings().size(), DmaChecks::kMaxFindingsPerName);
+    EXPECT_EQ(checks.dropped().at("unmap_never_mapped"), 100 - DmaChecks::kMaxFindingsPerName);
+}
+
+TEST_F(DmaChecksTest, AHugeRangeGivesAShortDetail) {
+    checks.on_device_rejection("no_live_mapping", 0, 0xFFFFFFFFull, 0, checks.check(0, 0xFFFFFFFFull, true).detail);
+    ASSERT_EQ(checks.findings().size(), 1u);
+    EXPECT_LE(checks.findings()[0].detail.size(), 480u);
+}
+
+TEST_F(DmaChecksTest, WithoutADmaApiOnlyOwnershipIsChecked) {
+    DmaCheckScope scope;
+    scope.mappings = false;
+    checks.set_scope(scope);
+    EXPECT_TRUE(checks.check(0x200000, 4096, true).allowed) << "memory no allocator handed out";
+    allocations.on_alloc_pages(kDriver, 0x100, 0);
+    allocations.on_alloc_pages(kDriver + 4, 0x101, 0);
+    EXPECT_TRUE(checks.check(0x100000, 4096, true).allowed);
+    EXPECT_EQ(checks.check(0x100800, 4096, true).rule, "foreign_frame");
+}
+
+TEST(DmaApiDescription, DescribesLinux61WithRegparmArguments) {
+    const char *linux61 = R"(
+map_page dma_map_page_attrs dev=eax page=edx offset=ecx size=stack0 dir=stack1
+unmap_page dma_unmap_page_attrs dev=eax bus=edx size=ecx dir=stack0
+map_sg dma_map_sg_attrs dev=eax sg=edx nents=ecx dir=stack0
+unmap_sg dma_unmap_sg_attrs dev=eax sg=edx nents=ecx dir=stack0
+alloc_coherent dma_alloc_attrs dev=eax size=edx handle=ecx
+free_coherent dma_free_attrs dev=eax size=edx va=ecx bus=stack0
+sync_single_for_cpu dma_sync_single_for_cpu dev=eax bus=edx size=ecx dir=stack0
+sg_layout entry=20 page_link=0 offset=4 length=8 dma_address=12 dma_length=16
+area text _text _etext
+thread_stack 8192
+)";
+    DmaApiDescription d = DmaApiDescription::parse(linux61, "linux.txt");
+    ASSERT_EQ(d.functions.size(), 7u);
+    EXPECT_EQ(d.functions[0].role, DmaRole::MapPage);
+    EXPECT_EQ(d.functions[0].args.at("page").kind, ArgLocation::Kind::Edx);
+    EXPECT_EQ(d.functions[0].args.at("dir").index, 1u);
+    EXPECT_EQ(d.thread_stack, 8192u);
+}
+
+TEST(DmaApiDescription, ABadLineIsNamedWithItsNumber) {
+    try {
+        DmaApiDescription::parse("map_single f va=stack1 size=stack2 dir=stack3\nunmap_single g bus=esi size=stack2 dir=stack3\n",
+                                 "x.txt");
+        FAIL() << "accepted a register i386 regparm does not use";
+    } catch (const DmaApiError &e) {
+        EXPECT_STREQ(e.what(), "--dma-api x.txt:2: location 'esi' is not eax, edx, ecx or stackN");
+    }
+    EXPECT_THROW(DmaApiDescription::parse("map_single f va=stack1\n", "x"), DmaApiError);
+    EXPECT_THROW(DmaApiDescription::parse("# nothing\n", "x"), DmaApiError);
+    EXPECT_NO_THROW(DmaApiDescription::builtin());
+}
+
+} // namespace
+} // namespace ia32emu
