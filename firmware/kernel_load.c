@@ -12,6 +12,12 @@
 #include "multiboot.h"
 
 static u8 head[MB_HEADER_SEARCH_LIMIT];
+static u32 header_flags;
+
+u32 kernel_header_flags(void)
+{
+    return header_flags;
+}
 
 /* Returns the header's offset in head, or -1. */
 static int find_header(u32 head_len)
@@ -38,6 +44,7 @@ u32 kernel_load(void)
         fail("kernel has no Multiboot header in its first 8 KiB");
     }
     const struct mb_header *hdr = (const struct mb_header *)(head + hdr_offset);
+    header_flags = hdr->flags;
     if (hdr->flags & MB_HEADER_FLAG_AOUT_KLUDGE) {
         /* The address fields may straddle the 8 KiB boundary: take them from the file. */
         struct mb_header full;

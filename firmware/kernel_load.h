@@ -6,5 +6,7 @@
 
 /* Loads the kernel offered through fw_cfg and returns its physical entry address. */
 u32 kernel_load(void);
+/* The flags word of the loaded kernel's Multiboot header. */
+u32 kernel_header_flags(void);
 
 #endif

@@ -8,11 +8,18 @@
 #define MB_BOOTLOADER_MAGIC 0x2badb002u
 #define MB_HEADER_SEARCH_LIMIT 8192u /* the header must lie in the first 8 KiB of the file */
 
+#define MB_HEADER_FLAG_VIDEO (1u << 2)
 #define MB_HEADER_FLAG_AOUT_KLUDGE (1u << 16)
 
 #define MB_INFO_MEMORY (1u << 0)
+#define MB_INFO_BOOT_DEVICE (1u << 1)
 #define MB_INFO_CMDLINE (1u << 2)
+#define MB_INFO_MODS (1u << 3)
 #define MB_INFO_MEM_MAP (1u << 6)
+#define MB_INFO_LOADER_NAME (1u << 9)
+#define MB_INFO_FRAMEBUFFER (1u << 12)
+
+#define MB_FRAMEBUFFER_TYPE_EGA_TEXT 2
 
 struct mb_header {
     u32 magic;
@@ -57,6 +64,13 @@ struct mb_info {
     u8 framebuffer_bpp;
     u8 framebuffer_type;
     u8 color_info[6];
+} __attribute__((packed));
+
+struct mb_module {
+    u32 mod_start;
+    u32 mod_end; /* one past the last byte */
+    u32 string;
+    u32 reserved;
 } __attribute__((packed));
 
 /* One memory-map entry; `size` counts the bytes after itself (20), not the whole entry. */

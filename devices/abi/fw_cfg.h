@@ -21,6 +21,13 @@
 /* u64, bit N set: the loader leaves ELF program header N out (a headers-only segment the host
  * found outside usable RAM; QEMU would copy it into its BIOS shadow RAM). */
 #define FW_CFG_SKIPPED_PHDRS 0x8002
+/* Multiboot modules: u32 count, then count * struct fw_cfg_module, then each module's command
+ * line, NUL-terminated, in the same order. The host has placed them (page-aligned above the
+ * kernel, as QEMU does) and checked that they fit in RAM. */
+#define FW_CFG_MODULES 0x8003
+/* The modules' bytes, one after the other in the order of FW_CFG_MODULES. */
+#define FW_CFG_MODULE_DATA 0x8004
+#define FW_CFG_MAX_MODULES 64
 
 /* The most program headers the firmware's loader takes; the host refuses more up front. */
 #define FW_CFG_MAX_PHDRS 64
@@ -34,6 +41,12 @@ struct fw_cfg_e820_entry {
     unsigned long long base;
     unsigned long long length;
     unsigned int type;
+} __attribute__((packed));
+
+struct fw_cfg_module {
+    unsigned int load_addr;
+    unsigned int size;
+    unsigned int cmdline_size; /* including the NUL */
 } __attribute__((packed));
 
 #endif

@@ -70,6 +70,10 @@ int main(int argc, char **argv) {
     run->add_option("--dma-api", req.dma_api,
                     "the kernel's DMA API for the DMA checker: auto (by symbol), none, or a description FILE");
     run->add_option("--fb-dump", req.fb_dump, "write the framebuffer as PNG to FILE at exit");
+    run->add_option("--module", req.modules, "load FILE as a Multiboot module with ARGS on its command line (repeatable)")
+        ->type_name("FILE[,ARGS]")
+        ->expected(1);
+    run->add_option("--initrd", req.initrd, "Multiboot modules in QEMU's -initrd form: \"FILE ARGS,FILE2\"");
     run->add_option("--vga-dump", req.vga_dump, "write the VGA text screen (80x25, UTF-8) to FILE at exit");
     run->add_flag("--no-timing", req.no_timing, "run functionally only: no caches, TLBs or cycle counts");
     run->add_flag("--check-mmu", req.check_mmu, "re-walk the page tables on every access and compare");

@@ -74,6 +74,11 @@ int run_command(const RunRequest &req) {
         opts.check_mmu = req.check_mmu;
         opts.extra_paths = req.extra_paths;
         opts.dma_api = req.dma_api;
+        for (const std::string &m : req.modules)
+            opts.modules.push_back(parse_module_option(m));
+        if (!req.initrd.empty())
+            for (ModuleSpec &m : parse_initrd_option(req.initrd))
+                opts.modules.push_back(std::move(m));
 
         Machine machine(std::move(opts));
         auto started = std::chrono::steady_clock::now();

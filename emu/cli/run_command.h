@@ -23,6 +23,8 @@ struct RunRequest {
     std::string dma_api = "auto";
     std::filesystem::path fb_dump;
     std::filesystem::path vga_dump;
+    std::vector<std::string> modules;   // --module FILE[,ARGS], in order
+    std::string initrd;                 // QEMU's -initrd "FILE ARGS,FILE2" form
     bool no_timing = false;
     bool check_mmu = false;
 };

@@ -95,7 +95,7 @@ Machine::Machine(MachineOptions options)
            EduDmaConfig{options_.board.dma.mask_bits, options_.board.dma.latency, options_.board.dma.bytes_per_cycle}),
       guest_memory_(engine_, PhysView{engine_.ram(), engine_.ram_size()}),
       kernel_(engine_, image_, guest_memory_, options_.dma_api) {
-    place_kernel();
+    std::vector<LoadedModule> modules = place_kernel_and_modules();
 
     ports_.attach(UART_COM1_BASE, 8, uart_);
     ports_.attach(EXIT_PORT, 4, exit_port_);
@@ -125,6 +125,8 @@ Machine::Machine(MachineOptions options)
     fw_cfg_.set_item(FW_CFG_E820, e820_table(options_.board.memory.ram_size, options_.board.memory.pci_hole_start));
     fw_cfg_.set_u32(FW_CFG_PCI_HOLE, uint32_t(options_.board.memory.pci_hole_start));
     fw_cfg_.set_u64(FW_CFG_SKIPPED_PHDRS, image_.skipped_program_headers());
+    fw_cfg_.set_item(FW_CFG_MODULES, module_table_item(modules));
+    fw_cfg_.set_item(FW_CFG_MODULE_DATA, module_data_item(modules));
 
     engine_.set_port_handlers([this](uint16_t port, unsigned size) { return ports_.read(port, size); },
                               [this](uint16_t port, unsigned size, uint32_t value) {
@@ -285,7 +287,7 @@ Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
 }
 
 // Only what the memory map calls usable RAM may hold the kernel, as the firmware would insist.
-void Machine::place_kernel() {
+std::vector<LoadedModule> Machine::place_kernel_and_modules() {
     std::vector<uint8_t> table = e820_table(options_.board.memory.ram_size, options_.board.memory.pci_hole_start);
     std::vector<RamRange> usable;
     for (size_t off = sizeof(uint32_t); off + sizeof(fw_cfg_e820_entry) <= table.size();
@@ -296,6 +298,13 @@ void Machine::place_kernel() {
             usable.push_back({e.base, e.base + e.length});
     }
     image_.place(usable);
+    // Modules go above the kernel and above 1 MiB, in the RAM that starts there.
+    constexpr uint64_t kHighMemory = 0x100000;
+    uint64_t high_end = 0;
+    for (const RamRange &r : usable)
+        if (r.base <= kHighMemory && kHighMemory < r.end)
+            high_end = r.end;
+    return load_modules(options_.modules, std::max<uint64_t>(image_.loaded_end(), kHighMemory), high_end);
 }
 
 bool Machine::dma_used() const { return edu_.stats().transfers + edu_.stats().rejected > 0; }

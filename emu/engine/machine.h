@@ -12,6 +12,7 @@
 
 #include "emu/board/bar_layout.h"
 #include "emu/board/board_config.h"
+#include "emu/board/multiboot_modules.h"
 #include "emu/board/pci_bus.h"
 #include "emu/board/physical_memory.h"
 #include "emu/board/port_bus.h"
@@ -47,6 +48,7 @@ struct MachineOptions {
     Instrumentation instrumentation = Instrumentation::Full;
     std::vector<std::string> extra_paths;
     std::string dma_api = "auto";     // auto, none, or a DMA API description file
+    std::vector<ModuleSpec> modules;  // Multiboot modules, in order
 };
 
 class Machine : public DmaFaultSink {
@@ -69,7 +71,8 @@ public:
     static std::vector<uint8_t> e820_table(uint64_t ram_bytes, uint64_t pci_hole_start);
 
 private:
-    void place_kernel();
+    // Where the kernel's segments and the modules go; throws for what the firmware would refuse.
+    std::vector<LoadedModule> place_kernel_and_modules();
     // Brings the engine's memory map in line with bar_layout_ (emu/engine/bar_mapping.cpp).
     void remap_memory_bars();
     ReportFault dma_fault(const DmaFinding &f) const;
