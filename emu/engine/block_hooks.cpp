@@ -104,6 +104,15 @@ void Engine::on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self
         uc_emu_stop(uc);
         return;
     }
+    if (e->events_ && e->now() >= e->events_->next_due())
+        e->events_->run_due(e->now());
+    if (e->interrupts_ && e->interrupts_->intr() && e->interrupt_window_open()) {
+        // Stop before the block runs (nothing of it is counted); the run loop delivers the
+        // interrupt with this block's address as the return EIP.
+        e->interrupt_taken_ = true;
+        uc_emu_stop(uc);
+        return;
+    }
     bool retranslate = false;
     const BlockInfo *info = e->block_info(uint32_t(address), size, retranslate);
     if (retranslate) {

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "emu/engine/cpu_flags_probe.h"
 #include "emu/engine/exception_state.h"
 #include "emu/board/host_memory.h"
 
@@ -19,6 +20,7 @@ constexpr uint64_t kRomSize = 0x10000;
 constexpr uint64_t kLowRomBase = 0xF0000;
 constexpr uint64_t kHighRomBase = 0xFFFF0000;
 constexpr uint32_t kPageFaultVector = 14;
+constexpr uint32_t kEflagsIf = 1u << 9;
 // The ROM's last byte: no instruction starts there, so uc_emu_start never stops on its own.
 constexpr uint64_t kNoExit = 0xFFFFFFFFull;
 
@@ -91,6 +93,7 @@ Engine::Engine(const EngineSetup &setup)
 
     check(uc_context_alloc(uc_, &context_), "allocating a CPU context");
     exception_state_offset_ = find_exception_state_offset();
+    hflags_offset_ = find_hflags_offset();
 }
 
 Engine::~Engine() {
@@ -341,6 +344,11 @@ RunOutcome Engine::run() {
             uc_ctl_remove_cache(uc_, retranslate_pc_, retranslate_pc_ + retranslate_size_);
             continue;
         }
+        if (interrupt_taken_) {
+            interrupt_taken_ = false;
+            take_interrupt();
+            continue;
+        }
         if (pending_fault_) {
             Fault f = *pending_fault_;
             if (f.vector == kPageFaultVector)
@@ -355,7 +363,18 @@ RunOutcome Engine::run() {
         if (err == UC_ERR_OK) {
             uint8_t prev = 0;
             if (eip > 0 && read_virtual(eip - 1, &prev, 1) && prev == 0xF4) {
-                stop(StopReason::Crash, crash_line("guest halted with nothing to wake it (hlt, no interrupt source)", nullptr));
+                if (wait_for_interrupt())
+                    continue;
+                if (stop_requested_)
+                    break;
+                bool interrupts_on = reg(UC_X86_REG_EFLAGS) & kEflagsIf;
+                char at[32];
+                std::snprintf(at, sizeof at, "0x%08x", eip - 1);
+                std::string sym = symbolizer_ ? symbolizer_(eip - 1) : "";
+                stop(StopReason::Halted, std::string("guest halted: hlt at ") + at +
+                                             (sym.empty() ? "" : " (" + sym + ")") +
+                                             (interrupts_on ? " with no interrupt pending or scheduled"
+                                                            : " with interrupts disabled (cli; hlt)"));
                 break;
             }
             stop(StopReason::Crash, crash_line("CPU shut down (triple fault inside the engine)", nullptr));

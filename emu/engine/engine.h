@@ -13,6 +13,8 @@
 #include "emu/engine/cpuid_model.h"
 #include "emu/engine/operand_decoder.h"
 #include "emu/engine/run_outcome.h"
+#include "emu/board/event_queue.h"
+#include "emu/board/interrupt_source.h"
 #include "emu/mmu/translation_map.h"
 #include "emu/timing/block_decoder.h"
 #include "emu/timing/timing_model.h"
@@ -82,6 +84,13 @@ public:
 
     RunOutcome run();
 
+    // External interrupts: the controller's INTR pin is sampled at every block boundary, after the
+    // events due by then have run, and accepted when EFLAGS.IF is set and no `sti`/`mov ss`
+    // shadow is in force. Without the block hook (reduced instrumentation) only `hlt` takes them.
+    void attach_interrupts(InterruptSource *controller, EventQueue *events);
+    // Modelled time in cycles: the timing model's clock, plus the time spent halted.
+    uint64_t now() const;
+
     Registers registers() const;
     uint64_t instructions() const { return instructions_; }
 
@@ -108,6 +117,7 @@ private:
         bool has_error;
         uint32_t error;
         uint32_t address;   // CR2 for #PF
+        bool software = false;  // int n / int3 / into: the gate's DPL is checked against CPL
     };
     // Callbacks registered with Unicorn; they are static so that Unicorn gets plain function pointers.
     static uint32_t on_port_in(uc_struct *uc, uint32_t port, int size, void *self);
@@ -127,6 +137,19 @@ private:
     void deliver(Fault fault, uint32_t return_eip);
     std::optional<Fault> try_deliver(const Fault &fault, uint32_t return_eip);
     uint32_t selector_error_code(uint32_t eip);
+    bool software_interrupt_at(uint32_t return_eip, uint32_t vector);
+    bool interrupt_window_open();
+    void take_interrupt();
+    // `hlt` just retired: advance modelled time to the next event until one interrupts; false when
+    // nothing can (IF clear, or no event left within the idle limit).
+    bool wait_for_interrupt();
+    struct Descriptor {
+        uint32_t lo, hi;
+    };
+    // A GDT descriptor through the guest's page tables; nullopt for null, LDT or out-of-limit selectors.
+    std::optional<Descriptor> descriptor(uint16_t selector);
+    std::optional<Fault> push_frame(uint16_t new_cs, uint32_t handler, const Fault &fault, uint32_t return_eip,
+                                    bool interrupt_gate);
     // A supervisor access the CPU itself makes (IDT read, frame push); returns the #PF it raises.
     std::optional<Fault> system_access(uint32_t va, void *buf, size_t len, bool write);
     void stop(StopReason reason, std::string diagnostic);
@@ -180,6 +203,12 @@ private:
 
     uc_context *context_ = nullptr;
     long exception_state_offset_ = -1;
+    long hflags_offset_ = -1;
+
+    InterruptSource *interrupts_ = nullptr;
+    EventQueue *events_ = nullptr;
+    uint64_t idle_cycles_ = 0;        // time halted, when no timing model keeps the clock
+    bool interrupt_taken_ = false;    // the block hook stopped to deliver an external interrupt
 
     uint64_t instructions_ = 0;
     // Exceptions delivered: progress the engine makes without completing an instruction (a

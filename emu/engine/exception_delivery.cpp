@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "emu/engine/engine.h"
+#include "emu/engine/cpu_flags_probe.h"
 #include "emu/engine/exception_state.h"
 
 namespace ia32emu {
@@ -24,6 +25,9 @@ bool contributory(uint32_t v) { return v == kDivideError || (v >= kInvalidTss &&
 constexpr uint32_t kEflagsTf = 1u << 8, kEflagsIf = 1u << 9, kEflagsNt = 1u << 14, kEflagsRf = 1u << 16,
                    kEflagsVm = 1u << 17;
 
+constexpr uint32_t kDescWritable = 1u << 9, kDescConforming = 1u << 10, kDescCode = 1u << 11,
+                   kDescPresent = 1u << 15;
+
 const int kReg16[] = {UC_X86_REG_AX, UC_X86_REG_CX, UC_X86_REG_DX, UC_X86_REG_BX,
                       UC_X86_REG_SP, UC_X86_REG_BP, UC_X86_REG_SI, UC_X86_REG_DI};
 
@@ -39,9 +43,14 @@ void Engine::on_interrupt(uc_struct *, uint32_t intno, void *self) {
     }
     // int3/into/int n are traps: the engine has already moved EIP past them.
     Fault f{intno, pushes_error_code(intno), 0, 0};
-    if (intno == kInvalidTss || intno == kNotPresent || intno == kStackFault || intno == kGeneralProtection)
+    if (e->software_interrupt_at(eip, intno)) {
+        f.has_error = false;
+        f.software = true;
+    }
+    if (!f.software &&
+        (intno == kInvalidTss || intno == kNotPresent || intno == kStackFault || intno == kGeneralProtection))
         f.error = e->selector_error_code(eip);
-    if (intno == kPageFault)
+    if (!f.software && intno == kPageFault)
         f.address = e->reg(UC_X86_REG_CR2);
     e->deliver(f, eip);
 }
@@ -51,6 +60,17 @@ bool Engine::on_invalid_insn(uc_struct *, void *self) {
     auto *e = static_cast<Engine *>(self);
     e->pending_fault_ = Fault{kInvalidOpcode, false, 0, 0};
     return true;
+}
+
+// Unicorn reports `int n` like an exception, with EIP already past it; the bytes before EIP tell
+// the two apart (a fault reports EIP at the faulting instruction).
+bool Engine::software_interrupt_at(uint32_t return_eip, uint32_t vector) {
+    uint8_t before[2] = {};
+    if (return_eip < 2 || !read_virtual(return_eip - 2, before, sizeof before))
+        return false;
+    if (before[0] == 0xCD && before[1] == vector)
+        return true;
+    return (vector == 3 && before[1] == 0xCC) || (vector == 4 && before[1] == 0xCE);
 }
 
 // The engine does not expose the error code it computed; for the faults that carry a selector,
@@ -120,7 +140,6 @@ std::optional<Engine::Fault> Engine::try_deliver(const Fault &fault, uint32_t re
     if (!(hi & (1u << 15)))
         return Fault{kNotPresent, true, gate_offset + 2, 0};
     uint32_t type = (hi >> 8) & 0x1f;
-    bool interrupt_gate = type == 0x0E;
     if (type != 0x0E && type != 0x0F) {
         stop(StopReason::Crash, crash_line("IDT gate type " + std::to_string(type) +
                                                " is not a 32-bit interrupt or trap gate (unsupported)", &fault));
@@ -128,33 +147,97 @@ std::optional<Engine::Fault> Engine::try_deliver(const Fault &fault, uint32_t re
     }
     uint16_t selector = uint16_t(lo >> 16);
     uint32_t handler = (lo & 0xffff) | (hi & 0xffff0000);
-
+    uint32_t gate_dpl = (hi >> 13) & 3;
     uint16_t cs = 0;
     uc_reg_read(uc_, UC_X86_REG_CS, &cs);
-    if ((selector & 3) != 0 || (cs & 3) != 0) {
-        stop(StopReason::Crash, crash_line("exception with a privilege change (ring 3) is not supported", &fault));
+    uint32_t cpl = cs & 3;
+    // Only int n/int3/into are held to the gate's DPL, so a kernel can keep user mode out of
+    // vectors meant for faults and hardware (SDM Vol. 3A, 6.12.1.1).
+    if (fault.software && gate_dpl < cpl)
+        return Fault{kGeneralProtection, true, gate_offset + 2, 0};
+    auto target = descriptor(selector);
+    if (!target || !(target->hi & kDescCode))
+        return Fault{kGeneralProtection, true, uint32_t(selector & 0xfffc), 0};
+    if (!(target->hi & kDescPresent))
+        return Fault{kNotPresent, true, uint32_t(selector & 0xfffc), 0};
+    uint32_t target_dpl = (target->hi & kDescConforming) ? cpl : (target->hi >> 13) & 3;
+    if (target_dpl > cpl)
+        return Fault{kGeneralProtection, true, uint32_t(selector & 0xfffc), 0};
+    return push_frame(uint16_t((selector & ~3u) | target_dpl), handler, fault, return_eip, type == 0x0E);
+}
+
+std::optional<Engine::Descriptor> Engine::descriptor(uint16_t selector) {
+    if ((selector & 0xfffc) == 0 || (selector & 4))
         return std::nullopt;
-    }
+    uc_x86_mmr gdtr{};
+    uc_reg_read(uc_, UC_X86_REG_GDTR, &gdtr);
+    uint32_t index = selector & 0xfff8u;
+    if (index + 7 > gdtr.limit)
+        return std::nullopt;
+    uint32_t words[2];
+    if (system_access(uint32_t(gdtr.base) + index, words, sizeof words, false))
+        return std::nullopt;
+    return Descriptor{words[0], words[1]};
+}
+
+// The frame of SDM Vol. 3A, Figure 6-4: from ring 3, SS:ESP come from the TSS (SS0:ESP0) and the
+// old SS:ESP is pushed on the new stack first.
+std::optional<Engine::Fault> Engine::push_frame(uint16_t new_cs, uint32_t handler, const Fault &fault,
+                                                uint32_t return_eip, bool interrupt_gate) {
+    uint16_t cs = 0, ss = 0;
+    uc_reg_read(uc_, UC_X86_REG_CS, &cs);
+    uc_reg_read(uc_, UC_X86_REG_SS, &ss);
     uint32_t eflags = reg(UC_X86_REG_EFLAGS);
-    uint32_t frame[4] = {return_eip, cs, eflags, 0};
-    size_t words = 3;
-    if (fault.has_error) {
-        frame[0] = fault.error;
-        frame[1] = return_eip;
-        frame[2] = cs;
-        frame[3] = eflags;
-        words = 4;
+    uint32_t old_esp = reg(UC_X86_REG_ESP);
+    bool inner = (new_cs & 3) < (cs & 3);
+    uint32_t esp = old_esp, stack_base = 0;
+    uint16_t new_ss = ss;
+    if (inner) {
+        uc_x86_mmr tr{};
+        uc_reg_read(uc_, UC_X86_REG_TR, &tr);
+        if ((tr.selector & 0xfffc) == 0 || tr.limit < 9)
+            return Fault{kInvalidTss, true, uint32_t(tr.selector & 0xfffc), 0};
+        uint32_t esp0 = 0;
+        uint16_t ss0 = 0;
+        if (auto f = system_access(uint32_t(tr.base) + 4, &esp0, sizeof esp0, false))
+            return f;
+        if (auto f = system_access(uint32_t(tr.base) + 8, &ss0, sizeof ss0, false))
+            return f;
+        auto stack = descriptor(ss0);
+        if (!stack || (ss0 & 3) != (new_cs & 3) || ((stack->hi >> 13) & 3) != (new_cs & 3u) ||
+            (stack->hi & kDescCode) || !(stack->hi & kDescWritable))
+            return Fault{kInvalidTss, true, uint32_t(ss0 & 0xfffc), 0};
+        if (!(stack->hi & kDescPresent))
+            return Fault{kStackFault, true, uint32_t(ss0 & 0xfffc), 0};
+        stack_base = (stack->lo >> 16) | ((stack->hi & 0xff) << 16) | (stack->hi & 0xff000000);
+        esp = esp0;
+        new_ss = ss0;
     }
-    uint32_t esp = reg(UC_X86_REG_ESP) - uint32_t(words * 4);
-    if (auto f = system_access(esp, frame, words * 4, true))
+    uint32_t frame[6];
+    size_t words = 0;
+    if (fault.has_error)
+        frame[words++] = fault.error;
+    frame[words++] = return_eip;
+    frame[words++] = cs;
+    frame[words++] = eflags;
+    if (inner) {
+        frame[words++] = old_esp;
+        frame[words++] = ss;
+    }
+    esp -= uint32_t(words * 4);
+    if (auto f = system_access(stack_base + esp, frame, words * 4, true))
         return f;
     eflags &= ~(kEflagsTf | kEflagsNt | kEflagsRf | kEflagsVm);
     if (interrupt_gate)
         eflags &= ~kEflagsIf;
+    if (inner) {
+        enter_ring0(uc_, context_, hflags_offset_);
+        set_reg(UC_X86_REG_SS, new_ss);
+    }
     set_reg(UC_X86_REG_ESP, esp);
     set_reg(UC_X86_REG_EFLAGS, eflags);
-    if (selector != cs)
-        set_reg(UC_X86_REG_CS, selector);
+    if (new_cs != cs)
+        set_reg(UC_X86_REG_CS, new_cs);
     set_reg(UC_X86_REG_EIP, handler);
     return std::nullopt;
 }

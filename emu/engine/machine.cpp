@@ -9,6 +9,8 @@
 #include "devices/abi/exit_port.h"
 #include "devices/abi/fw_cfg.h"
 #include "devices/abi/magic_ops.h"
+#include "devices/abi/pic8259.h"
+#include "devices/abi/pit8254.h"
 #include "devices/abi/uart16550.h"
 #include "devices/abi/vga.h"
 #include "emu/board/firmware_limits.h"
@@ -88,6 +90,9 @@ Machine::Machine(MachineOptions options)
       timing_(options_.board, engine_.ram(), engine_.ram_size(), engine_),
       phys_(engine_.ram(), engine_.ram_size(),
             PhysicalMemory::pc_ram_ranges(options_.board.memory.ram_size, options_.board.memory.pci_hole_start)),
+      pit_([this] { return engine_.now(); }, uint64_t(options_.board.cpu.clock_mhz) * 1'000'000, events_,
+           pic_.line(PIT_IRQ)),
+      port_b_(pit_),
       uart_(UART_COM1_BASE, options_.serial_sink),
       magic_ops_([this](bool begin, uint32_t name_va) { on_region(begin, name_va); }),
       pci_(ports_, options_.board.memory.pci_hole_start),
@@ -97,6 +102,12 @@ Machine::Machine(MachineOptions options)
       kernel_(engine_, image_, guest_memory_, options_.dma_api) {
     std::vector<LoadedModule> modules = place_kernel_and_modules();
 
+    ports_.attach(PIC_MASTER_CMD, 2, pic_);
+    ports_.attach(PIC_SLAVE_CMD, 2, pic_);
+    ports_.attach(PIC_ELCR_MASTER, 2, pic_);
+    ports_.attach(PIT_CHANNEL0, 4, pit_);
+    ports_.attach(SYSTEM_PORT_B, 1, port_b_);
+    engine_.attach_interrupts(&pic_, &events_);
     ports_.attach(UART_COM1_BASE, 8, uart_);
     ports_.attach(EXIT_PORT, 4, exit_port_);
     ports_.attach(FW_CFG_PORT_SEL, 2, fw_cfg_);

@@ -12,6 +12,7 @@
 
 #include "emu/board/bar_layout.h"
 #include "emu/board/board_config.h"
+#include "emu/board/event_queue.h"
 #include "emu/board/multiboot_modules.h"
 #include "emu/board/pci_bus.h"
 #include "emu/board/physical_memory.h"
@@ -29,6 +30,9 @@
 #include "devices/magic_ops.h"
 #include "devices/fw_cfg.h"
 #include "devices/pci_host_bridge.h"
+#include "devices/pic8259.h"
+#include "devices/pit8254.h"
+#include "devices/system_port_b.h"
 #include "devices/uart16550.h"
 #include "devices/vga_text.h"
 
@@ -86,6 +90,10 @@ private:
     TimingModel timing_;
     PhysicalMemory phys_;
     PortBus ports_;
+    EventQueue events_;
+    Pic8259 pic_;
+    Pit8254 pit_;
+    SystemPortB port_b_;
     Uart16550 uart_;
     ExitPort exit_port_;
     FwCfg fw_cfg_;

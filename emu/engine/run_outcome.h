@@ -8,13 +8,15 @@ namespace ia32emu {
 
 enum class StopReason {
     GuestExit,      // the guest wrote its exit code to the exit port
-    Crash,          // triple fault, unhandled CPU error, wild access, or a halt nothing can wake
+    Crash,          // triple fault, unhandled CPU error, wild access
+    Halted,         // hlt with interrupts disabled, or with nothing left that could interrupt
     Budget,         // the instruction budget ran out
     Timeout,        // the wall-clock limit ran out
 };
 
 // Documented in the README; chosen above the codes our guest uses so they cannot be confused.
 inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitHalted = 123;
 inline constexpr int kExitTimeout = 124;
 inline constexpr int kExitBudget = 125;
 inline constexpr int kExitCrash = 126;
@@ -30,6 +32,7 @@ struct RunOutcome {
         case StopReason::GuestExit: return int(guest_code & 0xff);
         case StopReason::Budget: return kExitBudget;
         case StopReason::Timeout: return kExitTimeout;
+        case StopReason::Halted: return kExitHalted;
         case StopReason::Crash: break;
         }
         return kExitCrash;
@@ -39,6 +42,7 @@ struct RunOutcome {
         case StopReason::GuestExit: return "guest_exit";
         case StopReason::Budget: return "instruction_budget";
         case StopReason::Timeout: return "timeout";
+        case StopReason::Halted: return "halted";
         case StopReason::Crash: break;
         }
         return "crash";

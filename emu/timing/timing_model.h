@@ -45,6 +45,8 @@ public:
     void on_invlpg(uint32_t va);
     void on_cr_write(unsigned cr, uint32_t old_value, uint32_t new_value);
     void on_wbinvd();
+    // The CPU sat in `hlt` for `cycles`: time passes, nothing retires.
+    void on_idle(uint64_t cycles) { clock_.charge(cycles); }
     // A device wrote guest RAM behind the caches.
     void on_dma_write(uint64_t pa, uint64_t len);
 

@@ -1,0 +1,94 @@
+// The probe: EIP is found as the 64-bit field that steps 0x1000, 0x1001, 0x1002 across three
+// blocks; QEMU's CPUX86State keeps eflags, three condition-code words, cc_op and df after it, and
+// then hflags, whose interrupt-shadow bit must be set only in the block that follows `sti`.
+#include "emu/engine/cpu_flags_probe.h"
+
+#include <unicorn/unicorn.h>
+
+#include <cstring>
+#include <stdexcept>
+#include <vector>
+
+namespace ia32emu {
+namespace {
+
+constexpr long kHflagsAfterEip = 48;
+constexpr uint64_t kBase = 0x1000;
+
+struct Probe {
+    uc_engine *uc = nullptr;
+    uc_context *ctx = nullptr;
+    size_t size = 0;
+    std::vector<std::vector<uint8_t>> snapshots;
+};
+
+void probe_block(uc_engine *uc, uint64_t, uint32_t, void *user) {
+    auto *probe = static_cast<Probe *>(user);
+    uc_context_save(uc, probe->ctx);
+    const auto *p = reinterpret_cast<const uint8_t *>(probe->ctx);
+    probe->snapshots.emplace_back(p, p + probe->size);
+}
+
+template <typename T>
+T field(const std::vector<uint8_t> &blob, size_t off) {
+    T v;
+    std::memcpy(&v, blob.data() + off, sizeof v);
+    return v;
+}
+
+} // namespace
+
+long find_hflags_offset() {
+    Probe probe;
+    if (uc_open(UC_ARCH_X86, UC_MODE_32, &probe.uc) != UC_ERR_OK)
+        throw std::runtime_error("cannot open a probe engine");
+    const uint8_t code[] = {0xFB, 0x90, 0x90, 0xF4};  // sti; nop; nop; hlt
+    uc_mem_map(probe.uc, kBase, 0x1000, UC_PROT_ALL);
+    uc_mem_write(probe.uc, kBase, code, sizeof code);
+    uc_hook h;
+    uc_hook_add(probe.uc, &h, UC_HOOK_BLOCK, reinterpret_cast<void *>(&probe_block), &probe, 1, 0);
+    uc_context_alloc(probe.uc, &probe.ctx);
+    probe.size = uc_context_size(probe.uc);
+    uc_emu_start(probe.uc, kBase, kBase + sizeof code, 0, 0);
+    uc_context_free(probe.ctx);
+    uc_close(probe.uc);
+
+    if (probe.snapshots.size() != 3)
+        throw std::runtime_error("the CPU-flags probe saw " + std::to_string(probe.snapshots.size()) +
+                                 " blocks instead of 3");
+    long found = -1;
+    for (size_t off = 0; off + kHflagsAfterEip + 4 <= probe.size; off += 4) {
+        bool steps = true;
+        for (size_t k = 0; k < 3; ++k)
+            steps &= field<uint64_t>(probe.snapshots[k], off) == kBase + k;
+        if (!steps)
+            continue;
+        size_t at = off + kHflagsAfterEip;
+        bool shadow_only_after_sti = !(field<uint32_t>(probe.snapshots[0], at) & kHflagsInhibitIrq) &&
+                                     (field<uint32_t>(probe.snapshots[1], at) & kHflagsInhibitIrq) &&
+                                     !(field<uint32_t>(probe.snapshots[2], at) & kHflagsInhibitIrq);
+        if (shadow_only_after_sti) {
+            if (found >= 0)
+                throw std::runtime_error("the CPU-flags probe found more than one candidate");
+            found = long(at);
+        }
+    }
+    if (found < 0)
+        throw std::runtime_error("the CPU-flags probe found no candidate");
+    return found;
+}
+
+uint32_t read_hflags(uc_struct *uc, uc_context *scratch, long offset) {
+    uc_context_save(uc, scratch);
+    uint32_t v;
+    std::memcpy(&v, reinterpret_cast<const uint8_t *>(scratch) + offset, sizeof v);
+    return v;
+}
+
+void enter_ring0(uc_struct *uc, uc_context *scratch, long offset) {
+    uint32_t v = read_hflags(uc, scratch, offset) & ~kHflagsCplMask;
+    std::memcpy(reinterpret_cast<uint8_t *>(scratch) + offset, &v, sizeof v);
+    uc_context_restore(uc, scratch);
+}
+
+} // namespace ia32emu
