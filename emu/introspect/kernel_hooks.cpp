@@ -113,11 +113,7 @@ void KernelHooks::intercept_allocators() {
                 if (page_frames_.ready() || !va || !last_page_)
                     return;
                 page_frames_.learn(last_page_, va);
-                if (page_frames_.ready()) {
-                    for (const PendingPages &p : pending_pages_)
-                        record_pages(p.caller, p.page, p.order);
-                    pending_pages_.clear();
-                }
+                resolve_pending_pages();
             };
         };
     };
@@ -172,6 +168,14 @@ void KernelHooks::intercept_allocators() {
 void KernelHooks::record_pages(uint32_t caller, uint32_t page, uint32_t order) {
     if (auto pfn = page_frames_.pfn(page))
         allocations_.on_alloc_pages(caller, *pfn, order);
+}
+
+void KernelHooks::resolve_pending_pages() {
+    if (!page_frames_.ready())
+        return;
+    for (const PendingPages &p : pending_pages_)
+        record_pages(p.caller, p.page, p.order);
+    pending_pages_.clear();
 }
 
 uint32_t KernelHooks::read_arg(const ArgLocation &loc, uint32_t esp) const {
@@ -290,7 +294,12 @@ void KernelHooks::intercept_dma_api() {
                         r.sg_list = sg;
                         r.sg_nents = nents;
                         uint32_t page = memory_.word(entry + api_.sg.page_link) & ~3u;
-                        r.extents = page_extents(page, memory_.word(entry + api_.sg.offset), uint32_t(r.size));
+                        uint32_t offset = memory_.word(entry + api_.sg.offset);
+                        if (!page_frames_.ready() && r.bus >= offset) {
+                            page_frames_.learn_exact(page, (r.bus - offset) >> 12);
+                            resolve_pending_pages();
+                        }
+                        r.extents = page_extents(page, offset, uint32_t(r.size));
                         if (r.extents.empty())
                             r.extents = {PhysExtent{r.bus, r.size}};
                         if (r.size)

@@ -40,6 +40,7 @@ private:
     void intercept_allocators();
     void intercept_dma_api();
     void record_pages(uint32_t caller, uint32_t page, uint32_t order);
+    void resolve_pending_pages();
     uint32_t read_arg(const ArgLocation &loc, uint32_t esp) const;
     std::vector<PhysExtent> page_extents(uint32_t page, uint32_t offset, uint32_t size) const;
     void for_each_sg_entry(uint32_t sg, int nents, const std::function<void(uint32_t entry)> &f) const;

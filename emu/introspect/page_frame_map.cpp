@@ -25,6 +25,17 @@ void PageFrameMap::learn(uint32_t page, uint32_t va) {
     candidate_ = size;
 }
 
+void PageFrameMap::learn_exact(uint32_t page, uint64_t pfn) {
+    if (entry_size_ || !mem_map_variable_ || page == 0 || pfn == 0)
+        return;
+    uint32_t base = memory_.word(*mem_map_variable_);
+    if (page <= base || (page - base) % pfn != 0)
+        return;
+    uint32_t size = uint32_t((page - base) / pfn);
+    if (size >= kMinEntry && size <= kMaxEntry)
+        entry_size_ = size;
+}
+
 std::optional<uint64_t> PageFrameMap::pfn(uint32_t page) const {
     if (!entry_size_ || !mem_map_variable_)
         return std::nullopt;

@@ -19,6 +19,9 @@ public:
 
     // `page` is probably the struct page of the frame that holds direct-map address `va`.
     void learn(uint32_t page, uint32_t va);
+    // `page` is certainly the struct page of frame `pfn` (a DMA API said so: a scatterlist entry
+    // carries both), so one call suffices.
+    void learn_exact(uint32_t page, uint64_t pfn);
     std::optional<uint64_t> pfn(uint32_t page) const;
     bool ready() const { return entry_size_ != 0; }
 

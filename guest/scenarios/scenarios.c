@@ -16,6 +16,7 @@ const struct scenario scenarios[] = {
     { "dma_vmalloc_sg", scenario_dma_vmalloc_sg },
     { "dma_after_free", scenario_dma_after_free },
     { "dma_above_mask", scenario_dma_above_mask },
+    { "dma_driver_bugs", scenario_dma_driver_bugs },
     { "fb", scenario_fb },
     { "bench", scenario_bench },
     { "validate_sweep", scenario_validate_sweep },

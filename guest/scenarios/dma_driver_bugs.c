@@ -1,0 +1,187 @@
+/*
+ * dma_driver_bugs: a small receive/transmit ring driver ("ringdrv") written the way driver authors
+ * write them, on top of the kernel's DMA API and the edu device, with one classic bug chosen by
+ * bug=NAME (or none: the same driver done right). Its receive routine ringdrv_rx and transmit
+ * routine ringdrv_tx ring the doorbell, so a fault's backtrace must name them.
+ *
+ *   none               every mapping checked, used in its direction, unmapped, then freed
+ *   kfree_while_mapped an rx buffer is kfree()d while mapped, then a late receive lands in it
+ *   sg_overlong        an sg entry of 8192 bytes over one page whose neighbour is someone else's
+ *   wrong_direction    the device receives into a DMA_TO_DEVICE mapping
+ *   overrun            a 2048-byte receive into a 512-byte mapping
+ *   double_unmap       the tx buffer is unmapped twice
+ *   unmap_size         unmapped with a different size than mapped
+ *   unchecked          the map result is used without dma_mapping_error()
+ *   leak               a mapping still live when the driver is done
+ *   map_stack          a buffer on the stack is mapped
+ *   map_rodata         a constant table in rodata is mapped for transmit
+ *   sync_unmapped      dma_sync_single_for_cpu of an address never mapped
+ *   bus_master_off     transmit after pci_clear_master()
+ *
+ * Exit 0 when every transfer completed (QEMU, or ia32emu with a bug only the API side sees);
+ * 7 (GUEST_EXIT_DMA_REJECTED) when ia32emu's strict device refused one.
+ */
+#include "scenarios/scenarios.h"
+#include "arch/exit.h"
+#include "drivers/pci.h"
+#include "lib/cmdline.h"
+#include "lib/printk.h"
+#include "lib/string.h"
+#include "mm/page_alloc.h"
+#include "mm/slab.h"
+#include "scenarios/dma_common.h"
+
+#define RX_LEN 512
+
+static const u8 ringdrv_pattern[RX_LEN] = { 0x52, 0x49, 0x4e, 0x47 };
+
+struct ringdrv {
+    struct edu *edu;
+    struct device *dev;
+    int rejected;
+};
+
+static __attribute__((noinline)) void ringdrv_rx(struct ringdrv *rd, dma_addr_t bus, u32 len)
+{
+    if (edu_dma_to_ram(rd->edu, 0, bus, len) == EDU_DMA_REJECTED) {
+        dma_print_rejection(rd->edu, "ringdrv receive");
+        rd->rejected = 1;
+    }
+}
+
+static __attribute__((noinline)) void ringdrv_tx(struct ringdrv *rd, dma_addr_t bus, u32 len)
+{
+    if (edu_dma_to_device(rd->edu, bus, 0, len) == EDU_DMA_REJECTED) {
+        dma_print_rejection(rd->edu, "ringdrv transmit");
+        rd->rejected = 1;
+    }
+}
+
+static __attribute__((noinline)) dma_addr_t ringdrv_map(struct ringdrv *rd, void *buf, u32 len,
+                                                       enum dma_data_direction dir)
+{
+    dma_addr_t bus = dma_map_single(rd->dev, buf, len, dir);
+    if (dma_mapping_error(rd->dev, bus))
+        return 0;
+    return bus;
+}
+
+static int rx_kfree_while_mapped(struct ringdrv *rd, bool bug)
+{
+    u8 *buf = kmalloc(RX_LEN, GFP_DMA);
+    dma_addr_t bus = buf ? ringdrv_map(rd, buf, RX_LEN, DMA_FROM_DEVICE) : 0;
+    if (!bus)
+        return GUEST_EXIT_OOM;
+    if (bug)
+        kfree(buf);
+    ringdrv_rx(rd, bus, RX_LEN);
+    dma_unmap_single(rd->dev, bus, RX_LEN, DMA_FROM_DEVICE);
+    if (!bug)
+        kfree(buf);
+    return GUEST_EXIT_OK;
+}
+
+/* Two pages the buddy allocator hands out next to each other, the second for another user. */
+static int rx_sg(struct ringdrv *rd, bool bug)
+{
+    struct page *pages[8];
+    struct page *mine = NULL;
+    int n = 0;
+    for (; n < 8 && !mine; n++) {
+        pages[n] = alloc_pages(GFP_DMA, 0);
+        if (!pages[n])
+            return GUEST_EXIT_OOM;
+        for (int j = 0; j < n; j++)
+            if (page_to_pfn(pages[n]) == page_to_pfn(pages[j]) + 1)
+                mine = pages[j];
+    }
+    if (!mine) {
+        printk("dma: no two adjacent pages\n");
+        return GUEST_EXIT_TEST_FAILED;
+    }
+    struct scatterlist sg;
+    sg_init_table(&sg, 1);
+    sg_set_page(&sg, mine, bug ? 8192 : 4096, 0);
+    if (dma_map_sg(rd->dev, &sg, 1, DMA_FROM_DEVICE) != 1)
+        return GUEST_EXIT_DMA_REFUSED;
+    ringdrv_rx(rd, sg_dma_address(&sg), DMA_TEST_LEN);
+    if (bug)
+        ringdrv_rx(rd, sg_dma_address(&sg) + 4096, DMA_TEST_LEN);
+    dma_unmap_sg(rd->dev, &sg, 1, DMA_FROM_DEVICE);
+    for (int j = 0; j < n; j++)
+        __free_pages(pages[j], 0);
+    return GUEST_EXIT_OK;
+}
+
+static int rx_simple(struct ringdrv *rd, const char *bug)
+{
+    bool wrong_dir = !strcmp(bug, "wrong_direction"), overrun = !strcmp(bug, "overrun");
+    u8 *buf = kmalloc(4096, GFP_DMA);
+    if (!buf)
+        return GUEST_EXIT_OOM;
+    enum dma_data_direction dir = wrong_dir ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
+    dma_addr_t bus = ringdrv_map(rd, buf, RX_LEN, dir);
+    if (!bus)
+        return GUEST_EXIT_DMA_REFUSED;
+    ringdrv_rx(rd, bus, overrun ? 2048 : RX_LEN);
+    dma_sync_single_for_cpu(rd->dev, bus, RX_LEN, dir);
+    dma_unmap_single(rd->dev, bus, RX_LEN, dir);
+    kfree(buf);
+    return GUEST_EXIT_OK;
+}
+
+static int tx_api(struct ringdrv *rd, const char *bug)
+{
+    u8 stack_buf[64];
+    u8 *buf = kmalloc(RX_LEN, GFP_DMA);
+    if (!buf)
+        return GUEST_EXIT_OOM;
+    void *what = buf;
+    if (!strcmp(bug, "map_stack"))
+        what = stack_buf;
+    if (!strcmp(bug, "map_rodata"))
+        what = (void *)ringdrv_pattern;
+    u32 len = what == stack_buf ? sizeof stack_buf : RX_LEN;
+    dma_addr_t bus = dma_map_single(rd->dev, what, len, DMA_TO_DEVICE);
+    if (strcmp(bug, "unchecked") && dma_mapping_error(rd->dev, bus)) {
+        kfree(buf);
+        return GUEST_EXIT_DMA_REFUSED;
+    }
+    if (!strcmp(bug, "bus_master_off"))
+        pci_clear_master(&rd->edu->pdev);
+    ringdrv_tx(rd, bus, len);
+    if (!strcmp(bug, "sync_unmapped"))
+        dma_sync_single_for_cpu(rd->dev, bus + 0x100000, 64, DMA_TO_DEVICE);
+    if (strcmp(bug, "leak"))
+        dma_unmap_single(rd->dev, bus, !strcmp(bug, "unmap_size") ? len / 2 : len, DMA_TO_DEVICE);
+    if (!strcmp(bug, "double_unmap"))
+        dma_unmap_single(rd->dev, bus, len, DMA_TO_DEVICE);
+    kfree(buf);
+    return GUEST_EXIT_OK;
+}
+
+int scenario_dma_driver_bugs(void)
+{
+    struct edu edu;
+    int ret = dma_setup(&edu);
+    if (ret != GUEST_EXIT_OK)
+        return ret;
+    const char *bug = cmdline_get("bug");
+    if (!bug)
+        bug = "none";
+    struct ringdrv rd = { &edu, &edu.pdev.dev, 0 };
+    bool none = !strcmp(bug, "none");
+    if (none || !strcmp(bug, "kfree_while_mapped"))
+        ret = rx_kfree_while_mapped(&rd, !none);
+    if (ret == GUEST_EXIT_OK && (none || !strcmp(bug, "sg_overlong")))
+        ret = rx_sg(&rd, !none);
+    if (ret == GUEST_EXIT_OK && (none || !strcmp(bug, "wrong_direction") || !strcmp(bug, "overrun")))
+        ret = rx_simple(&rd, bug);
+    if (ret == GUEST_EXIT_OK)
+        ret = tx_api(&rd, bug);
+    edu_remove(&edu);
+    if (ret == GUEST_EXIT_OK && rd.rejected)
+        ret = GUEST_EXIT_DMA_REJECTED;
+    printk("dma: ringdrv bug=%s done, exit %d\n", bug, ret);
+    return ret;
+}
