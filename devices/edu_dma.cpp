@@ -220,9 +220,11 @@ void EduDma::start(uint32_t command) {
     if (len != 0) {
         uint8_t* window = buffer_.data() + (device - EDU_BUFFER_OFFSET);
         // check() proved both ranges valid, so neither copy can fail.
-        if (to_ram)
+        if (to_ram) {
             ram_.write(bus, window, len);
-        else
+            if (ram_written_)
+                ram_written_(bus, len);
+        } else
             ram_.read(bus, window, len);
     }
     const uint64_t duration = config_.latency_cycles + uint64_t(std::ceil(double(len) / config_.bytes_per_cycle));

@@ -57,6 +57,8 @@ public:
     PciFunction& pci() { return pci_; }
     void set_mapping_checker(DmaMappingChecker* checker) { checker_ = checker; }
     void set_fault_sink(DmaFaultSink* sink) { sink_ = sink; }
+    // Told of every range a transfer wrote into RAM, so that caches can drop what it overwrote.
+    void set_ram_written(std::function<void(uint64_t pa, uint64_t len)> listener) { ram_written_ = std::move(listener); }
 
     uint32_t mmio_read(uint64_t offset, unsigned size) override;
     void mmio_write(uint64_t offset, unsigned size, uint32_t value) override;
@@ -89,6 +91,7 @@ private:
     PciFunction pci_;
     DmaMappingChecker* checker_ = nullptr;
     DmaFaultSink* sink_ = nullptr;
+    std::function<void(uint64_t, uint64_t)> ram_written_;
 
     uint32_t liveness_ = 0;
     uint32_t factorial_ = 0;

@@ -121,6 +121,8 @@ Machine::Machine(MachineOptions options)
                           options_.board.memory.pci_hole_start);
     edu_.set_mapping_checker(&kernel_.dma_checks());
     edu_.set_fault_sink(this);
+    // The device writes RAM behind the CPU's caches: the modelled lines it overwrote are stale.
+    edu_.set_ram_written([this](uint64_t pa, uint64_t len) { timing_.on_dma_write(pa, len); });
 
     std::string cmdline = options_.kernel.string();
     if (!options_.cmdline.empty())

@@ -117,6 +117,21 @@ TEST_F(EduTest, DmaRegistersHold64BitValuesInHalves) {
     EXPECT_EQ(rd(EDU_DMA_CMD), 0u);
 }
 
+// Caches must hear of every byte the device wrote into RAM, and of nothing it only read.
+TEST_F(EduTest, OnlyTransfersIntoRamAreReportedAsRamWrites) {
+    std::vector<std::pair<uint64_t, uint64_t>> written;
+    edu.set_ram_written([&](uint64_t pa, uint64_t len) { written.emplace_back(pa, len); });
+    master(true);
+    dma(kBufA, EDU_BUFFER_OFFSET, 64, EDU_DMA_CMD_START);
+    cycle += 10000;
+    EXPECT_TRUE(written.empty());
+    dma(EDU_BUFFER_OFFSET, kBufB, 64, EDU_DMA_CMD_START | EDU_DMA_CMD_TO_RAM);
+    cycle += 10000;
+    master(false);
+    dma(EDU_BUFFER_OFFSET, kBufB, 64, EDU_DMA_CMD_START | EDU_DMA_CMD_TO_RAM);   // rejected: nothing written
+    EXPECT_EQ(written, (std::vector<std::pair<uint64_t, uint64_t>>{{kBufB, 64}}));
+}
+
 TEST_F(EduTest, FullBufferRoundTripsBothDirectionsWithModelledCompletion) {
     master(true);
     dma(kBufA, EDU_BUFFER_OFFSET, 4096, EDU_DMA_CMD_START);  // QEMU 7.2 aborts on exactly 4096
