@@ -118,6 +118,7 @@ private:
         uint32_t error;
         uint32_t address;   // CR2 for #PF
         bool software = false;  // int n / int3 / into: the gate's DPL is checked against CPL
+        uint8_t software_length = 0;  // of that instruction: a fault while delivering it points at it
     };
     // Callbacks registered with Unicorn; they are static so that Unicorn gets plain function pointers.
     static uint32_t on_port_in(uc_struct *uc, uint32_t port, int size, void *self);
@@ -137,7 +138,8 @@ private:
     void deliver(Fault fault, uint32_t return_eip);
     std::optional<Fault> try_deliver(const Fault &fault, uint32_t return_eip);
     uint32_t selector_error_code(uint32_t eip);
-    bool software_interrupt_at(uint32_t return_eip, uint32_t vector);
+    // The length of the int n / int3 / into that ends just before `return_eip`, 0 if none does.
+    uint8_t software_interrupt_at(uint32_t return_eip, uint32_t vector);
     bool interrupt_window_open();
     void take_interrupt();
     // `hlt` just retired: advance modelled time to the next event until one interrupts; false when

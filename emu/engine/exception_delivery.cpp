@@ -43,9 +43,10 @@ void Engine::on_interrupt(uc_struct *, uint32_t intno, void *self) {
     }
     // int3/into/int n are traps: the engine has already moved EIP past them.
     Fault f{intno, pushes_error_code(intno), 0, 0};
-    if (e->software_interrupt_at(eip, intno)) {
+    if (uint8_t length = e->software_interrupt_at(eip, intno)) {
         f.has_error = false;
         f.software = true;
+        f.software_length = length;
     }
     if (!f.software &&
         (intno == kInvalidTss || intno == kNotPresent || intno == kStackFault || intno == kGeneralProtection))
@@ -64,13 +65,13 @@ bool Engine::on_invalid_insn(uc_struct *, void *self) {
 
 // Unicorn reports `int n` like an exception, with EIP already past it; the bytes before EIP tell
 // the two apart (a fault reports EIP at the faulting instruction).
-bool Engine::software_interrupt_at(uint32_t return_eip, uint32_t vector) {
+uint8_t Engine::software_interrupt_at(uint32_t return_eip, uint32_t vector) {
     uint8_t before[2] = {};
     if (return_eip < 2 || !read_virtual(return_eip - 2, before, sizeof before))
-        return false;
+        return 0;
     if (before[0] == 0xCD && before[1] == vector)
-        return true;
-    return (vector == 3 && before[1] == 0xCC) || (vector == 4 && before[1] == 0xCE);
+        return 2;
+    return ((vector == 3 && before[1] == 0xCC) || (vector == 4 && before[1] == 0xCE)) ? 1 : 0;
 }
 
 // The engine does not expose the error code it computed; for the faults that carry a selector,
@@ -110,6 +111,10 @@ void Engine::deliver(Fault fault, uint32_t return_eip) {
             clear_exception_state(uc_, context_, exception_state_offset_);
             return;
         }
+        // A fault raised while delivering int n (the gate's DPL, a not-present gate, the frame
+        // push) is the int instruction's own fault: its handler sees EIP at the instruction.
+        if (fault.software)
+            return_eip -= fault.software_length;
         if (fault.vector == kDoubleFault) {
             stop(StopReason::Crash, crash_line("triple fault while delivering a double fault", &*second));
             return;

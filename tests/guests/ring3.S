@@ -2,7 +2,7 @@
  * A course-style user-mode kernel: a GDT with ring-3 segments and a TSS, an IDT whose system-call
  * gate (0x80) has DPL 3 and whose 0x81 gate has DPL 0, 4 MiB pages with the second 4 MiB kept for
  * the supervisor, and a 1 kHz timer. It enters ring 3 with iret; the user program makes system
- * calls, executes int 0x81 (#GP), and
+ * calls, executes int 0x81 (#GP), reads a supervisor page and writes an absent one (#PF), and
  * spins until three timer interrupts have arrived while it ran. Every handler checks the frame
  * the CPU built on the TSS's ring-0 stack and prints what it saw.
  */
@@ -19,6 +19,8 @@
 #define USER_INTERRUPT_GATE 0xee00
 /* From ring 3 the CPU pushes SS, ESP, EFLAGS, CS, EIP on the TSS stack. */
 #define USER_FRAME 20
+#define SUPERVISOR_PAGE 0x00400000
+#define ABSENT_PAGE 0x00800000
 #define DIVISOR_1KHZ 1193
 
     .text
@@ -193,7 +195,7 @@ gp_handler:
     call serial_put_hex32
     movl $msg_nl, %esi
     call serial_puts
-    addl $2, 32 + 4(%esp)        /* past the two-byte int 0x81 */
+    addl $2, 32 + 4(%esp)        /* the #GP points at the two-byte int 0x81: skip it */
     popal
     addl $4, %esp
     iret
@@ -250,6 +252,8 @@ user_main:
     movl $msg_hello, %ebx
     int $0x80
     int $0x81
+    movl SUPERVISOR_PAGE, %eax
+    movl %eax, ABSENT_PAGE
 1:  cmpl $3, user_ticks
     jb 1b
     movl $3, %eax

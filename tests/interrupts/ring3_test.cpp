@@ -1,5 +1,5 @@
-// A course-style user-mode kernel: system calls through a DPL-3 gate, #GP for a DPL-0 gate, and
-// timer interrupts taken in ring 3 on the TSS's SS0:ESP0
+// A course-style user-mode kernel: system calls through a DPL-3 gate, #GP (at the int instruction)
+// for a DPL-0 gate, #PF with U/S set in the error code, and timer interrupts taken in ring 3 on the TSS's SS0:ESP0
 // stack, each checked by the guest's handlers and compared with QEMU.
 #include <gtest/gtest.h>
 
@@ -12,6 +12,8 @@ const std::vector<std::string> kExpectedLines{
     "ring3: entering user mode with iret",
     "ring3: user mode says hello through int 0x80 cs=0x0000001b ss=0x00000023",
     "ring3: #GP error=0x0000040a cs=0x0000001b",
+    "ring3: #PF error=0x00000005 cr2=0x00400000 cs=0x0000001b",
+    "ring3: #PF error=0x00000006 cr2=0x00800000 cs=0x0000001b",
     "ring3: three timer interrupts arrived in user mode; frames not on the TSS stack: 0x00000000",
     "ring3: exit system call",
 };
