@@ -143,6 +143,33 @@ const ParamDescriptor kParams[] = {
      U32(cache.l3.latency)},
     {"cache.l3.replacement", "", "lru", "lru, plru, fifo or random", 0, 0, false, POLICY(cache.l3.policy)},
 
+    {"bus.ratio", "cycles", "15", "core cycles per front-side-bus base clock (2000 MHz / 133 MHz)", 1, 1000, false,
+     U32(memory_system.bus.core_cycles_per_bus_cycle)},
+    {"bus.bytes_per_cycle", "bytes", "32", "bytes the bus carries per base clock (64-bit, quad pumped)", 1, 4096, false,
+     U32(memory_system.bus.bytes_per_bus_cycle)},
+    {"bus.line_overhead", "bus cycles", "1", "request and arbitration cycles per line transaction", 0, 1000, false,
+     U32(memory_system.bus.line_overhead)},
+    {"bus.turnaround", "bus cycles", "1", "cycles lost when the bus changes between reads and write-backs", 0, 1000,
+     false, U32(memory_system.bus.turnaround)},
+    {"bus.max_outstanding", "lines", "8", "line fills in flight at once (demand and prefetch)", 1, 64, false,
+     U32(memory_system.bus.max_outstanding)},
+    {"prefetch.streams", "pages", "16", "4 KiB pages the L2 stream prefetcher tracks (0: off)", 0, 256, false,
+     U32(memory_system.prefetch.streams)},
+    {"prefetch.distance", "lines", "4", "lines it keeps requested ahead of the demand", 0, 64, false,
+     U32(memory_system.prefetch.distance)},
+    {"store_buffer.entries", "entries", "12", "stores waiting to drain before a store stalls (0: every store waits)",
+     0, 256, false, U32(memory_system.store_buffer.entries)},
+    {"branch.entries", "counters", "4096", "2-bit direction counters, a power of two (0: no prediction modelled)", 0,
+     1u << 20, false, U32(branch.entries)},
+    {"branch.history_bits", "bits", "8", "global history folded into the index (0: bimodal)", 0, 20, false,
+     U32(branch.history_bits)},
+    {"branch.mispredict_penalty", "cycles", "13", "cycles lost per mispredicted conditional branch", 0, kMaxCycles,
+     false, U32(branch.mispredict_penalty)},
+    {"string.fast", "", "true", "rep movs/stos move whole cache lines (fast-string operation)", 0, 0, false,
+     BOOL(strings.fast)},
+    {"string.line_cycles", "cycles", "8", "cycles per destination line of a fast rep movs/stos", 0, kMaxCycles, false,
+     U32(strings.line_cycles)},
+
     {"dma.mask_bits", "bits", "28", "DMA address width of the edu-style engine (QEMU's edu: 28)", 12, 32, false,
      U32(dma.mask_bits)},
     {"dma.latency", "cycles", "1000", "doorbell to first byte of a transfer", 0, kMaxCycles, false, U32(dma.latency)},
@@ -509,6 +536,9 @@ void BoardConfig::validate() const {
     // The models' own checks, so that whatever passes here can be built; ours above name the keys
     // first, these only catch what they might add later.
     if (auto why = cache_hierarchy_params_error(cache); !why.empty()) fail("", "cache: " + why);
+    if (auto why = memory_bus_params_error(memory_system.bus); !why.empty()) fail("", why);
+    if (auto why = stream_prefetcher_params_error(memory_system.prefetch); !why.empty()) fail("", why);
+    if (auto why = branch_predictor_params_error(branch); !why.empty()) fail("", why);
     if (auto why = tlb_system_params_error(tlb); !why.empty()) fail("", "tlb: " + why);
 }
 
@@ -522,6 +552,9 @@ void BoardConfig::sync_derived() {
     tlb.dtlb.name = "dtlb";
     tlb.stlb.name = "stlb";
     tlb.has_stlb = tlb.stlb.small.entries != 0 || tlb.stlb.large.entries != 0;
+    memory_system.bus.dram_latency = cache.memory_latency;
+    memory_system.bus.line_bytes = cache.l2.line_bytes;
+    memory_system.prefetch.line_bytes = cache.l2.line_bytes;
 }
 
 std::string BoardConfig::get(std::string_view key) const {

@@ -11,8 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include "emu/cache/cache_params.h"
+#include "emu/cache/memory_system.h"
 #include "emu/cache/replacement.h"
 #include "emu/mmu/tlb_params.h"
+#include "emu/timing/branch_predictor.h"
 #include "emu/timing/cost_config.h"
 
 namespace ia32emu {
@@ -47,6 +49,12 @@ struct DmaConfig {
     uint32_t mask_bits = 0;         // the device can address [0, 2^mask_bits)
     uint32_t latency = 0;           // cycles from the doorbell to the first byte
     double bytes_per_cycle = 0;     // sustained transfer rate
+};
+
+// Fast-string rep movs/stos: the manuals' fast-string operation moves whole cache lines.
+struct StringConfig {
+    bool fast = true;               // rep movs/stos charged by cache line, not by element
+    uint32_t line_cycles = 0;       // core cycles per destination line moved or filled
 };
 
 struct BudgetConfig {
@@ -90,6 +98,11 @@ struct BoardConfig {
     CacheHierarchyParams cache;
     TlbSystemParams tlb;
     uint32_t page_walk_cycles = 0;   // tlb.walk_cycles: the walker's own work; PDE/PTE reads go through the caches
+    // The bus, prefetcher and store buffer (bus.*, prefetch.*, store_buffer.*); the bus's DRAM
+    // latency and line size follow memory.latency and cache.l2.line.
+    MemorySystemParams memory_system;
+    BranchPredictorParams branch;
+    StringConfig strings;
     DmaConfig dma;
     BudgetConfig budget;
 

@@ -78,6 +78,14 @@ void CacheHierarchy::write_back_below_l2(uint64_t pa) {
     if (l3_->absorb_writeback(pa).dirty_victim) ++memory_.line_writes;
 }
 
+bool CacheHierarchy::prefetch_into_l2(uint64_t pa) {
+    LineOutcome r = l2_.fill_clean(pa);
+    if (r.hit) return false;
+    ++memory_.line_reads;
+    if (r.dirty_victim) write_back_below_l2(r.victim_pa);
+    return true;
+}
+
 void CacheHierarchy::invalidate(uint64_t pa, uint64_t size) {
     if (size == 0) return;
     uint32_t step = std::min(l1i_.line_bytes(), l1d_.line_bytes());

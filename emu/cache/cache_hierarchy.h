@@ -8,7 +8,8 @@
 // everywhere costs memory_latency alone. Writebacks of dirty lines are counted but cost nothing,
 // as they drain through write buffers off the critical path. A store costs what a load of the
 // same line would; whether a store buffer hides that is the caller's decision. There is no
-// prefetcher.
+// prefetcher here:
+// MemorySystem puts the bus, prefetcher and store buffer around this hierarchy.
 //
 // Inclusion: non-inclusive, non-exclusive. A miss fills every level it missed in; an eviction
 // below does not invalidate the levels above; a dirty line evicted from one level is written into
@@ -25,7 +26,7 @@
 namespace ia32emu {
 
 struct MemoryTraffic {
-    uint64_t line_reads = 0;  // lines fetched from memory (misses in every level)
+    uint64_t line_reads = 0;  // lines fetched from memory (misses in every level, and prefetches)
     uint64_t line_writes = 0; // dirty lines written back to memory
 };
 
@@ -47,6 +48,10 @@ public:
         for (uint64_t line = first; line <= last; ++line) cycles += access_line(line << shift, kind);
         return cycles;
     }
+
+    // A prefetcher brings the line holding `pa` into L2 from memory. False (and nothing happens)
+    // when L2 holds it already; a dirty victim goes down as any L2 eviction does.
+    bool prefetch_into_l2(uint64_t pa);
 
     // A device wrote [pa, pa+size) behind the caches (DMA): the lines are dropped everywhere,
     // dirty or not, because the device's data supersedes them.

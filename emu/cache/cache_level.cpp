@@ -79,6 +79,11 @@ LineOutcome CacheLevel::absorb_writeback(uint64_t pa) {
     return allocate(set_of(pa), tag_of(pa), true);
 }
 
+LineOutcome CacheLevel::fill_clean(uint64_t pa) {
+    if (find_way(pa) >= 0) return {true, false, 0};
+    return allocate(set_of(pa), tag_of(pa), false);
+}
+
 bool CacheLevel::contains(uint64_t pa) const { return find_way(pa) >= 0; }
 
 bool CacheLevel::is_dirty(uint64_t pa) const {

@@ -59,6 +59,10 @@ public:
     // Not a demand access, so the stats do not count it, except for any writeback it causes.
     LineOutcome absorb_writeback(uint64_t pa);
 
+    // A prefetched line arriving clean: allocated when absent (hit=true when already present).
+    // Not a demand access, so the stats do not count it, except for any writeback it causes.
+    LineOutcome fill_clean(uint64_t pa);
+
     bool contains(uint64_t pa) const;
     bool is_dirty(uint64_t pa) const;
     // Drops the line without writing it back (its contents were overwritten behind the cache).

@@ -36,6 +36,14 @@ struct BlockInfo {
     uint64_t static_cycles = 0;     // sum of the cost table over the block
     uint16_t flags = 0;             // OR of InsnFlag over the block's instructions
     bool fully_decoded = true;      // false: Capstone stopped early; the rest counts as one Alu instruction
+    // A load's destination register is an address register of a later memory operand in the block
+    // (or, in a block that branches back to its own start, of an earlier one): a pointer chase,
+    // whose loads wait out each other's whole latency.
+    bool chases = false;
+    // The block ends in a conditional branch at branch_pc to branch_target (else to pc + size).
+    bool conditional_branch = false;
+    uint32_t branch_pc = 0;
+    uint32_t branch_target = 0;
     std::vector<RdtscSite> rdtsc;   // in block order; empty for nearly every block
     std::vector<PortIoSite> port_io; // in block order; empty for nearly every block
 };

@@ -51,6 +51,16 @@ uint16_t explicit_memory(const cs_insn &insn) {
     return flags;
 }
 
+bool moves_or_stores(unsigned id) {
+    switch (id) {
+    case X86_INS_MOVSB: case X86_INS_MOVSW: case X86_INS_MOVSD:
+    case X86_INS_STOSB: case X86_INS_STOSW: case X86_INS_STOSD:
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool is_string(unsigned id) {
     switch (id) {
     case X86_INS_MOVSB: case X86_INS_MOVSW: case X86_INS_MOVSD:
@@ -168,7 +178,7 @@ InsnCost CostTable::classify(const cs_insn &insn) const {
         out.cls = InsnClass::Div;
     } else if (is_string(id)) {
         out.cls = InsnClass::String;
-        if (has_rep_prefix(insn)) out.flags = kInsnRep;
+        if (has_rep_prefix(insn)) out.flags = uint16_t(kInsnRep | (moves_or_stores(id) ? kInsnFastString : 0));
     } else if (in_group(d, X86_GRP_JUMP) || in_group(d, X86_GRP_CALL) || in_group(d, X86_GRP_RET) ||
                in_group(d, X86_GRP_BRANCH_RELATIVE)) {
         out.cls = InsnClass::Branch;

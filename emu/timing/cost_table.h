@@ -43,6 +43,7 @@ enum InsnFlag : uint16_t {
     kInsnRep = 1 << 8,          // a string instruction with a rep/repe/repne prefix
     kInsnCpuid = 1 << 9,
     kInsnHlt = 1 << 10,
+    kInsnFastString = 1 << 11,  // rep movs or rep stos: fast-string operation moves whole lines
 };
 
 struct InsnCost {

@@ -1,7 +1,15 @@
-// Costs: a block's static cycles at its start; a fetch or data access pays the latency of the
-// cache level that supplies it (instruction fetch only what exceeds an L1I hit, since fetch is
-// pipelined ahead of execution); a TLB miss pays the walk's own cycles plus its PDE/PTE reads
-// through the data caches; uncached RAM and MMIO pay the board's latencies.
+// Costs: a block's static cycles at its start (each instruction's issue slot). On top of them:
+// - a read that L1 supplies adds nothing, unless the block chases pointers (BlockInfo::chases):
+//   then the next load waits for this one's whole load-to-use latency, less the issue cycle
+//   already charged. A read that misses L1 stalls the core until its data arrives, as on these
+//   cores (in-order Atom; the Pentium M's reorder window is not modelled, see the README);
+// - a store retires into the store buffer and stalls only while the buffer is full;
+// - an instruction fetch adds only what exceeds an L1I hit, fetch being pipelined ahead;
+// - a TLB miss pays the walk's own cycles plus its PDE/PTE reads, each a dependent read;
+// - a mispredicted conditional branch pays the board's penalty when the next block shows the
+//   direction it went;
+// - a fast-string rep movs/stos pays per destination line, not per element;
+// - uncached RAM and MMIO pay the board's latencies.
 #include "emu/timing/timing_model.h"
 
 #include <algorithm>
@@ -30,7 +38,8 @@ std::string hex64(uint64_t v) {
 } // namespace
 
 TimingModel::TimingModel(const BoardConfig &board, const uint8_t *ram, uint64_t ram_size, const GuestView &guest)
-    : board_(board), ram_{ram, ram_size}, guest_(guest), tlbs_(board.tlb), caches_(board.cache),
+    : board_(board), ram_{ram, ram_size}, guest_(guest), tlbs_(board.tlb),
+      memory_(board.cache, board.memory_system), branches_(board.branch),
       watch_bits_(kWatchBits / 64, 0), pte_frames_((ram_size >> 12) / 64 + 1, 0), suspect_bits_(kSuspectBits / 64, 0) {}
 
 void TimingModel::track_function(const std::string &name, uint32_t entry) {
@@ -43,8 +52,8 @@ CounterSnapshot TimingModel::snapshot() const {
     CounterSnapshot s;
     s.cycles = clock_.cycles;
     s.instructions = clock_.instructions;
-    s.l1d_misses = caches_.l1d().stats().misses;
-    s.l2_misses = caches_.l2().stats().misses;
+    s.l1d_misses = memory_.caches().l1d().stats().misses;
+    s.l2_misses = memory_.caches().l2().stats().misses;
     s.dtlb_misses = tlbs_.dtlb().first().stats().misses;
     s.page_walks = page_walks_;
     s.tlb_flushes = tlb_flushes_;
@@ -65,19 +74,38 @@ void TimingModel::on_tracked_entry(uint32_t pc) {
         paths_.on_return(guest_.esp(), snapshot());
 }
 
+void TimingModel::resolve_branch(uint32_t pc) {
+    pending_branch_ = false;
+    // Neither way: an interrupt or exception intervened; the branch is resolved later, unseen.
+    if (pc != pending_target_ && pc != pending_fallthrough_)
+        return;
+    clock_.charge(branches_.resolve(pending_branch_pc_, pc == pending_target_));
+}
+
 void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
+    if (pending_branch_)
+        resolve_branch(block.pc);
     size_t s = watch_slot(block.pc);
     if (watch_bits_[s / 64] & (1ull << (s % 64)))
         on_tracked_entry(block.pc);
     block_start_cycles_ = clock_.cycles;
     current_block_ = &block;
     port_accesses_in_block_ = 0;
-    clock_.retire(block.icount, block.static_cycles);
+    pending_branch_ = block.conditional_branch;
+    pending_branch_pc_ = block.branch_pc;
+    pending_target_ = block.branch_target;
+    pending_fallthrough_ = block.pc + block.size;
+    bool fast_string = model_memory && board_.strings.fast && (block.flags & kInsnFastString) && block.icount == 1;
+    if (fast_string && !in_fast_string_)
+        string_read_line_ = string_write_line_ = ~uint64_t(0);
+    in_fast_string_ = fast_string;
+    // A fast string's cost is charged per line as its elements reach new lines.
+    clock_.retire(block.icount, fast_string ? 0 : block.static_cycles);
     if (!model_memory || block.size == 0)
         return;
     uint32_t line = board_.cache.l1i.line_bytes;
     uint32_t first = block.pc & ~(line - 1);
-    uint32_t l1i_latency = caches_.l1i().latency();
+    uint32_t l1i_latency = memory_.caches().l1i().latency();
     const TlbEntry *entry = nullptr;
     // 64-bit, so that a block ending at the top of the address space does not wrap to address 0.
     const uint64_t end = uint64_t(block.pc) + block.size;
@@ -85,11 +113,14 @@ void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
         uint32_t va = uint32_t(line_va);
         if (!entry || (va & ~((1u << entry->page_shift) - 1)) != entry->va_base) {
             bool walked = false;
-            entry = translate_for_timing(tlbs_.itlb(), va, AccessKind::Fetch, walked);
+            entry = translate_for_timing(tlbs_.itlb(), uint32_t(va), AccessKind::Fetch, walked);
             if (!entry)
                 return;
         }
-        uint32_t cost = access_cost(entry, entry->translate(va), AccessKind::Fetch, line);
+        uint64_t pa = entry->translate(uint32_t(va));
+        uint32_t cost = 0;
+        if (!uncached(entry, pa, cost))
+            cost = memory_.fetch(pa, line, clock_.cycles).cycles;
         clock_.charge(cost > l1i_latency ? cost - l1i_latency : 0);
     }
 }
@@ -152,19 +183,62 @@ uint32_t TimingModel::charge_walk(const WalkResult &walk) {
         const EntryRead &r = walk.reads[i];
         if (r.level == EntryLevel::Pdpte)
             continue;  // loaded into registers at MOV CR3 on real parts
-        cycles += r.uncached ? board_.memory.uncached_latency : caches_.access(r.pa, AccessKind::Read, r.bytes);
+        cycles += r.uncached ? board_.memory.uncached_latency : memory_.read(r.pa, r.bytes, clock_.cycles + cycles).cycles;
     }
     return cycles;
 }
 
-uint32_t TimingModel::access_cost(const TlbEntry *entry, uint64_t pa, AccessKind kind, unsigned size) {
+bool TimingModel::uncached(const TlbEntry *entry, uint64_t pa, uint32_t &cycles) const {
     // The legacy VGA window is device memory even where RAM lies under it.
     bool in_ram = pa < ram_.size && !(pa >= 0xA0000 && pa < 0xC0000);
-    if (!in_ram && !(pa >= 0xF0000 && pa < 0x100000) && pa < 0xFFFF0000ull)
-        return board_.memory.mmio_latency;
-    if (entry && entry->flags.pcd)
-        return board_.memory.uncached_latency;
-    return caches_.access(pa, kind, size);
+    if (!in_ram && !(pa >= 0xF0000 && pa < 0x100000) && pa < 0xFFFF0000ull) {
+        cycles = board_.memory.mmio_latency;
+        return true;
+    }
+    if (entry && entry->flags.pcd) {
+        cycles = board_.memory.uncached_latency;
+        return true;
+    }
+    return false;
+}
+
+uint32_t TimingModel::read_cost(const TlbEntry *entry, uint64_t pa, unsigned size) {
+    uint32_t cycles = 0;
+    if (uncached(entry, pa, cycles))
+        return cycles;
+    ReadCost c = memory_.read(pa, size, clock_.cycles);
+    bool chasing = current_block_ && current_block_->chases;
+    if (c.l1_hit && !chasing)
+        return 0;
+    return c.cycles > board_.cost.load ? c.cycles - board_.cost.load : 0;
+}
+
+uint32_t TimingModel::write_cost(const TlbEntry *entry, uint64_t pa, unsigned size) {
+    uint32_t cycles = 0;
+    if (uncached(entry, pa, cycles))
+        return cycles;
+    return memory_.write(pa, size, clock_.cycles);
+}
+
+void TimingModel::fast_string_access(const TlbEntry *entry, uint64_t pa, unsigned size, bool write) {
+    uint32_t cycles = 0;
+    if (uncached(entry, pa, cycles)) {
+        clock_.charge(cycles);
+        return;
+    }
+    uint64_t line = pa / board_.cache.l1d.line_bytes;
+    if (write) {
+        if (line == string_write_line_)
+            return;
+        string_write_line_ = line;
+        clock_.charge(board_.strings.line_cycles + memory_.write(pa, size, clock_.cycles));
+    } else {
+        if (line == string_read_line_)
+            return;
+        string_read_line_ = line;
+        ReadCost c = memory_.read(pa, size, clock_.cycles);
+        clock_.charge(c.l1_hit ? 0 : c.cycles);
+    }
 }
 
 std::optional<uint64_t> TimingModel::rewritten_pte(const TlbEntry &entry) const {
@@ -217,7 +291,10 @@ void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool w
             faults_.push_back(std::move(f));
         }
     }
-    clock_.charge(access_cost(entry, pa, kind, size));
+    if (in_fast_string_)
+        fast_string_access(entry, pa, size, write);
+    else
+        clock_.charge(write ? write_cost(entry, pa, size) : read_cost(entry, pa, size));
 }
 
 void TimingModel::on_invlpg(uint32_t va) {
@@ -241,9 +318,9 @@ void TimingModel::on_cr_write(unsigned cr, uint32_t old_value, uint32_t new_valu
     }
 }
 
-void TimingModel::on_wbinvd() { caches_.write_back_and_invalidate(); }
+void TimingModel::on_wbinvd() { memory_.caches().write_back_and_invalidate(); }
 
-void TimingModel::on_dma_write(uint64_t pa, uint64_t len) { caches_.invalidate(pa, len); }
+void TimingModel::on_dma_write(uint64_t pa, uint64_t len) { memory_.caches().invalidate(pa, len); }
 
 // The block's static cost was charged at its start; what belongs to the instructions after the
 // marker is taken back out of the snapshot. Memory costs are charged as they happen, so the
@@ -280,9 +357,9 @@ void TimingModel::fill_report(Report &report) const {
     t.instructions = clock_.instructions;
     t.cycles = clock_.cycles;
     auto cache_counts = [](const CacheLevel &c) { return AccessCounts{c.stats().accesses, c.stats().misses}; };
-    t.l1i = cache_counts(caches_.l1i());
-    t.l1d = cache_counts(caches_.l1d());
-    t.l2 = cache_counts(caches_.l2());
+    t.l1i = cache_counts(memory_.caches().l1i());
+    t.l1d = cache_counts(memory_.caches().l1d());
+    t.l2 = cache_counts(memory_.caches().l2());
     t.itlb = {tlbs_.itlb().first().stats().accesses, tlbs_.itlb().first().stats().misses};
     t.dtlb = {tlbs_.dtlb().first().stats().accesses, tlbs_.dtlb().first().stats().misses};
     t.page_walks = page_walks_;

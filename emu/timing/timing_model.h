@@ -11,11 +11,12 @@
 #include <vector>
 
 #include "emu/board/board_config.h"
-#include "emu/cache/cache_hierarchy.h"
+#include "emu/cache/memory_system.h"
 #include "emu/mmu/page_walker.h"
 #include "emu/mmu/tlb.h"
 #include "emu/report/report.h"
 #include "emu/timing/block_decoder.h"
+#include "emu/timing/branch_predictor.h"
 #include "emu/timing/cycle_clock.h"
 #include "emu/timing/path_accounting.h"
 
@@ -72,7 +73,13 @@ public:
 private:
     const TlbEntry *translate_for_timing(Tlb &tlb, uint32_t va, AccessKind kind, bool &walked);
     uint32_t charge_walk(const WalkResult &walk);
-    uint32_t access_cost(const TlbEntry *entry, uint64_t pa, AccessKind kind, unsigned size);
+    // Cycles a data read of `pa` keeps the core waiting, by the rules in timing_model.cpp.
+    uint32_t read_cost(const TlbEntry *entry, uint64_t pa, unsigned size);
+    uint32_t write_cost(const TlbEntry *entry, uint64_t pa, unsigned size);
+    // True, with its cost, when the access bypasses the caches (MMIO, a PCD page).
+    bool uncached(const TlbEntry *entry, uint64_t pa, uint32_t &cycles) const;
+    void resolve_branch(uint32_t pc);
+    void fast_string_access(const TlbEntry *entry, uint64_t pa, unsigned size, bool write);
     void check_stale(const TlbEntry &entry, uint32_t va);
     // The PTE's value in memory when it differs (beyond A/D) from what the entry remembers.
     std::optional<uint64_t> rewritten_pte(const TlbEntry &entry) const;
@@ -85,8 +92,16 @@ private:
     const GuestView &guest_;
     CycleClock clock_;
     TlbSystem tlbs_;
-    CacheHierarchy caches_;
+    MemorySystem memory_;
+    BranchPredictor branches_;
     PathAccounting paths_;
+    // The conditional branch that ended the last block, resolved by the next block's address.
+    bool pending_branch_ = false;
+    uint32_t pending_branch_pc_ = 0, pending_target_ = 0, pending_fallthrough_ = 0;
+    // A fast-string block runs one element per block: the lines its last elements touched, so
+    // each destination line is charged once.
+    bool in_fast_string_ = false;
+    uint64_t string_read_line_ = ~uint64_t(0), string_write_line_ = ~uint64_t(0);
 
     uint64_t page_walks_ = 0;
     uint64_t tlb_flushes_ = 0;

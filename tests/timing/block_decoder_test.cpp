@@ -95,5 +95,29 @@ TEST(TimingBlockDecoder, UndecodableTailCountsAsOneInstruction) {
     EXPECT_EQ(b.static_cycles, 2u);
 }
 
+// The register dataflow that decides whether loads wait out each other's latency.
+TEST(TimingBlockDecoder, FindsPointerChasesInTheDataflow) {
+    BlockDecoder d(simple_costs());
+    // 1: mov esi, [esi] ; dec ecx ; jnz 1b  -- the loop's next load uses this one's result.
+    const std::vector<uint8_t> chase = {0x8b, 0x36, 0x49, 0x75, 0xfb};
+    const BlockInfo &c = d.decode(0x2000, chase);
+    EXPECT_TRUE(c.chases);
+    EXPECT_TRUE(c.conditional_branch);
+    EXPECT_EQ(c.branch_pc, 0x2003u);
+    EXPECT_EQ(c.branch_target, 0x2000u);
+    // mov eax, [esi] ; mov esi, [eax+4] -- a chase inside one block, no loop needed.
+    const std::vector<uint8_t> inner = {0x8b, 0x06, 0x8b, 0x70, 0x04};
+    EXPECT_TRUE(d.decode(0x3000, inner).chases);
+    // 1: add eax, [esi] ; add esi, 4 ; cmp esi, edi ; jb 1b  -- a stream: loads are independent.
+    const std::vector<uint8_t> stream = {0x03, 0x06, 0x83, 0xc6, 0x04, 0x39, 0xfe, 0x72, 0xf7};
+    const BlockInfo &s = d.decode(0x4000, stream);
+    EXPECT_FALSE(s.chases);
+    EXPECT_TRUE(s.conditional_branch);
+    EXPECT_EQ(s.branch_target, 0x4000u);
+    // jmp: unconditional, not predicted.
+    const std::vector<uint8_t> jmp = {0xeb, 0xfe};
+    EXPECT_FALSE(d.decode(0x5000, jmp).conditional_branch);
+}
+
 } // namespace
 } // namespace ia32emu

@@ -1,5 +1,8 @@
 // Strided sweeps over arrays that fit L1D, fit L2, exceed L2, or pile into one set: the region's
 // L1D and L2 misses equal the cold plus capacity/conflict misses the board's geometry predicts.
+// The L2 stream prefetcher is switched off: it turns the sequential cases' L2 misses into hits on
+// prefetched lines, and this test checks the geometry and replacement, not the prefetcher
+// (tests/cache/stream_prefetcher_test.cpp and the bandwidth validation do).
 //
 // The guest (guest/scenarios/validate_sweep.c) empties the caches with wbinvd, makes one pass
 // (region validate_sweep:first: every line misses every level once) and then `passes` more
@@ -38,9 +41,10 @@ TEST_P(CacheStrideTest, MissesEqualTheAnalyticCount) {
     std::string cmdline = "scenario=validate_sweep mem=direct stride=" + std::to_string(c.stride) +
                           " count=" + std::to_string(c.count) + " passes=" + std::to_string(c.passes) + " cold=1";
     ASSERT_NO_FATAL_FAILURE(run_scenario(cmdline, {"--board", c.board, "--set", "cache.l1d.replacement=lru", "--set",
-                                                   "cache.l2.replacement=lru"}));
+                                                   "cache.l2.replacement=lru", "--set", "prefetch.streams=0"}));
     ASSERT_EQ(board().at("cache").at("l1d").value("replacement", ""), "lru");
     ASSERT_EQ(board().at("cache").at("l2").value("replacement", ""), "lru");
+    ASSERT_EQ(board().at("prefetch").value("streams", 1u), 0u);
     Geometry l1 = cache_geometry(board(), "l1d");
     Geometry l2 = cache_geometry(board(), "l2");
     ASSERT_GE(c.stride, l2.line) << "the analysis assumes one load per line";
