@@ -155,7 +155,7 @@ const ParamDescriptor kParams[] = {
      U32(memory_system.bus.max_outstanding)},
     {"prefetch.streams", "pages", "16", "4 KiB pages the L2 stream prefetcher tracks (0: off)", 0, 256, false,
      U32(memory_system.prefetch.streams)},
-    {"prefetch.distance", "lines", "4", "lines it keeps requested ahead of the demand", 0, 64, false,
+    {"prefetch.distance", "lines", "8", "lines it keeps requested ahead of the demand", 0, 64, false,
      U32(memory_system.prefetch.distance)},
     {"store_buffer.entries", "entries", "12", "stores waiting to drain before a store stalls (0: every store waits)",
      0, 256, false, U32(memory_system.store_buffer.entries)},

@@ -22,7 +22,8 @@ MemorySystem::MemorySystem(const CacheHierarchyParams &caches, MemorySystemParam
       bus_(derived(caches, params).bus),
       prefetcher_(derived(caches, params).prefetch),
       store_buffer_(params.store_buffer),
-      l2_shift_(uint32_t(std::countr_zero(caches.l2.line_bytes))) {}
+      l2_shift_(uint32_t(std::countr_zero(caches.l2.line_bytes))),
+      level_latency_(caches.l2.latency) {}
 
 void MemorySystem::write_backs(uint64_t now, uint64_t writes_before) {
     for (uint64_t n = caches_.memory().line_writes - writes_before; n > 0; --n) bus_.write_line(now);

@@ -6,10 +6,11 @@
 // fills in flight). An L1 miss that reaches L2 trains the prefetcher, whose lines are put into L2
 // at once but are usable only from their bus completion cycle: a demand hit on a line still in
 // flight waits for the rest of its transfer. A store retires into the store buffer; its line is
-// fetched for ownership at once (read-for-ownership traffic counts against the bus like any
-// read), and a dirty line leaving the last level is a write on the bus.
+// fetched for ownership (read-for-ownership traffic counts against the bus like any read), and a
+// dirty line leaving the last level is a write on the bus.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -44,7 +45,10 @@ public:
     // A store retiring at `now`: the cycles the core stalls (only when the store buffer is full).
     uint32_t write(uint64_t pa, uint32_t size, uint64_t now) {
         ReadCost line = demand(pa, size, now, AccessKind::Write);
-        return store_buffer_.push(now, now + line.cycles);
+        // The fill from the head costs what the line's level costs; one already on its way
+        // (prefetched, or fetched now from memory) is not requested twice.
+        uint32_t fill = line.l1_hit ? 0 : std::min(line.cycles, level_latency_);
+        return store_buffer_.push(now, line.l1_hit, fill, now + line.cycles);
     }
 
     CacheHierarchy &caches() { return caches_; }
@@ -79,6 +83,7 @@ private:
     StreamPrefetcher prefetcher_;
     StoreBuffer store_buffer_;
     uint32_t l2_shift_;
+    uint32_t level_latency_;   // L2's load-to-use latency: a fill for ownership from L2
     // Prefetched lines still arriving, by line number; a collision forgets the older one, which
     // then counts as arrived (the table holds far more lines than a stream keeps ahead).
     std::array<InFlight, 256> in_flight_{};

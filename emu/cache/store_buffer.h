@@ -1,9 +1,11 @@
 // The store buffer: a store retires into it at once and drains into L1 in program order in the
 // background. The core stalls on a store only when every entry is still waiting to drain.
 //
-// Each entry drains one cycle after both the entry ahead of it has drained and its own line is
-// writable in L1: a store that missed waits for its read-for-ownership, which the memory system
-// starts when the store enters the buffer.
+// Entries drain in program order. A store whose line L1 holds drains in one cycle once the entry
+// ahead has drained. A store that missed L1 drains when its line has been filled for ownership,
+// and the fill is requested only when the store reaches the head of the buffer, so misses drain
+// one after another: `fill` cycles after the head, or when a line already on its way (a prefetch)
+// arrives, whichever is later.
 #pragma once
 
 #include <algorithm>
@@ -23,21 +25,23 @@ class StoreBuffer {
 public:
     explicit StoreBuffer(const StoreBufferParams &params);
 
-    // A store retiring at core cycle `now` whose line is writable in L1 at `line_ready`: the
-    // cycles the core stalls for a free entry.
-    uint32_t push(uint64_t now, uint64_t line_ready) {
+    // A store retiring at core cycle `now`. `l1_hit`: its line is writable in L1; else it needs a
+    // fill of `fill` cycles from the head, not complete before `line_ready`. Returns the cycles
+    // the core stalls for a free entry.
+    uint32_t push(uint64_t now, bool l1_hit, uint32_t fill, uint64_t line_ready) {
+        uint64_t head = std::max(now, last_drain_);
+        uint64_t done = l1_hit ? head + 1 : std::max(head + fill, line_ready);
         uint64_t stall_until = now;
         if (drained_.empty()) {
-            stall_until = std::max(now, line_ready);
+            stall_until = done;
         } else {
             // The slot this store takes held the store `entries` back; it must have drained.
             uint64_t &slot = drained_[head_];
             stall_until = std::max(now, slot);
-            uint64_t done = std::max(last_drain_, line_ready) + 1;
             slot = done;
-            last_drain_ = done;
             head_ = head_ + 1 == drained_.size() ? 0 : head_ + 1;
         }
+        last_drain_ = done;
         uint64_t stall = stall_until - now;
         stall_cycles_ += stall;
         return uint32_t(std::min<uint64_t>(stall, UINT32_MAX));

@@ -1,6 +1,8 @@
 // Classifies a decoded instruction by id, operands and groups, and prices it from the board's costs.
 #include "emu/timing/cost_table.h"
 
+#include <algorithm>
+
 namespace ia32emu {
 
 namespace {
@@ -194,7 +196,11 @@ InsnCost CostTable::classify(const cs_insn &insn) const {
         break;
     case InsnClass::Alu: case InsnClass::Mul: case InsnClass::Div: case InsnClass::Branch:
     case InsnClass::Fpu: case InsnClass::Sse:
-        out.cycles = class_cost(out.cls) + (reads ? load_ : 0) + (writes ? store_ : 0);
+        // The load and the operation occupy different pipeline stages (Atom: AG/DC before EX; P6:
+        // a load uop feeding an ALU uop), so a run of load-op instructions issues one per cycle
+        // ([AGNER]: ADD r,m has reciprocal throughput 1 on both cores): the issue slot is the
+        // larger of the two, not their sum. The store of a read-modify-write takes its own slot.
+        out.cycles = (reads ? std::max(class_cost(out.cls), load_) : class_cost(out.cls)) + (writes ? store_ : 0);
         break;
     default:
         // String and port instructions' own cost covers their element's access; system

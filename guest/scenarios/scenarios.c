@@ -24,6 +24,9 @@ const struct scenario scenarios[] = {
     { "validate_icount", scenario_validate_icount },
     { "validate_alias", scenario_validate_alias },
     { "validate_stale_tlb", scenario_validate_stale_tlb },
+    { "validate_latency", scenario_validate_latency },
+    { "validate_bandwidth", scenario_validate_bandwidth },
+    { "validate_branch", scenario_validate_branch },
 };
 
 const int nr_scenarios = ARRAY_SIZE(scenarios);

@@ -31,5 +31,8 @@ int scenario_validate_chase(void);
 int scenario_validate_icount(void);
 int scenario_validate_alias(void);
 int scenario_validate_stale_tlb(void);
+int scenario_validate_latency(void);
+int scenario_validate_bandwidth(void);
+int scenario_validate_branch(void);
 
 #endif

@@ -1,0 +1,117 @@
+/*
+ * validate_latency: a random pointer chase in the style of published latency tables (7-cpu.com,
+ * lmbench's lat_mem_rd): one node every `stride` bytes (default one per 64-byte line) of a
+ * `size`-byte vmalloc buffer (4 KiB pages, as a user process sees memory), linked in one random
+ * cycle, so each load depends on the one before, lands on an unpredictable line and, past the
+ * TLB reach, an unpredictable page (tests/validation/published_agreement_test.cpp). A stride of
+ * 4160 (a page and a line) puts one node on each page, each in a different cache set: the chase
+ * then measures TLB misses on top of an L1 hit. random=0 links the nodes in address order instead:
+ * a cyclic walk over more pages than a TLB holds then misses it on every load under LRU, which
+ * is how a per-miss penalty is measured.
+ *
+ * The order is Sattolo's shuffle driven by xorshift32 from a fixed seed: the same run gives the
+ * same chain. The loop body is 16 dependent `mov (%esi),%esi` and a counter, so the loop's own
+ * cost is a sixteenth of a load. Regions, caches warm after one lap (lap capped at `loads`):
+ *
+ *   validate_latency:short   `loads` loads
+ *   validate_latency:long    2 x `loads` loads: long - short is `loads` loads, constants cancel
+ *
+ * Prints one line with the parameters. Exit 0; 6 for a bad parameter; 5 if no memory.
+ */
+#include "scenarios/scenarios.h"
+#include "devices/abi/exit_port.h"
+#include "devices/abi/magic_ops.h"
+#include "lib/cmdline.h"
+#include "lib/printk.h"
+#include "mm/vmalloc.h"
+
+#define NODE_BYTES 64UL
+#define MAX_SIZE (64UL << 20)
+#define MAX_LOADS (16UL << 20)
+
+static const char warm_region[] = "validate_latency:warm";
+static const char short_region[] = "validate_latency:short";
+static const char long_region[] = "validate_latency:long";
+
+static __attribute__((noinline)) void chase16(void **cursor, unsigned long loads, const char *name)
+{
+    void *p = *cursor;
+    unsigned long n = loads;
+    __asm__ volatile("mov %[begin], %%edx\n\t"
+                     "out %%eax, %%dx\n"
+                     "1:\n\t"
+                     ".rept 16\n\t"
+                     "mov (%%esi), %%esi\n\t"
+                     ".endr\n\t"
+                     "sub $16, %%ecx\n\t"
+                     "jnz 1b\n\t"
+                     "mov %[end], %%edx\n\t"
+                     "out %%eax, %%dx"
+                     : "+S"(p), "+c"(n)
+                     : "a"(name), [begin] "i"(ROI_BEGIN_PORT), [end] "i"(ROI_END_PORT)
+                     : "edx", "memory", "cc");
+    *cursor = p;
+}
+
+static u32 xorshift32(u32 *state)
+{
+    u32 x = *state;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *state = x;
+}
+
+int scenario_validate_latency(void)
+{
+    unsigned long size = cmdline_get_ulong("size", 16UL << 10);
+    unsigned long loads = cmdline_get_ulong("loads", 65536);
+    unsigned long stride = cmdline_get_ulong("stride", NODE_BYTES);
+    if (stride < sizeof(void *) || stride % sizeof(void *) || stride > MAX_SIZE / 16) {
+        printk("validate_latency: stride=%lu must be a multiple of %u up to %lu\n", stride, (unsigned)sizeof(void *),
+               MAX_SIZE / 16);
+        return GUEST_EXIT_BAD_CMDLINE;
+    }
+    if (size < 16 * stride || size > MAX_SIZE || size % stride) {
+        printk("validate_latency: size=%lu must be a multiple of stride=%lu in %lu..%lu\n", size, stride,
+               16 * stride, MAX_SIZE);
+        return GUEST_EXIT_BAD_CMDLINE;
+    }
+    if (loads < 16 || loads > MAX_LOADS || loads % 16) {
+        printk("validate_latency: loads=%lu must be a multiple of 16 in 16..%lu\n", loads, MAX_LOADS);
+        return GUEST_EXIT_BAD_CMDLINE;
+    }
+    unsigned long nodes = size / stride;
+    u8 *buf = vmalloc(size);
+    u32 *order = vmalloc(nodes * sizeof(u32));
+    if (!buf || !order) {
+        printk("validate_latency: no memory for %lu bytes\n", size);
+        if (buf)
+            vfree(buf);
+        return GUEST_EXIT_OOM;
+    }
+    /* Sattolo: a uniformly random single cycle through every node. */
+    u32 seed = 2463534242u;
+    for (unsigned long i = 0; i < nodes; i++)
+        order[i] = i;
+    bool random = cmdline_get_ulong("random", 1) != 0;
+    for (unsigned long i = nodes - 1; random && i > 0; i--) {
+        unsigned long j = xorshift32(&seed) % i;
+        u32 t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for (unsigned long i = 0; i < nodes; i++)
+        *(void **)(buf + order[i] * stride) = buf + order[(i + 1) % nodes] * stride;
+    vfree(order);
+
+    void *cursor = buf;
+    unsigned long lap = nodes < loads ? (nodes + 15) & ~15UL : loads;
+    chase16(&cursor, lap, warm_region);
+    chase16(&cursor, loads, short_region);
+    chase16(&cursor, 2 * loads, long_region);
+    printk("validate_latency: size=%lu stride=%lu nodes=%lu loads=%lu random=%d ok\n", size, stride, nodes, loads,
+           random ? 1 : 0);
+    vfree(buf);
+    return GUEST_EXIT_OK;
+}
