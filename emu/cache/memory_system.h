@@ -5,9 +5,10 @@
 // A read that misses every level is a line fill on the bus (MemoryBus: latency, bandwidth,
 // fills in flight). An L1 miss that reaches L2 trains the prefetcher, whose lines are put into L2
 // at once but are usable only from their bus completion cycle: a demand hit on a line still in
-// flight waits for the rest of its transfer. A store retires into the store buffer; its line is
-// fetched for ownership (read-for-ownership traffic counts against the bus like any read), and a
-// dirty line leaving the last level is a write on the bus.
+// flight waits for the rest of its transfer. A store retires into the store buffer; a line it
+// needs from DRAM is requested at once (read-for-ownership traffic counts against the bus like
+// any read), one from L2 when the store reaches the head (StoreBuffer), and a dirty line leaving
+// the last level is a write on the bus.
 #pragma once
 
 #include <algorithm>

@@ -2,10 +2,10 @@
 // background. The core stalls on a store only when every entry is still waiting to drain.
 //
 // Entries drain in program order. A store whose line L1 holds drains in one cycle once the entry
-// ahead has drained. A store that missed L1 drains when its line has been filled for ownership,
-// and the fill is requested only when the store reaches the head of the buffer, so misses drain
-// one after another: `fill` cycles after the head, or when a line already on its way (a prefetch)
-// arrives, whichever is later.
+// ahead has drained. A store that missed L1 drains `fill` cycles after it reaches the head (its
+// fill for ownership from L2 is requested there, so such misses drain one after another), or when
+// a line already on its way arrives (prefetched, or requested from DRAM as the store entered),
+// whichever is later.
 #pragma once
 
 #include <algorithm>
