@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Fetches Debian 12's i386 kernel, static busybox and kernel headers into the build tree and builds
+# an initramfs around busybox. Nothing here is committed: the archive is the source of truth.
+# Exit 0 with everything in place, 3 when the Debian archive cannot be reached (tests then skip).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$root/build}
+out=$build/linux
+work=$out/apt
+suite=bookworm
+flavour=686
+
+# The mirror is taken from the machine's own apt configuration so that no host is hard-coded.
+debian_mirror() {
+  local uri
+  uri=$(grep -rhoE '^(URIs:|deb) +[a-z]+://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
+        | grep -v security | head -n1 | awk '{print $2}')
+  [ -n "$uri" ] || { echo "fetch-linux: no Debian mirror found in the apt configuration" >&2; exit 3; }
+  echo "${uri%/}"
+}
+
+fetch_packages() {
+  if [ -f "$out/.version" ] && [ -f "$out/vmlinuz" ] && [ -x "$out/rootfs/bin/busybox" ]; then return 0; fi
+  rm -rf "$work" && mkdir -p "$work/lists/partial" "$work/debs" "$work/cache/archives/partial"
+  echo "deb [arch=i386 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(debian_mirror) $suite main" > "$work/sources.list"
+  # i386 without dpkg --add-architecture: the private lists only know i386 and the status file is
+  # empty, so apt resolves names for the guest's architecture, never the host's.
+  local apt_opts=(-o "Dir::Etc::SourceList=$work/sources.list" -o Dir::Etc::SourceParts=/dev/null -o APT::Sandbox::User=root
+                  -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache" -o Debug::NoLocking=1
+                  -o APT::Architecture=i386 -o APT::Architectures=i386 -o Dir::State::status=/dev/null)
+  if ! apt-get "${apt_opts[@]}" update -q >&2; then
+    echo "fetch-linux: the Debian archive cannot be reached" >&2; exit 3
+  fi
+  # The ABI number (the NN of 6.1.0-NN) moves with point releases: take the newest in the suite.
+  local image
+  image=$(apt-cache "${apt_opts[@]}" search --names-only "^linux-image-6\\.1\\.0-[0-9]+-$flavour-unsigned\$" \
+          | awk '{print $1}' | sort -V | tail -n1)
+  [ -n "$image" ] || { echo "fetch-linux: no linux-image-6.1.0-*-$flavour-unsigned in $suite" >&2; exit 3; }
+  local abi=${image#linux-image-}; abi=${abi%-$flavour-unsigned}
+  local headers=linux-headers-$abi-$flavour common=linux-headers-$abi-common
+  (cd "$work/debs" && apt-get "${apt_opts[@]}" download -q "$image" busybox-static "$headers" "$common" >&2) || {
+    echo "fetch-linux: downloading $image, busybox-static and headers failed" >&2; exit 3; }
+  rm -rf "$out/pkg" "$out/headers" "$out/rootfs" && mkdir -p "$out/pkg" "$out/headers"
+  dpkg-deb -x "$work"/debs/linux-image-*.deb "$out/pkg"
+  for deb in "$work"/debs/linux-headers-*.deb; do dpkg-deb -x "$deb" "$out/headers"; done
+  mkdir -p "$out/rootfs"
+  dpkg-deb -x "$work"/debs/busybox-static_*.deb "$out/busybox-pkg"
+  install -D -m 0755 "$out/busybox-pkg/bin/busybox" "$out/rootfs/bin/busybox"
+  rm -rf "$out/busybox-pkg"
+  cp "$out"/pkg/boot/vmlinuz-* "$out/vmlinuz"
+  ln -sfn "headers/usr/src/linux-headers-$abi-$flavour" "$out/kbuild"
+  echo "$abi-$flavour" > "$out/.version"
+}
+
+# The init a test relies on: markers on the console, then the exit port (0xf4) through /dev/port.
+write_init() {
+  local rootfs=$1
+  mkdir -p "$rootfs"/{dev,proc,sys,tmp,etc,root,lib/modules}
+  for applet in sh mount echo cat dd printf dmesg ls insmod rmmod uname poweroff; do
+    ln -sf busybox "$rootfs/bin/$applet"
+  done
+  cat > "$rootfs/init" <<'INIT'
+#!/bin/sh
+mount -t devtmpfs devtmpfs /dev
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+echo "ia32emu-init: busybox userspace up ($(uname -r))"
+for m in /lib/modules/*.ko; do [ -e "$m" ] && insmod "$m"; done
+echo "ia32emu-init: done"
+printf '\000' | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+INIT
+  chmod 0755 "$rootfs/init"
+}
+
+fetch_packages
+write_init "$out/rootfs"
+# Extra modules (e.g. built from tests/linux/) are picked up from $out/modules.
+if [ -d "$out/modules" ]; then cp "$out"/modules/*.ko "$out/rootfs/lib/modules/" 2>/dev/null || true; fi
+python3 "$root/tools/mkcpio.py" "$out/rootfs" | gzip -9n > "$out/initrd.gz.tmp"
+mv "$out/initrd.gz.tmp" "$out/initrd.gz"
+echo "fetch-linux: $(cat "$out/.version"): $out/vmlinuz $out/initrd.gz" >&2
