@@ -11,4 +11,16 @@ boot_kernel:
     cli
     jmp *%ecx
 
+/* The Linux 32-bit boot protocol hand-off: ESI = boot_params, EBP = EDI = EBX = 0, IF off. */
+    /* void boot_linux(u32 entry, u32 boot_params), never returns */
+    .globl boot_linux
+boot_linux:
+    movl 4(%esp), %ecx
+    movl 8(%esp), %esi
+    xorl %ebp, %ebp
+    xorl %edi, %edi
+    xorl %ebx, %ebx
+    cli
+    jmp *%ecx
+
     .section .note.GNU-stack, "", @progbits

@@ -7,6 +7,7 @@
  *   4. loads the Multiboot v1 kernel from FW_CFG_KERNEL_DATA (kernel_load.c: ELF or a.out kludge),
  *   5. builds the Multiboot information in low RAM (mbi.c, addresses in layout.h),
  *   6. jumps to the kernel with EAX=0x2BADB002, EBX=&mbi (handoff.S).
+ * A Linux bzImage (the host sets FW_CFG_SETUP_SIZE) replaces steps 3-6 by linux_load.c.
  * A normal boot prints nothing. Any failure prints one "ia32emu firmware: ..." line on COM1 and
  * writes FIRMWARE_EXIT_LOAD_FAILED to the exit port (fail.c).
  */
@@ -16,6 +17,7 @@
 #include "fail.h"
 #include "fwcfg.h"
 #include "kernel_load.h"
+#include "linux_load.h"
 #include "mbi.h"
 #include "pci_setup.h"
 
@@ -32,6 +34,8 @@ void fw_main(void)
     pci_setup(hole != 0 ? hole : PCI_DEFAULT_HOLE_START);
 
     e820_load();
+    if (linux_boot_requested())
+        linux_boot();
     u32 entry = kernel_load();
     u32 mbi = mbi_build();
     boot_kernel(entry, mbi);

@@ -12,10 +12,19 @@
 #define FW_CFG_SIGNATURE 0x0000     /* "QEMU", as on QEMU, so probing code finds it */
 #define FW_CFG_ID 0x0001            /* u32 interface revision: 1 */
 #define FW_CFG_RAM_SIZE 0x0003      /* u64 bytes of RAM, including what the hole displaces */
-#define FW_CFG_KERNEL_SIZE 0x0008   /* u32 bytes of the kernel file */
-#define FW_CFG_KERNEL_DATA 0x0011   /* the kernel ELF file, unmodified */
+#define FW_CFG_KERNEL_ADDR 0x0007   /* Linux: u32 physical address of the protected-mode kernel */
+#define FW_CFG_KERNEL_SIZE 0x0008   /* u32 bytes of the kernel file (Linux: of its protected-mode part) */
+#define FW_CFG_INITRD_ADDR 0x000a   /* Linux: u32 physical address of the initrd */
+#define FW_CFG_INITRD_SIZE 0x000b   /* Linux: u32 bytes of the initrd */
+#define FW_CFG_KERNEL_ENTRY 0x0010  /* Linux: u32 32-bit entry point (code32_start) */
+#define FW_CFG_KERNEL_DATA 0x0011   /* the kernel ELF file, unmodified (Linux: its protected-mode part) */
+#define FW_CFG_INITRD_DATA 0x0012   /* Linux: the initrd file, unmodified */
+#define FW_CFG_CMDLINE_ADDR 0x0013  /* Linux: u32 physical address for the command line */
 #define FW_CFG_CMDLINE_SIZE 0x0014  /* u32 bytes of the command line including its NUL */
-#define FW_CFG_CMDLINE_DATA 0x0015  /* NUL-terminated; starts with the kernel's path, as QEMU's */
+#define FW_CFG_CMDLINE_DATA 0x0015  /* NUL-terminated; Multiboot: starts with the kernel's path, as QEMU's */
+#define FW_CFG_SETUP_ADDR 0x0016    /* Linux: u32 physical address of boot_params */
+#define FW_CFG_SETUP_SIZE 0x0017    /* Linux: u32 bytes of boot_params; nonzero selects a Linux boot */
+#define FW_CFG_SETUP_DATA 0x0018    /* Linux: boot_params as the host filled it (setup header, E820) */
 #define FW_CFG_E820 0x8000          /* u32 count, then count * struct fw_cfg_e820_entry */
 #define FW_CFG_PCI_HOLE 0x8001      /* u32 start of the PCI MMIO hole (RAM stops below it) */
 /* u64, bit N set: the loader leaves ELF program header N out (a headers-only segment the host

@@ -36,10 +36,12 @@ int main(int argc, char **argv) {
 
     RunRequest req;
     req.firmware = executable_dir() / "firmware" / "firmware.bin";
-    CLI::App *run = app.add_subcommand("run", "boot a Multiboot v1 kernel on the board and run it to its exit");
+    CLI::App *run = app.add_subcommand("run", "boot a Multiboot v1 kernel or a Linux bzImage on the board and run it to its exit");
     run->allow_extras(false);
-    run->add_option("kernel", req.kernel, "the guest kernel (Multiboot v1 ELF)")->required();
-    run->add_option("--cmdline", req.cmdline, "kernel command line after the kernel's path (e.g. \"scenario=selftest\")");
+    run->add_option("kernel", req.kernel, "the guest kernel (Multiboot v1 ELF or Linux bzImage)")->required();
+    run->add_option("--cmdline", req.cmdline,
+                    "kernel command line (Multiboot: after the kernel's path, e.g. \"scenario=selftest\")");
+    run->add_option("--initrd", req.initrd, "initial RAM disk for a Linux bzImage");
     run->add_option("--board", req.board, "board preset name or TOML file")->default_val("default");
     run->add_option("--set", req.overrides, "override one board parameter: key=value (repeatable)");
     // Checked as text: CLI11 would read "-5" into an unsigned as a huge number, and "nan" as a float.

@@ -10,6 +10,7 @@ namespace ia32emu {
 
 struct RunRequest {
     std::filesystem::path kernel;
+    std::filesystem::path initrd;
     std::string cmdline;
     std::string board = "default";
     std::vector<std::string> overrides;

@@ -18,6 +18,10 @@ constexpr uint64_t kLegacyHoleStart = 0xA0000;
 constexpr uint64_t kLegacyHoleEnd = 0x100000;
 constexpr uint64_t kRomSize = 0x10000;
 constexpr uint64_t kLowRomBase = 0xF0000;
+// Expansion-ROM space below the BIOS: no option ROM is fitted, but kernels scan it for ROM
+// signatures and ACPI tables (Linux's probe_roms, the RSDP search from 0xE0000), so it reads as
+// empty ROM instead of faulting, as on a PC without add-in cards.
+constexpr uint64_t kOptionRomBase = 0xC0000;
 constexpr uint64_t kHighRomBase = 0xFFFF0000;
 constexpr uint32_t kPageFaultVector = 14;
 constexpr uint32_t kEflagsIf = 1u << 9;
@@ -55,6 +59,9 @@ Engine::Engine(const EngineSetup &setup)
           "mapping the low ROM window");
     check(uc_mem_map_ptr(uc_, kHighRomBase, kRomSize, UC_PROT_READ | UC_PROT_EXEC, setup_.rom.data()),
           "mapping the high ROM window");
+    empty_option_roms_.assign(kLowRomBase - kOptionRomBase, 0);
+    check(uc_mem_map_ptr(uc_, kOptionRomBase, empty_option_roms_.size(), UC_PROT_READ, empty_option_roms_.data()),
+          "mapping the expansion-ROM space");
 
     uc_hook h;
     check(uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void *>(&Engine::on_port_in), this, 1, 0, UC_X86_INS_IN),

@@ -169,6 +169,7 @@ private:
 
     uc_struct *uc_ = nullptr;
     std::unique_ptr<HostMemory> ram_;
+    std::vector<uint8_t> empty_option_roms_;
     EngineSetup setup_;
     CpuidModel cpuid_;
     PortRead port_read_;

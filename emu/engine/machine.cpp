@@ -38,6 +38,10 @@ constexpr unsigned kDisplaySlot = 2;
 constexpr unsigned kEduSlot = 3;
 
 constexpr uint64_t kFirmwareTables = 0x20000;
+// Where the Linux hand-off goes: clear of the firmware's low-memory areas (firmware/layout.h) and
+// below the 1 MiB the kernel reserves for itself early.
+constexpr uint32_t kLinuxBootParams = 0x10000;
+constexpr uint32_t kLinuxCmdline = 0x20000;
 constexpr uint64_t kPciHoleEnd = 0xFEC00000;   // the I/O APIC and the ROM sit above
 constexpr uint64_t kBiosFlashBase = 0xFFFC0000;
 
@@ -45,6 +49,35 @@ void append_entry(std::vector<uint8_t> &out, uint64_t base, uint64_t length, uin
     fw_cfg_e820_entry e{base, length, type};
     const auto *p = reinterpret_cast<const uint8_t *>(&e);
     out.insert(out.end(), p, p + sizeof e);
+}
+
+KernelImage kernel_image(const std::filesystem::path &kernel, bool linux) {
+    if (linux)
+        return KernelImage();
+    return KernelImage::load(kernel);
+}
+
+std::vector<fw_cfg_e820_entry> e820_entries(const std::vector<uint8_t> &table) {
+    std::vector<fw_cfg_e820_entry> out;
+    for (size_t off = sizeof(uint32_t); off + sizeof(fw_cfg_e820_entry) <= table.size();
+         off += sizeof(fw_cfg_e820_entry)) {
+        fw_cfg_e820_entry e;
+        std::memcpy(&e, table.data() + off, sizeof e);
+        out.push_back(e);
+    }
+    return out;
+}
+
+std::vector<uint8_t> read_file(const std::filesystem::path &path, const char *what) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw ImageError(std::string(what) + " '" + path.string() + "' does not exist or is not a regular file");
+    if (std::filesystem::file_size(path, ec) > (512ull << 20))
+        throw ImageError(std::string(what) + " '" + path.string() + "' is larger than 512 MiB");
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw ImageError(std::string("cannot open ") + what + " '" + path.string() + "'");
+    return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 } // namespace
@@ -85,7 +118,8 @@ std::vector<uint8_t> Machine::e820_table(uint64_t ram_bytes, uint64_t pci_hole_s
 
 Machine::Machine(MachineOptions options)
     : options_(std::move(options)),
-      image_(KernelImage::load(options_.kernel)),
+      linux_(is_linux_bzimage(options_.kernel)),
+      image_(kernel_image(options_.kernel, linux_)),
       engine_(engine_setup(options_)),
       timing_(options_.board, engine_.ram(), engine_.ram_size(), engine_),
       phys_(engine_.ram(), engine_.ram_size(),
@@ -124,17 +158,11 @@ Machine::Machine(MachineOptions options)
     // The device writes RAM behind the CPU's caches: the modelled lines it overwrote are stale.
     edu_.set_ram_written([this](uint64_t pa, uint64_t len) { timing_.on_dma_write(pa, len); });
 
-    std::string cmdline = options_.kernel.string();
-    if (!options_.cmdline.empty())
-        cmdline += " " + options_.cmdline;
-    check_cmdline_fits(cmdline);
-    std::vector<uint8_t> cmd(cmdline.begin(), cmdline.end());
-    cmd.push_back(0);
     fw_cfg_.set_u64(FW_CFG_RAM_SIZE, options_.board.memory.ram_size);
-    fw_cfg_.set_u32(FW_CFG_KERNEL_SIZE, uint32_t(image_.bytes().size()));
-    fw_cfg_.set_item(FW_CFG_KERNEL_DATA, image_.bytes());
-    fw_cfg_.set_u32(FW_CFG_CMDLINE_SIZE, uint32_t(cmd.size()));
-    fw_cfg_.set_item(FW_CFG_CMDLINE_DATA, std::move(cmd));
+    if (linux_)
+        hand_linux_to_firmware();
+    else
+        hand_kernel_to_firmware();
     fw_cfg_.set_item(FW_CFG_E820, e820_table(options_.board.memory.ram_size, options_.board.memory.pci_hole_start));
     fw_cfg_.set_u32(FW_CFG_PCI_HOLE, uint32_t(options_.board.memory.pci_hole_start));
     fw_cfg_.set_u64(FW_CFG_SKIPPED_PHDRS, image_.skipped_program_headers());
@@ -164,6 +192,74 @@ Machine::Machine(MachineOptions options)
     // Only once nothing can refuse the run any more: bad input stays a single line on stderr.
     for (const std::string &note : image_.notes())
         std::fprintf(stderr, "ia32emu: note: %s\n", note.c_str());
+}
+
+// Multiboot: the firmware loads the ELF itself and passes the command line after the kernel's path.
+void Machine::hand_kernel_to_firmware() {
+    if (!options_.initrd.empty())
+        throw ImageError("--initrd needs a Linux bzImage kernel; '" + options_.kernel.string() + "' is a Multiboot ELF");
+    std::string cmdline = options_.kernel.string();
+    if (!options_.cmdline.empty())
+        cmdline += " " + options_.cmdline;
+    check_cmdline_fits(cmdline);
+    std::vector<uint8_t> cmd(cmdline.begin(), cmdline.end());
+    cmd.push_back(0);
+    fw_cfg_.set_u32(FW_CFG_KERNEL_SIZE, uint32_t(image_.bytes().size()));
+    fw_cfg_.set_item(FW_CFG_KERNEL_DATA, image_.bytes());
+    fw_cfg_.set_u32(FW_CFG_CMDLINE_SIZE, uint32_t(cmd.size()));
+    fw_cfg_.set_item(FW_CFG_CMDLINE_DATA, std::move(cmd));
+}
+
+// Linux: as QEMU's -kernel, the host reads the bzImage and fills boot_params; the firmware copies
+// the pieces to the addresses given here and enters the kernel (firmware/linux_load.c).
+void Machine::hand_linux_to_firmware() {
+    LinuxImage linux_image = LinuxImage::load(options_.kernel);
+    std::vector<uint8_t> initrd;
+    if (!options_.initrd.empty())
+        initrd = read_file(options_.initrd, "initrd");
+    if (options_.cmdline.size() > linux_image.cmdline_size())
+        throw ImageError("the command line is " + std::to_string(options_.cmdline.size()) +
+                         " bytes; this kernel takes at most " + std::to_string(linux_image.cmdline_size()));
+    std::vector<E820Entry> e820;
+    uint64_t ram_top = 0;
+    for (const fw_cfg_e820_entry &e :
+         e820_entries(e820_table(options_.board.memory.ram_size, options_.board.memory.pci_hole_start))) {
+        e820.push_back({e.base, e.length, e.type});
+        if (e.type == E820_RAM)
+            ram_top = std::max<uint64_t>(ram_top, e.base + e.length);
+    }
+    if (uint64_t(linux_image.code32_start()) + linux_image.init_size() > ram_top)
+        throw ImageError("'" + options_.kernel.string() + "' needs RAM up to " +
+                         std::to_string((uint64_t(linux_image.code32_start()) + linux_image.init_size()) >> 20) +
+                         " MiB to decompress; the board has less");
+    uint32_t initrd_addr = initrd.empty() ? 0 : linux_image.initrd_address(uint32_t(initrd.size()), ram_top);
+
+    std::vector<uint8_t> cmd(options_.cmdline.begin(), options_.cmdline.end());
+    cmd.push_back(0);
+    std::vector<uint8_t> params = linux_image.boot_params(e820, kLinuxCmdline, initrd_addr, uint32_t(initrd.size()));
+    fw_cfg_.set_u32(FW_CFG_SETUP_ADDR, kLinuxBootParams);
+    fw_cfg_.set_u32(FW_CFG_SETUP_SIZE, uint32_t(params.size()));
+    fw_cfg_.set_item(FW_CFG_SETUP_DATA, std::move(params));
+    fw_cfg_.set_u32(FW_CFG_CMDLINE_ADDR, kLinuxCmdline);
+    fw_cfg_.set_u32(FW_CFG_CMDLINE_SIZE, uint32_t(cmd.size()));
+    fw_cfg_.set_item(FW_CFG_CMDLINE_DATA, std::move(cmd));
+    fw_cfg_.set_u32(FW_CFG_KERNEL_ADDR, linux_image.code32_start());
+    fw_cfg_.set_u32(FW_CFG_KERNEL_ENTRY, linux_image.code32_start());
+    fw_cfg_.set_u32(FW_CFG_KERNEL_SIZE, uint32_t(linux_image.protected_mode_kernel().size()));
+    fw_cfg_.set_item(FW_CFG_KERNEL_DATA, linux_image.protected_mode_kernel());
+    fw_cfg_.set_u32(FW_CFG_INITRD_ADDR, initrd_addr);
+    fw_cfg_.set_u32(FW_CFG_INITRD_SIZE, uint32_t(initrd.size()));
+    fw_cfg_.set_item(FW_CFG_INITRD_DATA, std::move(initrd));
+
+    // Linux 6.1's early microcode loader runs before paging and reads its stack canary at the
+    // canary's virtual address, far above RAM. A PC answers such reads with all ones (the bus
+    // master-aborts) and drops writes, so for Linux the range between RAM and the PCI hole does
+    // the same instead of stopping the run as a wild access.
+    uint64_t ram_end = std::min(options_.board.memory.ram_size, options_.board.memory.pci_hole_start);
+    if (ram_end < options_.board.memory.pci_hole_start)
+        engine_.map_mmio(ram_end, options_.board.memory.pci_hole_start - ram_end,
+                         MmioHandlers{[](uint64_t, unsigned size) { return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1; },
+                                      [](uint64_t, unsigned, uint32_t) {}});
 }
 
 // The allocation paths the seeds discuss, and the DMA API, wherever the kernel has them.

@@ -21,6 +21,7 @@
 #include "emu/introspect/kernel_image.h"
 #include "emu/introspect/guest_memory.h"
 #include "emu/introspect/kernel_hooks.h"
+#include "emu/introspect/linux_image.h"
 #include "emu/report/report.h"
 #include "emu/timing/timing_model.h"
 #include "devices/bochs_display.h"
@@ -41,7 +42,8 @@ namespace ia32emu {
 struct MachineOptions {
     BoardConfig board;
     std::filesystem::path kernel;
-    std::string cmdline;              // what follows the kernel's path on the Multiboot command line
+    std::string cmdline;              // Multiboot: what follows the kernel's path; Linux: all of it
+    std::filesystem::path initrd;     // Linux bzImage only
     std::vector<uint8_t> firmware;    // 64 KiB ROM image
     std::function<void(uint8_t)> serial_sink;
     uint64_t max_instructions = 0;
@@ -81,11 +83,14 @@ private:
     void remap_memory_bars();
     ReportFault dma_fault(const DmaFinding &f) const;
     bool dma_used() const;
+    void hand_kernel_to_firmware();
+    void hand_linux_to_firmware();
     void track_paths();
     void on_region(bool begin, uint32_t name_va);
 
     MachineOptions options_;
-    KernelImage image_;
+    bool linux_;        // a bzImage, booted by the Linux boot protocol
+    KernelImage image_; // Multiboot kernels: the file; Linux: empty, no symbols of its own
     Engine engine_;
     TimingModel timing_;
     PhysicalMemory phys_;
