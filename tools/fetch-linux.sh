@@ -73,6 +73,10 @@ INIT
   chmod 0755 "$rootfs/init"
 }
 
+mkdir -p "$out"
+# Tests running in parallel share one fetch.
+exec 9>"$out/.lock"
+flock 9
 fetch_packages
 write_init "$out/rootfs"
 # Extra modules (e.g. built from tests/linux/) are picked up from $out/modules.
