@@ -134,7 +134,9 @@ Machine::Machine(MachineOptions options)
            EduDmaConfig{options_.board.dma.mask_bits, options_.board.dma.latency, options_.board.dma.bytes_per_cycle}),
       guest_memory_(engine_, PhysView{engine_.ram(), engine_.ram_size()}),
       kernel_(engine_, image_, guest_memory_, options_.dma_api) {
-    std::vector<LoadedModule> modules = place_kernel_and_modules();
+    // A Linux kernel is not placed by segments and takes no Multiboot modules: its initrd goes
+    // through boot_params (hand_linux_to_firmware).
+    std::vector<LoadedModule> modules = linux_ ? std::vector<LoadedModule>() : place_kernel_and_modules();
 
     ports_.attach(PIC_MASTER_CMD, 2, pic_);
     ports_.attach(PIC_SLAVE_CMD, 2, pic_);
