@@ -81,6 +81,11 @@ fetch_packages
 write_init "$out/rootfs"
 # Extra modules (e.g. built from tests/linux/) are picked up from $out/modules.
 if [ -d "$out/modules" ]; then cp "$out"/modules/*.ko "$out/rootfs/lib/modules/" 2>/dev/null || true; fi
+# Debian's System.map is a stub: the symbols come from the kernel's own kallsyms tables.
+if [ ! -s "$out/System.map" ]; then
+  python3 "$root/tools/kallsyms.py" "$out/vmlinuz" > "$out/System.map.tmp"
+  mv "$out/System.map.tmp" "$out/System.map"
+fi
 python3 "$root/tools/mkcpio.py" "$out/rootfs" | gzip -9n > "$out/initrd.gz.tmp"
 mv "$out/initrd.gz.tmp" "$out/initrd.gz"
 echo "fetch-linux: $(cat "$out/.version"): $out/vmlinuz $out/initrd.gz" >&2

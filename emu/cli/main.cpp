@@ -42,6 +42,9 @@ int main(int argc, char **argv) {
     run->add_option("--cmdline", req.cmdline,
                     "kernel command line (Multiboot: after the kernel's path, e.g. \"scenario=selftest\")");
     run->add_option("--initrd", req.initrd, "initial RAM disk for a Linux bzImage");
+    run->add_option("--symbols", req.symbols,
+                    "the kernel's symbols as a System.map or /proc/kallsyms listing (tools/kallsyms.py makes one "
+                    "from a bzImage)");
     run->add_option("--board", req.board, "board preset name or TOML file")->default_val("default");
     run->add_option("--set", req.overrides, "override one board parameter: key=value (repeatable)");
     // Checked as text: CLI11 would read "-5" into an unsigned as a huge number, and "nan" as a float.

@@ -38,6 +38,7 @@ int run_command(const RunRequest &req) {
         opts.kernel = req.kernel;
         opts.cmdline = req.cmdline;
         opts.initrd = req.initrd;
+        opts.symbols = req.symbols;
         opts.firmware = load_firmware(req.firmware);
         opts.max_instructions = req.max_insns ? req.max_insns : opts.board.budget.max_insns;
         opts.timeout_seconds = req.timeout > 0 ? req.timeout : double(opts.board.budget.timeout_seconds);

@@ -11,6 +11,7 @@ namespace ia32emu {
 struct RunRequest {
     std::filesystem::path kernel;
     std::filesystem::path initrd;
+    std::filesystem::path symbols;
     std::string cmdline;
     std::string board = "default";
     std::vector<std::string> overrides;

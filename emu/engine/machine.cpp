@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "emu/introspect/symbol_map.h"
 #include "devices/abi/exit_port.h"
 #include "devices/abi/fw_cfg.h"
 #include "devices/abi/magic_ops.h"
@@ -51,10 +52,16 @@ void append_entry(std::vector<uint8_t> &out, uint64_t base, uint64_t length, uin
     out.insert(out.end(), p, p + sizeof e);
 }
 
-KernelImage kernel_image(const std::filesystem::path &kernel, bool linux) {
-    if (linux)
-        return KernelImage();
-    return KernelImage::load(kernel);
+KernelImage kernel_image(const MachineOptions &o, bool linux) {
+    KernelImage image = linux ? KernelImage() : KernelImage::load(o.kernel);
+    if (o.symbols.empty())
+        return image;
+    // KASLR moves a Linux kernel away from the addresses its symbol listing was made for.
+    if (linux && (" " + o.cmdline + " ").find(" nokaslr ") == std::string::npos)
+        throw ImageError("--symbols with a Linux kernel needs \"nokaslr\" in --cmdline: KASLR would move the "
+                         "kernel away from the listed addresses");
+    image.set_symbols(load_symbol_map(o.symbols));
+    return image;
 }
 
 std::vector<fw_cfg_e820_entry> e820_entries(const std::vector<uint8_t> &table) {
@@ -119,7 +126,7 @@ std::vector<uint8_t> Machine::e820_table(uint64_t ram_bytes, uint64_t pci_hole_s
 Machine::Machine(MachineOptions options)
     : options_(std::move(options)),
       linux_(is_linux_bzimage(options_.kernel)),
-      image_(kernel_image(options_.kernel, linux_)),
+      image_(kernel_image(options_, linux_)),
       engine_(engine_setup(options_)),
       timing_(options_.board, engine_.ram(), engine_.ram_size(), engine_),
       phys_(engine_.ram(), engine_.ram_size(),
@@ -133,7 +140,7 @@ Machine::Machine(MachineOptions options)
       edu_(phys_, [this] { return timing_.cycles(); },
            EduDmaConfig{options_.board.dma.mask_bits, options_.board.dma.latency, options_.board.dma.bytes_per_cycle}),
       guest_memory_(engine_, PhysView{engine_.ram(), engine_.ram_size()}),
-      kernel_(engine_, image_, guest_memory_, options_.dma_api) {
+      kernel_(engine_, image_, guest_memory_, options_.dma_api, !linux_) {
     // A Linux kernel is not placed by segments and takes no Multiboot modules: its initrd goes
     // through boot_params (hand_linux_to_firmware).
     std::vector<LoadedModule> modules = linux_ ? std::vector<LoadedModule>() : place_kernel_and_modules();
@@ -270,7 +277,10 @@ void Machine::track_paths() {
         "kmalloc", "kfree", "kmem_cache_alloc", "kmem_cache_free", "alloc_pages", "__get_free_pages",
         "free_pages", "vmalloc", "vmalloc_32", "vfree", "vmap", "vunmap", "ioremap", "iounmap",
         "dma_map_single", "dma_unmap_single", "dma_map_sg", "dma_unmap_sg", "dma_alloc_coherent",
-        "dma_free_coherent"};
+        "dma_free_coherent",
+        // Linux 6.1's names for the same paths, and its TLB flushes.
+        "__vmalloc_node_range", "__kmalloc", "kmalloc_trace", "__alloc_pages", "flush_tlb_all",
+        "flush_tlb_kernel_range", "flush_tlb_mm_range"};
     for (const char *name : kDefaultPaths)
         if (auto sym = image_.find_symbol(name))
             timing_.track_function(name, sym->address);

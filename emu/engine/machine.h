@@ -44,6 +44,7 @@ struct MachineOptions {
     std::filesystem::path kernel;
     std::string cmdline;              // Multiboot: what follows the kernel's path; Linux: all of it
     std::filesystem::path initrd;     // Linux bzImage only
+    std::filesystem::path symbols;    // System.map-format listing, for kernels without a symbol table
     std::vector<uint8_t> firmware;    // 64 KiB ROM image
     std::function<void(uint8_t)> serial_sink;
     uint64_t max_instructions = 0;

@@ -135,6 +135,16 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string &name) {
     return img;
 }
 
+ElfImage ElfImage::from_symbols(const std::vector<Symbol> &functions, const std::map<std::string, uint32_t> &objects) {
+    ElfImage img;
+    for (const Symbol &s : functions) {
+        img.functions_[s.address] = s;
+        img.by_name_.emplace(s.name, s.address);
+    }
+    img.objects_ = objects;
+    return img;
+}
+
 std::optional<Symbol> ElfImage::find_symbol(const std::string &name) const {
     auto it = by_name_.find(name);
     if (it == by_name_.end())

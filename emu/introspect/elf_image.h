@@ -43,6 +43,8 @@ public:
     static ElfImage parse(std::vector<uint8_t> bytes, const std::string &name);
     // The file's bytes, for loaders that find out what kind of file it is.
     static std::vector<uint8_t> read_file(const std::filesystem::path &path);
+    // Symbols without a file (emu/introspect/symbol_map.cpp).
+    static ElfImage from_symbols(const std::vector<Symbol> &functions, const std::map<std::string, uint32_t> &objects);
 
     const std::vector<uint8_t> &bytes() const { return bytes_; }
     const std::vector<LoadSegment> &segments() const { return segments_; }

@@ -15,7 +15,8 @@ constexpr int kMaxScatterlistEntries = 65536;
 
 } // namespace
 
-KernelHooks::KernelHooks(Engine &engine, const KernelImage &image, const GuestMemory &memory, const std::string &dma_api)
+KernelHooks::KernelHooks(Engine &engine, const KernelImage &image, const GuestMemory &memory, const std::string &dma_api,
+                         bool cdecl_allocators)
     : engine_(engine), image_(image), memory_(memory),
       allocations_(memory_, [this](uint32_t eip) { return image_.describe_address(eip); }),
       page_frames_(memory_, image_.find_object("mem_map")),
@@ -23,7 +24,8 @@ KernelHooks::KernelHooks(Engine &engine, const KernelImage &image, const GuestMe
     choose_api(dma_api);
     allocations_.set_free_listener([this](const Allocation &a) { checks_.on_allocation_freed(a); });
     checks_.set_backtrace([this] { return backtrace(); });
-    intercept_allocators();
+    if (cdecl_allocators)
+        intercept_allocators();
     intercept_dma_api();
 }
 

@@ -23,7 +23,10 @@ namespace ia32emu {
 class KernelHooks {
 public:
     // `dma_api`: auto, none, or a description file; throws DmaApiError for a file that cannot be used.
-    KernelHooks(Engine &engine, const KernelImage &image, const GuestMemory &memory, const std::string &dma_api);
+    // `cdecl_allocators` false (Linux: regparm(3), arguments in EAX, EDX, ECX) leaves the
+    // allocators unwatched, since those intercepts read their arguments from the stack.
+    KernelHooks(Engine &engine, const KernelImage &image, const GuestMemory &memory, const std::string &dma_api,
+                bool cdecl_allocators = true);
 
     AllocationTracker &allocations() { return allocations_; }
     DmaChecks &dma_checks() { return checks_; }

@@ -68,6 +68,8 @@ public:
     uint64_t loaded_end() const;
 
     // Symbols, when the file is an ELF with a symbol table (an a.out-kludge file may be one too).
+    // Symbols from elsewhere (--symbols), for a kernel whose file has none of its own.
+    void set_symbols(ElfImage symbols) { elf_ = std::move(symbols); }
     std::optional<Symbol> find_symbol(const std::string &name) const;
     std::string describe_address(uint32_t address) const;
     std::optional<uint32_t> find_object(const std::string &name) const;

@@ -91,5 +91,20 @@ TEST(LinuxBootProtocol, BadInputIsRefusedWithOneLine) {
     expect_refused({"run", dir.write("truncated", truncated).string()}, "truncated bzImage");
 }
 
+TEST(LinuxBootProtocol, SymbolListingsAreCheckedBeforeTheRun) {
+    ScratchDir dir;
+    auto map = dir.write("System.map", "00100000 T _start\n");
+    // A KASLR kernel would not be where the listing says.
+    expect_refused({"run", probe().string(), "--symbols", map.string()}, "needs \"nokaslr\"");
+    expect_refused({"run", probe().string(), "--cmdline", "nokaslr", "--symbols", dir.file("none").string()},
+                   "does not exist");
+    auto bad = dir.write("bad.map", "00100000 T _start\nnot a symbol line\n");
+    expect_refused({"run", probe().string(), "--cmdline", "nokaslr", "--symbols", bad.string()},
+                   "line 2 is not 'ADDRESS TYPE NAME'");
+    auto run = run_ia32emu_args({"run", probe().string(), "--cmdline", "nokaslr", "--symbols", map.string(),
+                                 "--path", "_start"});
+    EXPECT_EQ(run.exit_status, 0) << run.describe();
+}
+
 } // namespace
 } // namespace ia32emu::test

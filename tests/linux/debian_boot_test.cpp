@@ -1,7 +1,11 @@
 // Debian 12's own i386 kernel on the board, through the Linux boot protocol.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <regex>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "tests/linux/debian_kernel.h"
 #include "tests/support/guest_run.h"
@@ -17,7 +21,15 @@ constexpr bool kSanitized = false;
 
 bool contains(const std::string &text, const std::string &needle) { return text.find(needle) != std::string::npos; }
 
-TEST(DebianLinux, KernelSeesTheBoardsMemoryMapCommandLineAndInitrd) {
+uint64_t path_calls(const nlohmann::json &report, const std::string &name) {
+    for (const auto &p : report["paths"])
+        if (p["name"] == name)
+            return p["calls"].get<uint64_t>();
+    return 0;
+}
+
+// One boot serves every assertion: a Linux boot is the slowest thing the suite runs.
+TEST(DebianLinux, BootsWithTheBoardsMemoryMapAndItsAllocatorsAreTimedBySymbol) {
     if (kSanitized)
         GTEST_SKIP() << "a Linux boot runs billions of instructions; too slow under ASan, run it in the normal build";
     std::string why;
@@ -25,8 +37,11 @@ TEST(DebianLinux, KernelSeesTheBoardsMemoryMapCommandLineAndInitrd) {
     if (!kernel)
         GTEST_SKIP() << why;
     // The decompressor alone runs ~2.2e9 instructions; by 3.5e9 the kernel has set up memory.
+    ScratchDir dir;
+    auto report_file = dir.file("report.json");
     auto run = run_ia32emu_args({"run", kernel->bzimage.string(), "--initrd", kernel->initrd.string(), "--cmdline",
-                                 kLinuxCmdline, "--no-timing", "--max-insns", "3500000000"});
+                                 kLinuxCmdline, "--symbols", kernel->system_map.string(), "--report",
+                                 report_file.string(), "--no-timing", "--max-insns", "3500000000"});
     EXPECT_TRUE(contains(run.out, "Linux version " + kernel->version.substr(0, kernel->version.rfind('-'))))
         << run.describe() << "\n" << run.out;
     // The E820 map reaches the kernel as the firmware's table says (Linux prints it inclusive).
@@ -37,6 +52,18 @@ TEST(DebianLinux, KernelSeesTheBoardsMemoryMapCommandLineAndInitrd) {
     EXPECT_TRUE(contains(run.out, "147MB HIGHMEM available.")) << run.out;
     EXPECT_TRUE(contains(run.out, std::string("Kernel command line: ") + kLinuxCmdline)) << run.out;
     EXPECT_TRUE(contains(run.out, "RAMDISK: [mem 0x")) << run.out;
+
+    // Linux's own allocators, found through its kallsyms tables, are tracked paths: the slab and
+    // the page allocator are busy long before the budget runs out.
+    std::ifstream in(report_file);
+    ASSERT_TRUE(in) << run.describe();
+    auto report = nlohmann::json::parse(in);
+    EXPECT_GT(path_calls(report, "kmem_cache_alloc"), 1000u);
+    EXPECT_GT(path_calls(report, "__kmalloc"), 100u);
+    EXPECT_GT(path_calls(report, "__alloc_pages"), 10u);
+    // Where the budget stopped it is named by symbol, in the kernel's own text.
+    static const std::regex symbolized(R"(eip=0xc[0-9a-f]{7} \([A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-f]+\))");
+    EXPECT_TRUE(std::regex_search(run.err, symbolized)) << run.err;
 }
 
 } // namespace

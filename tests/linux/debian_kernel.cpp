@@ -23,7 +23,7 @@ std::optional<DebianKernel> debian_kernel(std::string &why) {
         }
         std::filesystem::path dir = build_dir() / "linux";
         std::ifstream version(dir / ".version");
-        DebianKernel k{dir / "vmlinuz", dir / "initrd.gz", ""};
+        DebianKernel k{dir / "vmlinuz", dir / "initrd.gz", dir / "System.map", ""};
         std::getline(version, k.version);
         kernel = k;
     });

@@ -11,6 +11,7 @@ namespace ia32emu::test {
 struct DebianKernel {
     std::filesystem::path bzimage;
     std::filesystem::path initrd;
+    std::filesystem::path system_map;  // from the kernel's own kallsyms tables (tools/kallsyms.py)
     std::string version;  // e.g. "6.1.0-50-686"
 };
 
@@ -18,6 +19,7 @@ struct DebianKernel {
 std::optional<DebianKernel> debian_kernel(std::string &why);
 
 // The command line every Linux test boots with: the serial console, no ACPI (the board has none).
-inline constexpr const char *kLinuxCmdline = "console=ttyS0 acpi=off";
+// nokaslr keeps the kernel where its System.map says.
+inline constexpr const char *kLinuxCmdline = "console=ttyS0 acpi=off nokaslr";
 
 } // namespace ia32emu::test
