@@ -49,6 +49,7 @@ fetch_packages() {
   install -D -m 0755 "$out/busybox-pkg/bin/busybox" "$out/rootfs/bin/busybox"
   rm -rf "$out/busybox-pkg"
   cp "$out"/pkg/boot/vmlinuz-* "$out/vmlinuz"
+  rm -f "$out/System.map"
   ln -sfn "headers/usr/src/linux-headers-$abi-$flavour" "$out/kbuild"
   echo "$abi-$flavour" > "$out/.version"
 }
