@@ -41,7 +41,6 @@ int main(int argc, char **argv) {
     run->add_option("kernel", req.kernel, "the guest kernel (Multiboot v1 ELF or Linux bzImage)")->required();
     run->add_option("--cmdline", req.cmdline,
                     "kernel command line (Multiboot: after the kernel's path, e.g. \"scenario=selftest\")");
-    run->add_option("--initrd", req.initrd, "initial RAM disk for a Linux bzImage");
     run->add_option("--symbols", req.symbols,
                     "the kernel's symbols as a System.map or /proc/kallsyms listing (tools/kallsyms.py makes one "
                     "from a bzImage)");
@@ -78,7 +77,7 @@ int main(int argc, char **argv) {
     run->add_option("--module", req.modules, "load FILE as a Multiboot module with ARGS on its command line (repeatable)")
         ->type_name("FILE[,ARGS]")
         ->expected(1);
-    run->add_option("--initrd", req.initrd, "Multiboot modules in QEMU's -initrd form: \"FILE ARGS,FILE2\"");
+    run->add_option("--initrd", req.initrd, "a Linux bzImage's initial RAM disk; for a Multiboot kernel, modules in QEMU's -initrd form: \"FILE ARGS,FILE2\"");
     run->add_option("--vga-dump", req.vga_dump, "write the VGA text screen (80x25, UTF-8) to FILE at exit");
     run->add_flag("--no-timing", req.no_timing, "run functionally only: no caches, TLBs or cycle counts");
     run->add_flag("--check-mmu", req.check_mmu, "re-walk the page tables on every access and compare");

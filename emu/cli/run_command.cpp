@@ -10,6 +10,7 @@
 
 #include "emu/board/board_config.h"
 #include "emu/engine/machine.h"
+#include "emu/introspect/linux_image.h"
 #include "emu/report/report_json.h"
 #include "emu/report/summary.h"
 
@@ -37,7 +38,6 @@ int run_command(const RunRequest &req) {
         opts.board.validate();
         opts.kernel = req.kernel;
         opts.cmdline = req.cmdline;
-        opts.initrd = req.initrd;
         opts.symbols = req.symbols;
         opts.firmware = load_firmware(req.firmware);
         opts.max_instructions = req.max_insns ? req.max_insns : opts.board.budget.max_insns;
@@ -78,7 +78,9 @@ int run_command(const RunRequest &req) {
         opts.dma_api = req.dma_api;
         for (const std::string &m : req.modules)
             opts.modules.push_back(parse_module_option(m));
-        if (!req.initrd.empty())
+        if (!req.initrd.empty() && is_linux_bzimage(req.kernel))
+            opts.initrd = req.initrd;
+        else if (!req.initrd.empty())
             for (ModuleSpec &m : parse_initrd_option(req.initrd))
                 opts.modules.push_back(std::move(m));
 

@@ -10,7 +10,6 @@ namespace ia32emu {
 
 struct RunRequest {
     std::filesystem::path kernel;
-    std::filesystem::path initrd;
     std::filesystem::path symbols;
     std::string cmdline;
     std::string board = "default";
@@ -26,7 +25,8 @@ struct RunRequest {
     std::filesystem::path fb_dump;
     std::filesystem::path vga_dump;
     std::vector<std::string> modules;   // --module FILE[,ARGS], in order
-    std::string initrd;                 // QEMU's -initrd "FILE ARGS,FILE2" form
+    // Linux bzImage: the initrd file; Multiboot: modules in QEMU's -initrd "FILE ARGS,FILE2" form
+    std::string initrd;
     bool no_timing = false;
     bool check_mmu = false;
 };

@@ -205,8 +205,6 @@ Machine::Machine(MachineOptions options)
 
 // Multiboot: the firmware loads the ELF itself and passes the command line after the kernel's path.
 void Machine::hand_kernel_to_firmware() {
-    if (!options_.initrd.empty())
-        throw ImageError("--initrd needs a Linux bzImage kernel; '" + options_.kernel.string() + "' is a Multiboot ELF");
     std::string cmdline = options_.kernel.string();
     if (!options_.cmdline.empty())
         cmdline += " " + options_.cmdline;

@@ -72,8 +72,6 @@ void expect_refused(const std::vector<std::string> &args, const std::string &nee
 TEST(LinuxBootProtocol, BadInputIsRefusedWithOneLine) {
     ScratchDir dir;
     auto initrd = dir.write("initrd", "x");
-    expect_refused({"run", test_guest("hello").string(), "--initrd", initrd.string()},
-                   "--initrd needs a Linux bzImage kernel");
     expect_refused({"run", probe().string(), "--initrd", dir.file("missing").string()}, "initrd");
     expect_refused({"run", probe().string(), "--cmdline", std::string(300, 'a')},
                    "this kernel takes at most 255");
