@@ -107,6 +107,9 @@ void Engine::deliver(Fault fault, uint32_t return_eip) {
             return;
         }
         auto second = try_deliver(fault, return_eip);
+        // A delivery that ended the run (the IDT or the stack left RAM) keeps its own diagnostic.
+        if (stop_requested_)
+            return;
         if (!second) {
             clear_exception_state(uc_, context_, exception_state_offset_);
             return;
@@ -136,9 +139,11 @@ std::optional<Engine::Fault> Engine::try_deliver(const Fault &fault, uint32_t re
     uint32_t gate_offset = fault.vector * 8;
     if (gate_offset + 7 > idtr.limit)
         return Fault{kGeneralProtection, true, gate_offset + 2, 0};
-    uint8_t gate[8];
+    uint8_t gate[8] = {};
     if (auto f = system_access(uint32_t(idtr.base) + gate_offset, gate, sizeof gate, false))
         return f;
+    if (stop_requested_)
+        return std::nullopt;
     uint32_t lo, hi;
     std::memcpy(&lo, gate, 4);
     std::memcpy(&hi, gate + 4, 4);
@@ -232,6 +237,8 @@ std::optional<Engine::Fault> Engine::push_frame(uint16_t new_cs, uint32_t handle
     esp -= uint32_t(words * 4);
     if (auto f = system_access(stack_base + esp, frame, words * 4, true))
         return f;
+    if (stop_requested_)
+        return std::nullopt;
     eflags &= ~(kEflagsTf | kEflagsNt | kEflagsRf | kEflagsVm);
     if (interrupt_gate)
         eflags &= ~kEflagsIf;

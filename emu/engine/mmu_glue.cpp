@@ -2,6 +2,7 @@
 // answers, so the host sees each virtual page the guest uses and computes #PF error codes itself.
 #include <unicorn/unicorn.h>
 
+#include <cstdio>
 #include <cstring>
 
 #include "emu/engine/engine.h"
@@ -107,7 +108,11 @@ std::optional<Engine::Fault> Engine::system_access(uint32_t va, void *buf, size_
         if (!r.ok())
             return Fault{kPageFaultVector, true, r.error_code, v};
         if (!ram_->contains(r.pa, chunk)) {
-            stop(StopReason::Crash, crash_line("the CPU's own access left RAM", nullptr));
+            char what[160];
+            std::snprintf(what, sizeof what, "the CPU's own access left RAM (%s of %zu bytes at 0x%08x, physical 0x%08llx)",
+                          write ? "exception frame push" : "IDT gate read", chunk, v,
+                          static_cast<unsigned long long>(r.pa));
+            stop(StopReason::Crash, crash_line(what, nullptr));
             return std::nullopt;
         }
         pas[n] = r.pa;

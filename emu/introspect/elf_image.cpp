@@ -166,7 +166,10 @@ std::string ElfImage::describe_address(uint32_t address) const {
     --it;
     const Symbol &s = it->second;
     uint32_t off = address - s.address;
-    if (s.size != 0 && off >= s.size)
+    // A label without a size (assembly's, or a linker symbol like stack_top) names at most the
+    // page after it; far-off addresses are no part of it.
+    constexpr uint32_t kUnsizedReach = 0x1000;
+    if (off >= (s.size != 0 ? s.size : kUnsizedReach))
         return "";
     char buf[32];
     std::snprintf(buf, sizeof buf, "+0x%x", off);
