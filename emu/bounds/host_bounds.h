@@ -25,6 +25,8 @@ inline constexpr size_t kOpenRegions = 256;
 // Cycle samples kept for percentiles, over all paths and regions together (8 bytes each);
 // totals, means and maxima stay exact past it.
 inline constexpr size_t kCycleSamples = 8u << 20;
+// Distinct callees listed under one path or region.
+inline constexpr size_t kCallees = 256;
 // Live allocations the allocation tracker follows.
 inline constexpr size_t kTrackedAllocations = 1u << 20;
 // Frames those allocations cover together (a frame held by two allocations counts twice):

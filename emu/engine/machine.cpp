@@ -380,6 +380,7 @@ Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
     timing_.fill_report(r);
     for (const DmaFinding &f : kernel_.dma_checks().findings())
         r.faults.push_back(dma_fault(f));
+    kernel_.count_dropped(r.dropped);
     const EduDmaStats &dma = edu_.stats();
     r.dma.transfers = dma.transfers;
     r.dma.bytes = dma.bytes_to_device + dma.bytes_to_ram;

@@ -398,4 +398,11 @@ std::vector<uint32_t> KernelHooks::backtrace() const {
     return frames;
 }
 
+void KernelHooks::count_dropped(std::map<std::string, uint64_t> &dropped) const {
+    if (uint64_t n = image_.symbol_entries_dropped())
+        dropped["symbol_entries"] += n;
+    if (uint64_t n = allocations_.dropped())
+        dropped["tracked_allocations"] += n;
+}
+
 } // namespace ia32emu

@@ -18,6 +18,9 @@
 #include "emu/introspect/guest_memory.h"
 #include "emu/introspect/page_frame_map.h"
 
+#include <map>
+#include <string>
+
 namespace ia32emu {
 
 class KernelHooks {
@@ -35,6 +38,8 @@ public:
     const std::string &note() const { return note_; }
     // Return addresses of the guest's current call stack, innermost first.
     std::vector<uint32_t> backtrace() const;
+    // Adds what introspection did not keep (symbols, tracked allocations) to the report's counts.
+    void count_dropped(std::map<std::string, uint64_t> &dropped) const;
 
 private:
     // A kernel without the function is simply not watched.

@@ -73,6 +73,7 @@ public:
     std::optional<Symbol> find_symbol(const std::string &name) const;
     std::string describe_address(uint32_t address) const;
     std::optional<uint32_t> find_object(const std::string &name) const;
+    uint64_t symbol_entries_dropped() const { return elf_ ? elf_->symbol_entries_dropped() : 0; }
 
 private:
     std::string name_;

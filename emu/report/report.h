@@ -65,6 +65,9 @@ struct Report {
     ReportExit exit;
     ReportHost host;
     ReportDma dma;
+    // What the host did not keep because a cap in emu/bounds/host_bounds.h was reached, by what it
+    // was ("faults.stale_tlb", "region_names", ...); only nonzero counts.
+    std::map<std::string, uint64_t> dropped;
 };
 
 } // namespace ia32emu

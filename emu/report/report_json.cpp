@@ -99,6 +99,7 @@ nlohmann::ordered_json report_to_json(const Report &r) {
         {"regions", paths_json(r.regions)},
         {"faults", std::move(faults)},
         {"dma", std::move(dma)},
+        {"dropped", Json(r.dropped)},
         {"exit", Json{{"code", r.exit.code}, {"reason", r.exit.reason}}},
         {"host", Json{{"wall_seconds", r.host.wall_seconds}, {"mips", r.host.mips}}},
     };

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "emu/bounds/host_bounds.h"
+
 namespace ia32emu {
 
 uint64_t nearest_rank(std::span<const uint64_t> sorted, unsigned percent) {
@@ -70,11 +72,25 @@ void PathAccounting::close(const Frame &frame, const CounterSnapshot &now, bool 
     e.page_walks += now.page_walks - frame.start.page_walks;
     e.tlb_flushes += now.tlb_flushes - frame.start.tlb_flushes;
     if (unwound) e.unwound += 1;
-    e.samples.push_back(cycles);
+    e.completed += 1;
+    e.cycles_total += cycles;
+    e.cycles_max = std::max(e.cycles_max, cycles);
+    if (samples_kept_ < bounds::kCycleSamples) {
+        e.samples.push_back(cycles);
+        ++samples_kept_;
+    } else {
+        ++dropped_samples_;
+    }
     if (frame.parent == kNoParent) return;
     auto &callees = entity(frame.parent).callees;
     auto it = std::find_if(callees.begin(), callees.end(), [&](const Callee &c) { return c.entity == frame.entity; });
-    if (it == callees.end()) it = callees.insert(callees.end(), Callee{frame.entity, 0, 0});
+    if (it == callees.end()) {
+        if (callees.size() >= bounds::kCallees) {
+            ++dropped_callees_;
+            return;
+        }
+        it = callees.insert(callees.end(), Callee{frame.entity, 0, 0});
+    }
     it->calls += 1;
     it->cycles += cycles;
 }
@@ -99,10 +115,21 @@ unsigned PathAccounting::on_return(uint32_t esp, const CounterSnapshot &now) {
 }
 
 void PathAccounting::region_begin(std::string_view name, const CounterSnapshot &now) {
+    auto found = region_ids_.find(std::string(name));
+    if (found == region_ids_.end() && regions_.size() >= bounds::kRegionNames) {
+        ++dropped_region_names_;
+        return;
+    }
     auto [it, inserted] = region_ids_.try_emplace(std::string(name), uint32_t(regions_.size()));
     if (inserted) {
         regions_.emplace_back().name = std::string(name);
-        regions_.back().samples.reserve(samples_reserved_);
+        // Reserved for the first names only, so that many names do not each hold a reservation.
+        if (regions_.size() <= kReservedRegions)
+            regions_.back().samples.reserve(samples_reserved_);
+    }
+    if (regions_open_.size() >= bounds::kOpenRegions) {
+        ++dropped_region_begins_;
+        return;
     }
     regions_open_.push_back(open(it->second | kRegionBit, 0, now));
 }
@@ -132,6 +159,10 @@ std::vector<PathStats> PathAccounting::stats(const std::vector<Entity> &entities
         s.calls = e.calls;
         s.instructions = e.instructions;
         s.cycles = summarize_cycles(e.samples);
+        // Percentiles come from the samples kept; totals, mean and maximum are exact.
+        s.cycles.total = e.cycles_total;
+        s.cycles.max = e.cycles_max;
+        s.cycles.mean = e.completed ? double(e.cycles_total) / double(e.completed) : 0;
         s.l1d_misses = e.l1d_misses;
         s.l2_misses = e.l2_misses;
         s.dtlb_misses = e.dtlb_misses;
@@ -147,6 +178,16 @@ std::vector<PathStats> PathAccounting::stats(const std::vector<Entity> &entities
 }
 
 std::vector<PathStats> PathAccounting::paths() const { return stats(paths_); }
+
+void PathAccounting::count_dropped(std::map<std::string, uint64_t> &dropped) const {
+    auto add = [&](const char *what, uint64_t n) {
+        if (n) dropped[what] += n;
+    };
+    add("region_names", dropped_region_names_);
+    add("region_begins", dropped_region_begins_);
+    add("cycle_samples", dropped_samples_);
+    add("callees", dropped_callees_);
+}
 std::vector<PathStats> PathAccounting::regions() const { return stats(regions_); }
 
 } // namespace ia32emu

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -83,6 +84,10 @@ public:
     // it that is still open). False when no region of that name is open.
     bool region_end(std::string_view name, const CounterSnapshot &now);
 
+    // Adds what was not kept past the caps of emu/bounds/host_bounds.h: region names, nested
+    // region begins, cycle samples and callee entries.
+    void count_dropped(std::map<std::string, uint64_t> &dropped) const;
+
     size_t open_calls() const { return calls_.size(); }
     size_t open_regions() const { return regions_open_.size(); }
 
@@ -91,6 +96,7 @@ public:
 
 private:
     static constexpr uint32_t kRegionBit = 0x8000'0000u;
+    static constexpr size_t kReservedRegions = 64;
     static constexpr uint32_t kNoParent = 0xffff'ffffu;
 
     struct Callee {
@@ -101,6 +107,7 @@ private:
         std::string name;
         uint64_t calls = 0, instructions = 0, l1d_misses = 0, l2_misses = 0, dtlb_misses = 0;
         uint64_t page_walks = 0, tlb_flushes = 0, unwound = 0;
+        uint64_t cycles_total = 0, cycles_max = 0, completed = 0;   // exact even when samples are dropped
         std::vector<uint64_t> samples;
         std::vector<Callee> callees;
     };
@@ -127,6 +134,8 @@ private:
     std::unordered_map<std::string, uint32_t> region_ids_;
     std::vector<Frame> calls_;          // shadow call stack, innermost last
     std::vector<Frame> regions_open_;   // open regions, innermost last
+    size_t samples_kept_ = 0;
+    uint64_t dropped_region_names_ = 0, dropped_region_begins_ = 0, dropped_samples_ = 0, dropped_callees_ = 0;
 };
 
 } // namespace ia32emu

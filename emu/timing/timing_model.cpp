@@ -269,7 +269,7 @@ void TimingModel::check_stale(const TlbEntry &entry, uint32_t va) {
     f.detail = "access to " + hex32(va) + " used a TLB entry whose PTE at " + hex64(entry.pte_pa) +
                " was rewritten from " + hex64(entry.pte_value) + " to " + hex64(now) +
                "; no invalidation dropped the entry since (invlpg, or a CR3 reload for a non-global entry)";
-    faults_.push_back(std::move(f));
+    faults_.add(std::move(f));
 }
 
 void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool write) {
@@ -291,7 +291,7 @@ void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool w
             f.eip = guest_.eip();
             f.detail = "model translated " + hex32(va) + " to " + hex64(entry->translate(va)) + ", engine used " +
                        hex64(pa);
-            faults_.push_back(std::move(f));
+            faults_.add(std::move(f));
         }
     }
     if (in_fast_string_)
@@ -351,7 +351,7 @@ void TimingModel::region_end(const std::string &name) {
         f.kind = "region_mismatch";
         f.eip = guest_.eip();
         f.detail = "region_end(\"" + name + "\") with no open region of that name";
-        faults_.push_back(std::move(f));
+        faults_.add(std::move(f));
     }
 }
 
@@ -369,7 +369,9 @@ void TimingModel::fill_report(Report &report) const {
     t.tlb_flushes = tlb_flushes_;
     report.paths = paths_.paths();
     report.regions = paths_.regions();
-    report.faults.insert(report.faults.end(), faults_.begin(), faults_.end());
+    report.faults.insert(report.faults.end(), faults_.kept().begin(), faults_.kept().end());
+    faults_.count_dropped(report.dropped);
+    paths_.count_dropped(report.dropped);
 }
 
 } // namespace ia32emu

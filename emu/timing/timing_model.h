@@ -14,6 +14,7 @@
 #include "emu/cache/memory_system.h"
 #include "emu/mmu/page_walker.h"
 #include "emu/mmu/tlb.h"
+#include "emu/report/fault_log.h"
 #include "emu/report/report.h"
 #include "emu/timing/block_decoder.h"
 #include "emu/timing/branch_predictor.h"
@@ -67,8 +68,8 @@ public:
     uint64_t cycles() const { return clock_.cycles; }
     uint64_t instructions() const { return clock_.instructions; }
     void fill_report(Report &report) const;
-    const std::vector<ReportFault> &faults() const { return faults_; }
-    void add_fault(ReportFault fault) { faults_.push_back(std::move(fault)); }
+    const std::vector<ReportFault> &faults() const { return faults_.kept(); }
+    void add_fault(ReportFault fault) { faults_.add(std::move(fault)); }
 
 private:
     const TlbEntry *translate_for_timing(Tlb &tlb, uint32_t va, AccessKind kind, bool &walked);
@@ -132,7 +133,7 @@ private:
     void forget_suspect(uint32_t va_base);
     std::vector<uint64_t> suspect_bits_;
     std::unordered_map<uint64_t, uint64_t> stale_reported_;   // PTE address -> value reported
-    std::vector<ReportFault> faults_;
+    FaultLog faults_;
 };
 
 } // namespace ia32emu

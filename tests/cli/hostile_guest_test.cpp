@@ -213,5 +213,30 @@ TEST(HostileGuest, IdtOutsideRamIsNamedAsSuchNotAsATripleFault) {
     EXPECT_EQ((*r.report)["exit"]["code"], kExitCrash);
 }
 
+TEST(HostileGuest, RegionFloodIsBoundedAndTheReportSaysWhatWasDropped) {
+    // Before the caps: 6 GB of host memory and a 400 MB report for 50 M instructions.
+    auto r = run_hostile(test_guest("region_flood"), {"--max-insns", "20000000"});
+    EXPECT_EQ(r.exit_status, kExitBudget) << r.describe();
+    expect_bounded(r, 120);
+    const auto &report = *r.report;
+    EXPECT_EQ(report["regions"].size(), 1024u) << "bounds::kRegionNames";
+    size_t mismatches = 0;
+    for (const auto &f : report["faults"])
+        mismatches += f["kind"] == "region_mismatch";
+    EXPECT_EQ(mismatches, 1000u) << "bounds::kFaultsPerKind";
+    const auto &dropped = report["dropped"];
+    EXPECT_GT(dropped.value("region_names", 0), 0) << dropped.dump();
+    EXPECT_GT(dropped.value("region_begins", 0), 0) << dropped.dump();
+    EXPECT_GT(dropped.value("faults.region_mismatch", 0), 0) << dropped.dump();
+    EXPECT_LT(report.dump().size(), 4u << 20);
+}
+
+TEST(HostileGuest, AWellBehavedGuestDropsNothing) {
+    auto r = run_hostile(test_guest("hello"), {"--timeout", "30"});
+    EXPECT_EQ(r.exit_status, 42) << r.describe();
+    ASSERT_TRUE(r.report);
+    EXPECT_TRUE((*r.report)["dropped"].empty()) << (*r.report)["dropped"].dump();
+}
+
 } // namespace
 } // namespace ia32emu::test

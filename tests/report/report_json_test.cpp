@@ -94,7 +94,8 @@ protected:
 TEST(ReportJson, TopLevelShapeAndOrder) {
     Json j = report_to_json(sample_report());
     EXPECT_EQ(keys(j), (std::vector<std::string>{"schema", "board", "totals", "paths", "regions", "faults", "dma",
-                                                 "exit", "host"}));
+                                                 "dropped", "exit", "host"}));
+    EXPECT_TRUE(j["dropped"].is_object());
     EXPECT_EQ(j["schema"], "ia32emu-report/1");
     EXPECT_EQ(j["board"]["cache"]["l1d"]["size"], 32768);
     EXPECT_EQ(keys(j["totals"]), (std::vector<std::string>{"instructions", "cycles", "l1i", "l1d", "l2", "itlb",
