@@ -11,9 +11,11 @@ void MagicOps::io_write(uint16_t port, unsigned size, uint32_t value) {
     if (size != 4)
         return;
     if (port == ROI_BEGIN_PORT)
-        handler_(true, value);
+        handler_(RegionOp::Begin, value);
     else if (port == ROI_END_PORT)
-        handler_(false, value);
+        handler_(RegionOp::End, value);
+    else if (port == ROI_FAIL_PORT)
+        handler_(RegionOp::Fail, value);
 }
 
 } // namespace ia32emu

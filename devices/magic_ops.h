@@ -9,10 +9,12 @@
 
 namespace ia32emu {
 
-// Attach at ROI_BEGIN_PORT with a count of 8. Only 32-bit writes count; reads return 0.
+enum class RegionOp { Begin, End, Fail };
+
+// Attach at ROI_BEGIN_PORT with a count of ROI_PORT_COUNT. Only 32-bit writes count; reads return 0.
 class MagicOps : public PortDevice {
 public:
-    using Handler = std::function<void(bool begin, uint32_t name_va)>;
+    using Handler = std::function<void(RegionOp op, uint32_t name_va)>;
     explicit MagicOps(Handler handler) : handler_(std::move(handler)) {}
 
     uint32_t io_read(uint16_t port, unsigned size) override;

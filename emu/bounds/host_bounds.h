@@ -27,6 +27,8 @@ inline constexpr size_t kOpenRegions = 256;
 inline constexpr size_t kCycleSamples = 8u << 20;
 // Distinct callees listed under one path or region.
 inline constexpr size_t kCallees = 256;
+// Distinct callers listed under one path (its call sites).
+inline constexpr size_t kCallSites = 256;
 // Live allocations the allocation tracker follows.
 inline constexpr size_t kTrackedAllocations = 1u << 20;
 // Frames those allocations cover together (a frame held by two allocations counts twice):

@@ -68,7 +68,11 @@ int main(int argc, char **argv) {
     run->add_option("--timeout", req.timeout, "stop after this many wall-clock seconds (exit 124)")->check(seconds);
     run->add_option("--serial", req.serial_file, "write the guest's COM1 output to FILE instead of stdout");
     run->add_option("--firmware", req.firmware, "firmware ROM image (64 KiB)");
-    run->add_option("--report", req.report_file, "write the timing report as JSON to FILE");
+    run->add_option("--report", req.report_file,
+                    "write the timing report as JSON to FILE (`-`: stdout, the guest's output then goes to stderr)");
+    run->add_option("--fail-on", req.fail_on,
+                    "exit 121 when the run records a fault of one of these kinds (KIND[,KIND], e.g. "
+                    "dma_rejected,stale_tlb; `any`)");
     run->add_flag("--summary", req.summary, "print a table of paths and regions after the guest's output");
     run->add_option("--path", req.extra_paths, "also track the guest function FN (repeatable)");
     run->add_option("--dma-api", req.dma_api,

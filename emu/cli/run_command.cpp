@@ -5,13 +5,18 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <stdexcept>
 
 #include <unistd.h>
 
 #include "emu/board/board_config.h"
+#include "emu/cli/run_control.h"
 #include "emu/engine/machine.h"
 #include "emu/introspect/linux_image.h"
+#include "emu/report/fail_on.h"
 #include "emu/report/report_json.h"
+#include "emu/report/report_target.h"
 #include "emu/report/summary.h"
 
 namespace ia32emu {
@@ -23,6 +28,13 @@ struct FileCloser {
             std::fclose(f);
     }
 };
+
+void say_fail_on(const Report &report) {
+    std::string what;
+    for (const auto &m : report.exit.fail_on.matched)
+        what += (what.empty() ? "" : ", ") + std::to_string(m.count) + " " + m.kind;
+    std::fprintf(stderr, "ia32emu: --fail-on: the run recorded %s (exit %d)\n", what.c_str(), kExitFailOn);
+}
 
 } // namespace
 
@@ -42,7 +54,16 @@ int run_command(const RunRequest &req) {
         opts.firmware = load_firmware(req.firmware);
         opts.max_instructions = req.max_insns ? req.max_insns : opts.board.budget.max_insns;
         opts.timeout_seconds = req.timeout > 0 ? req.timeout : double(opts.board.budget.timeout_seconds);
-        std::FILE *out = stdout;
+        std::vector<std::string> fail_on;
+        if (!req.fail_on.empty())
+            fail_on = parse_fail_on(req.fail_on);
+        // A report that cannot be written is bad input, found before the guest runs, not after.
+        std::optional<ReportTarget> report_target;
+        if (!req.report_file.empty())
+            report_target = ReportTarget::resolve(req.report_file);
+        const bool report_on_stdout = report_target && report_target->is_stdout();
+
+        std::FILE *out = report_on_stdout ? stderr : stdout;
         if (!req.serial_file.empty()) {
             serial.reset(std::fopen(req.serial_file.c_str(), "wb"));
             if (!serial) {
@@ -51,17 +72,9 @@ int run_command(const RunRequest &req) {
             }
             out = serial.get();
         }
+        // Line by line wherever it goes, so that a log of a run killed from outside is complete.
+        std::setvbuf(out, nullptr, _IOLBF, BUFSIZ);
         opts.serial_sink = [out](uint8_t b) { std::fputc(b, out); };
-        // A report that cannot be written is bad input, found before the guest runs, not after.
-        if (!req.report_file.empty()) {
-            std::filesystem::path dir = req.report_file.parent_path().empty() ? "." : req.report_file.parent_path();
-            std::error_code ec;
-            if (!std::filesystem::is_directory(dir, ec) || access(dir.c_str(), W_OK) != 0 ||
-                std::filesystem::is_directory(req.report_file, ec)) {
-                std::fprintf(stderr, "ia32emu: cannot write the report to '%s'\n", req.report_file.c_str());
-                return kExitBadInput;
-            }
-        }
         if (!req.vga_dump.empty()) {
             std::filesystem::path dir = req.vga_dump.parent_path().empty() ? "." : req.vga_dump.parent_path();
             std::error_code ec;
@@ -84,16 +97,29 @@ int run_command(const RunRequest &req) {
             for (ModuleSpec &m : parse_initrd_option(req.initrd))
                 opts.modules.push_back(std::move(m));
 
+        StopSignals signals;
+        opts.stop_signal = signals.flag();
+        std::optional<ProgressLine> progress(std::in_place, opts.board.cpu.clock_mhz);
+        Machine *running = nullptr;
+        opts.tick = [&] { progress->update(running->engine().instructions(), running->modelled_cycles()); };
+
         Machine machine(std::move(opts));
+        running = &machine;
         auto started = std::chrono::steady_clock::now();
         RunOutcome outcome = machine.run();
         double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        progress.reset();
         std::fflush(out);
         if (outcome.reason != StopReason::GuestExit)
             std::fprintf(stderr, "ia32emu: %s: %s\n", outcome.reason_name(), outcome.diagnostic.c_str());
         Report report = machine.report(outcome, wall);
-        if (!req.report_file.empty())
-            write_report(req.report_file, report);
+        // A fault makes a run that ended on its own fail; a crash, a limit or a signal keeps its status.
+        if (!fail_on.empty() && apply_fail_on(report, fail_on) && outcome.reason == StopReason::GuestExit) {
+            report.exit.code = kExitFailOn;
+            say_fail_on(report);
+        }
+        if (report_target)
+            report_target->write(report_text(report));
         if (!req.fb_dump.empty()) {
             std::string error;
             if (!machine.dump_framebuffer(req.fb_dump.string(), error)) {
@@ -110,10 +136,11 @@ int run_command(const RunRequest &req) {
         }
         if (req.summary) {
             std::fflush(stdout);
-            print_summary(std::cout, report);
-            std::cout.flush();
+            std::ostream &summary_out = report_on_stdout ? std::cerr : std::cout;
+            print_summary(summary_out, report);
+            summary_out.flush();
         }
-        return outcome.process_status();
+        return report.exit.code;
     } catch (const ConfigError &e) {
         std::fprintf(stderr, "ia32emu: %s\n", e.what());
     } catch (const ReportError &e) {

@@ -18,7 +18,9 @@ struct RunRequest {
     double timeout = 0;
     std::filesystem::path serial_file;
     std::filesystem::path firmware;
-    std::filesystem::path report_file;
+    std::filesystem::path report_file;   // `-` is standard output
+    std::filesystem::path trace_file;
+    std::filesystem::path folded_file;
     bool summary = false;
     std::vector<std::string> extra_paths;
     std::string dma_api = "auto";
@@ -29,6 +31,7 @@ struct RunRequest {
     std::string initrd;
     bool no_timing = false;
     bool check_mmu = false;
+    std::string fail_on;                 // comma-separated fault kinds, empty: none
 };
 
 int run_command(const RunRequest &req);

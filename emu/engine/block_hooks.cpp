@@ -136,9 +136,15 @@ void Engine::on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self
     }
     if (e->stop_if_over_budget())
         return;
+    if (e->stop_for_signal())
+        return;
     // Reading the clock on every block would dominate a tight loop; every 4096th is plenty.
-    if (e->setup_.timeout_seconds > 0 && (++e->blocks_seen_ & 0xfff) == 0 && e->past_deadline())
-        e->stop_for_timeout();
+    if ((++e->blocks_seen_ & 0xfff) == 0) {
+        if (e->past_deadline())
+            e->stop_for_timeout();
+        else if (e->setup_.tick)
+            e->setup_.tick();
+    }
 }
 
 void Engine::on_special(uc_struct *, uint64_t address, uint32_t, void *self) {

@@ -178,6 +178,7 @@ void Engine::set_timing(TimingModel *timing, bool model_memory) {
 
 uint32_t Engine::esp() const { return reg(UC_X86_REG_ESP); }
 uint32_t Engine::eip() const { return reg(UC_X86_REG_EIP); }
+uint32_t Engine::eax() const { return reg(UC_X86_REG_EAX); }
 PagingRegs Engine::paging() const { return {reg(UC_X86_REG_CR0), reg(UC_X86_REG_CR3), reg(UC_X86_REG_CR4)}; }
 
 uint32_t Engine::capstone_register(int capstone_reg) const {
@@ -279,6 +280,17 @@ bool Engine::stop_if_over_budget() {
     return true;
 }
 
+bool Engine::stop_for_signal() {
+    if (!setup_.stop_signal)
+        return false;
+    const int signo = setup_.stop_signal->load(std::memory_order_relaxed);
+    if (signo == 0)
+        return false;
+    stop_signal_number_ = signo;
+    stop(StopReason::Signal, std::string(signal_name(signo)) + " at eip=" + crash_line("", nullptr));
+    return true;
+}
+
 void Engine::stop(StopReason reason, std::string diagnostic) {
     stop_requested_ = true;
     stop_reason_ = reason;
@@ -337,7 +349,7 @@ RunOutcome Engine::run() {
         pending_fault_.reset();
         uint64_t begin = reg(UC_X86_REG_EIP);
         uc_err err = uc_emu_start(uc_, begin, kNoExit, 0, 0);
-        if (stop_requested_)
+        if (stop_requested_ || stop_for_signal())
             break;
         // A fault whose handler faults again never reaches a block hook; the limit still holds.
         if (past_deadline()) {
@@ -394,6 +406,7 @@ RunOutcome Engine::run() {
     out.guest_code = exit_code_;
     out.eip = reg(UC_X86_REG_EIP);
     out.diagnostic = stop_diagnostic_;
+    out.signal = stop_signal_number_;
     return out;
 }
 

@@ -1,6 +1,7 @@
 // The only owner of the Unicorn instance: memory map, hooks, CPU glue and the run loop.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -44,6 +45,10 @@ struct EngineSetup {
     // Unset: the start of run().
     std::optional<std::chrono::steady_clock::time_point> started;
     Instrumentation instrumentation = Instrumentation::Full;
+    // Set asynchronously (a signal handler) to a signal's number: the run stops at the next block.
+    const std::atomic<int> *stop_signal = nullptr;
+    // Called every few thousand blocks from the run loop, e.g. to draw progress; may be empty.
+    std::function<void()> tick;
 };
 
 struct Registers {
@@ -98,6 +103,7 @@ public:
     bool read_virtual(uint32_t va, void *out, size_t len) const override;
     uint32_t esp() const override;
     uint32_t eip() const override;
+    uint32_t eax() const override;
     PagingRegs paging() const override;
     std::optional<uint64_t> translate(uint32_t va, bool write) const;
 
@@ -159,6 +165,7 @@ private:
     void stop_for_timeout();
     // Stops the run (and returns true) once instructions plus deliveries exceed the budget.
     bool stop_if_over_budget();
+    bool stop_for_signal();
     std::string crash_line(const std::string &what, const Fault *fault) const;
     const BlockInfo *block_info(uint32_t pc, uint32_t size, bool &retranslate);
     bool hook_special_instructions(const BlockInfo &block);
@@ -223,6 +230,7 @@ private:
     bool stop_requested_ = false;
     StopReason stop_reason_ = StopReason::Crash;
     uint32_t exit_code_ = 0;
+    int stop_signal_number_ = 0;
     std::string stop_diagnostic_;
 
     std::optional<Fault> pending_fault_;   // a fault the engine could not deliver through a hook

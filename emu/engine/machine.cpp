@@ -30,6 +30,8 @@ EngineSetup engine_setup(const MachineOptions &o) {
     s.timeout_seconds = o.timeout_seconds;
     s.started = o.started;
     s.instrumentation = o.instrumentation;
+    s.stop_signal = o.stop_signal;
+    s.tick = o.tick;
     return s;
 }
 
@@ -135,7 +137,7 @@ Machine::Machine(MachineOptions options)
            pic_.line(PIT_IRQ)),
       port_b_(pit_),
       uart_(UART_COM1_BASE, options_.serial_sink),
-      magic_ops_([this](bool begin, uint32_t name_va) { on_region(begin, name_va); }),
+      magic_ops_([this](RegionOp op, uint32_t name_va) { on_region(op, name_va); }),
       pci_(ports_, options_.board.memory.pci_hole_start),
       edu_(phys_, [this] { return timing_.cycles(); },
            EduDmaConfig{options_.board.dma.mask_bits, options_.board.dma.latency, options_.board.dma.bytes_per_cycle}),
@@ -154,7 +156,7 @@ Machine::Machine(MachineOptions options)
     ports_.attach(UART_COM1_BASE, 8, uart_);
     ports_.attach(EXIT_PORT, 4, exit_port_);
     ports_.attach(FW_CFG_PORT_SEL, 2, fw_cfg_);
-    ports_.attach(ROI_BEGIN_PORT, 8, magic_ops_);
+    ports_.attach(ROI_BEGIN_PORT, ROI_PORT_COUNT, magic_ops_);
     ports_.attach(0x3C0, 0x20, vga_);
     engine_.map_host_memory(VGA_TEXT_BASE, VGA_TEXT_SIZE, vga_.text_buffer());
     pci_.add(PciHostBridge::kSlot, host_bridge_.pci());
@@ -279,9 +281,22 @@ void Machine::track_paths() {
         // Linux 6.1's names for the same paths, and its TLB flushes.
         "__vmalloc_node_range", "__kmalloc", "kmalloc_trace", "__alloc_pages", "flush_tlb_all",
         "flush_tlb_kernel_range", "flush_tlb_mm_range"};
+    // The allocators' failure results, as Linux defines them.
+    auto failure_rule = [](std::string_view name) {
+        static const std::string_view kReturnsNullOnFailure[] = {
+            "kmalloc", "kmem_cache_alloc", "alloc_pages", "__get_free_pages", "vmalloc", "vmalloc_32",
+            "vmap",    "ioremap",          "dma_alloc_coherent", "dma_map_sg",
+            "__kmalloc", "kmalloc_trace", "__vmalloc_node_range", "__alloc_pages"};
+        if (name == "dma_map_single")
+            return FailureRule::AllOnes;
+        for (std::string_view n : kReturnsNullOnFailure)
+            if (n == name)
+                return FailureRule::Zero;
+        return FailureRule::None;
+    };
     for (const char *name : kDefaultPaths)
         if (auto sym = image_.find_symbol(name))
-            timing_.track_function(name, sym->address);
+            timing_.track_function(name, sym->address, failure_rule(name));
     for (const std::string &name : options_.extra_paths) {
         auto sym = image_.find_symbol(name);
         if (!sym)
@@ -362,22 +377,24 @@ bool Machine::dump_framebuffer(const std::string &path, std::string &error) cons
     return display_.write_png(path, error);
 }
 
-void Machine::on_region(bool begin, uint32_t name_va) {
+void Machine::on_region(RegionOp op, uint32_t name_va) {
     char name[ROI_NAME_MAX] = {};
     size_t len = 0;
     while (len + 1 < sizeof name && engine_.read_virtual(name_va + uint32_t(len), &name[len], 1) && name[len])
         ++len;
     name[len] = 0;
-    if (begin)
-        timing_.region_begin(name);
-    else
-        timing_.region_end(name);
+    switch (op) {
+    case RegionOp::Begin: timing_.region_begin(name); break;
+    case RegionOp::End: timing_.region_end(name); break;
+    case RegionOp::Fail: timing_.region_fail(name); break;
+    }
 }
 
 Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
     Report r;
     r.board = options_.board.to_json();
     timing_.fill_report(r);
+    r.totals.clock_mhz = options_.board.cpu.clock_mhz;
     for (const DmaFinding &f : kernel_.dma_checks().findings())
         r.faults.push_back(dma_fault(f));
     kernel_.count_dropped(r.dropped);
@@ -391,6 +408,9 @@ Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
     for (ReportFault &f : r.faults)
         if (f.symbol.empty())
             f.symbol = image_.describe_address(f.eip);
+    for (PathStats &p : r.paths)
+        for (CallSiteStats &site : p.call_sites)
+            site.symbol = image_.describe_address(site.caller);
     if (outcome.reason == StopReason::Crash) {
         ReportFault f;
         f.kind = "crash";
@@ -401,6 +421,8 @@ Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
     }
     r.exit.code = outcome.process_status();
     r.exit.reason = outcome.reason_name();
+    if (outcome.reason == StopReason::Signal)
+        r.exit.signal = signal_name(outcome.signal);
     r.host.wall_seconds = wall_seconds;
     r.host.mips = wall_seconds > 0 ? double(engine_.instructions()) / wall_seconds / 1e6 : 0;
     return r;

@@ -56,6 +56,8 @@ struct MachineOptions {
     std::vector<std::string> extra_paths;
     std::string dma_api = "auto";     // auto, none, or a DMA API description file
     std::vector<ModuleSpec> modules;  // Multiboot modules, in order
+    const std::atomic<int> *stop_signal = nullptr;   // see EngineSetup
+    std::function<void()> tick;                      // see EngineSetup
 };
 
 class Machine : public DmaFaultSink {
@@ -73,6 +75,7 @@ public:
     void dma_rejected(const DmaFault &fault) override;
 
     Engine &engine() { return engine_; }
+    uint64_t modelled_cycles() const { return timing_.cycles(); }
 
     // The firmware's memory map for this board, as the firmware hands it to the kernel.
     static std::vector<uint8_t> e820_table(uint64_t ram_bytes, uint64_t pci_hole_start);
@@ -87,7 +90,7 @@ private:
     void hand_kernel_to_firmware();
     void hand_linux_to_firmware();
     void track_paths();
-    void on_region(bool begin, uint32_t name_va);
+    void on_region(RegionOp op, uint32_t name_va);
 
     MachineOptions options_;
     bool linux_;        // a bzImage, booted by the Linux boot protocol

@@ -12,6 +12,7 @@ enum class StopReason {
     Halted,         // hlt with interrupts disabled, or with nothing left that could interrupt
     Budget,         // the instruction budget ran out
     Timeout,        // the wall-clock limit ran out
+    Signal,         // SIGINT, SIGTERM or SIGHUP asked the run to stop
 };
 
 // Documented in the README; chosen above the codes our guest uses so they cannot be confused.
@@ -20,11 +21,24 @@ inline constexpr int kExitHalted = 123;
 inline constexpr int kExitTimeout = 124;
 inline constexpr int kExitBudget = 125;
 inline constexpr int kExitCrash = 126;
+// --fail-on: the guest ended but recorded a fault of a kind the user asked to fail on.
+inline constexpr int kExitFailOn = 121;
+
+// The names the report uses for the signals that stop a run.
+inline std::string signal_name(int signo) {
+    switch (signo) {
+    case 1: return "SIGHUP";
+    case 2: return "SIGINT";
+    case 15: return "SIGTERM";
+    default: return "signal " + std::to_string(signo);
+    }
+}
 
 struct RunOutcome {
     StopReason reason = StopReason::Crash;
     uint32_t guest_code = 0;   // valid for GuestExit
     uint32_t eip = 0;          // where the guest was when the run ended
+    int signal = 0;            // valid for Signal: the signal's number
     std::string diagnostic;    // one line for a crash, budget or timeout
 
     int process_status() const {
@@ -33,6 +47,8 @@ struct RunOutcome {
         case StopReason::Budget: return kExitBudget;
         case StopReason::Timeout: return kExitTimeout;
         case StopReason::Halted: return kExitHalted;
+        // As a shell reports a process its signal ended: 130 for SIGINT, 143 for SIGTERM.
+        case StopReason::Signal: return 128 + signal;
         case StopReason::Crash: break;
         }
         return kExitCrash;
@@ -43,6 +59,7 @@ struct RunOutcome {
         case StopReason::Budget: return "instruction_budget";
         case StopReason::Timeout: return "timeout";
         case StopReason::Halted: return "halted";
+        case StopReason::Signal: return "signal";
         case StopReason::Crash: break;
         }
         return "crash";

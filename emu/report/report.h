@@ -1,4 +1,5 @@
-// The run report: what one run measured, in the shape the JSON schema "ia32emu-report/1" writes.
+// The run report: what one run measured, in the shape the JSON schema "ia32emu-report/2" writes
+// (documented in the README's "The report").
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,9 @@
 
 namespace ia32emu {
 
-inline constexpr const char *kReportSchema = "ia32emu-report/1";
+inline constexpr const char *kReportSchema = "ia32emu-report/2";
+// Below this many calls a 99th percentile is only the maximum under another name: not reported.
+inline constexpr uint64_t kMinSamplesForP99 = 100;
 
 struct AccessCounts {
     uint64_t accesses = 0;
@@ -25,6 +28,7 @@ struct ReportTotals {
     AccessCounts l1i, l1d, l2, itlb, dtlb;
     uint64_t page_walks = 0;
     uint64_t tlb_flushes = 0;
+    uint32_t clock_mhz = 0;   // the board's cpu.clock_mhz: turns cycles into modelled time
 };
 
 struct ReportFault {
@@ -37,9 +41,21 @@ struct ReportFault {
     nlohmann::ordered_json fields = nlohmann::ordered_json::object();
 };
 
+// --fail-on: the kinds asked for and, per kind, how many faults matched.
+struct ReportFailOn {
+    struct Match {
+        std::string kind;
+        uint64_t count = 0;
+    };
+    std::vector<std::string> kinds;
+    std::vector<Match> matched;
+};
+
 struct ReportExit {
     int code = 0;         // the process exit status
     std::string reason;   // RunOutcome::reason_name(), plus the diagnostic for a crash if any
+    std::string signal;   // for reason "signal": its name, e.g. "SIGTERM"
+    ReportFailOn fail_on;
 };
 
 // The only part of the report that may differ from run to run.

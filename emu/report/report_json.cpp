@@ -24,29 +24,55 @@ std::string hex32(uint32_t v) {
     return buf;
 }
 
-Json path_json(const PathStats &p) {
+// Cycles as modelled microseconds at the board's clock; null when the board has no clock.
+Json micros(double cycles, uint32_t clock_mhz) {
+    return clock_mhz ? Json(cycles / double(clock_mhz)) : Json(nullptr);
+}
+
+double per_call(uint64_t total, uint64_t calls) { return calls ? double(total) / double(calls) : 0.0; }
+
+Json path_json(const PathStats &p, uint32_t clock_mhz) {
     Json callees = Json::array();
     for (const auto &c : p.callees) callees.push_back(Json{{"name", c.name}, {"calls", c.calls}, {"cycles", c.cycles}});
+    Json sites = Json::array();
+    for (const auto &c : p.call_sites)
+        sites.push_back(Json{{"caller", hex32(c.caller)}, {"symbol", c.symbol}, {"calls", c.calls}, {"cycles", c.cycles}});
+    const bool has_p99 = p.calls >= kMinSamplesForP99;
+    const CycleSummary &c = p.cycles;
     return Json{
         {"name", p.name},
         {"calls", p.calls},
+        {"failures", p.failures},
         {"instructions", p.instructions},
         {"cycles",
-         Json{{"total", p.cycles.total}, {"mean", p.cycles.mean}, {"p50", p.cycles.p50}, {"p99", p.cycles.p99},
-              {"max", p.cycles.max}}},
+         Json{{"total", c.total}, {"mean", c.mean}, {"p50", c.p50}, {"p99", has_p99 ? Json(c.p99) : Json(nullptr)},
+              {"max", c.max}}},
+        {"modelled_us",
+         Json{{"total", micros(double(c.total), clock_mhz)},
+              {"mean", micros(c.mean, clock_mhz)},
+              {"p50", micros(double(c.p50), clock_mhz)},
+              {"p99", has_p99 ? micros(double(c.p99), clock_mhz) : Json(nullptr)},
+              {"max", micros(double(c.max), clock_mhz)}}},
         {"l1d_misses", p.l1d_misses},
         {"l2_misses", p.l2_misses},
         {"dtlb_misses", p.dtlb_misses},
         {"page_walks", p.page_walks},
         {"tlb_flushes", p.tlb_flushes},
+        {"per_call",
+         Json{{"instructions", per_call(p.instructions, p.calls)},
+              {"l1d_misses", per_call(p.l1d_misses, p.calls)},
+              {"l2_misses", per_call(p.l2_misses, p.calls)},
+              {"dtlb_misses", per_call(p.dtlb_misses, p.calls)},
+              {"page_walks", per_call(p.page_walks, p.calls)}}},
         {"unwound", p.unwound},
         {"callees", std::move(callees)},
+        {"call_sites", std::move(sites)},
     };
 }
 
-Json paths_json(const std::vector<PathStats> &paths) {
+Json paths_json(const std::vector<PathStats> &paths, uint32_t clock_mhz) {
     Json out = Json::array();
-    for (const auto &p : paths) out.push_back(path_json(p));
+    for (const auto &p : paths) out.push_back(path_json(p, clock_mhz));
     return out;
 }
 
@@ -64,6 +90,15 @@ bool write_all(int fd, std::string_view data) {
         data.remove_prefix(size_t(n));
     }
     return true;
+}
+
+Json exit_json(const ReportExit &e) {
+    Json matched = Json::object();
+    for (const auto &m : e.fail_on.matched) matched[m.kind] = m.count;
+    return Json{{"code", e.code},
+                {"reason", e.reason},
+                {"signal", e.signal.empty() ? Json(nullptr) : Json(e.signal)},
+                {"fail_on", Json{{"kinds", e.fail_on.kinds}, {"matched", std::move(matched)}}}};
 }
 
 } // namespace
@@ -94,13 +129,15 @@ nlohmann::ordered_json report_to_json(const Report &r) {
               {"itlb", counts(t.itlb)},
               {"dtlb", counts(t.dtlb)},
               {"page_walks", t.page_walks},
-              {"tlb_flushes", t.tlb_flushes}}},
-        {"paths", paths_json(r.paths)},
-        {"regions", paths_json(r.regions)},
+              {"tlb_flushes", t.tlb_flushes},
+              {"clock_mhz", t.clock_mhz},
+              {"modelled_seconds", t.clock_mhz ? Json(double(t.cycles) / (double(t.clock_mhz) * 1e6)) : Json(nullptr)}}},
+        {"paths", paths_json(r.paths, t.clock_mhz)},
+        {"regions", paths_json(r.regions, t.clock_mhz)},
         {"faults", std::move(faults)},
         {"dma", std::move(dma)},
         {"dropped", Json(r.dropped)},
-        {"exit", Json{{"code", r.exit.code}, {"reason", r.exit.reason}}},
+        {"exit", exit_json(r.exit)},
         {"host", Json{{"wall_seconds", r.host.wall_seconds}, {"mips", r.host.mips}}},
     };
 }
@@ -116,8 +153,18 @@ void write_file_atomically(const std::filesystem::path &path, std::string_view c
         ::unlink(temp.c_str());
         fail(path, what, err);
     };
-    // mkstemp makes the file 0600; a report is an ordinary artefact, readable like any other.
-    if (::fchmod(fd, 0644) != 0) abandon("cannot set permissions");
+    // mkstemp makes the file 0600; the file it replaces keeps its mode, a new one gets what
+    // open(2) would have given it.
+    struct stat existing;
+    mode_t mode;
+    if (::stat(path.c_str(), &existing) == 0 && S_ISREG(existing.st_mode)) {
+        mode = existing.st_mode & 07777;
+    } else {
+        mode = ::umask(0);
+        ::umask(mode);
+        mode = 0666 & ~mode;
+    }
+    if (::fchmod(fd, mode) != 0) abandon("cannot set permissions");
     if (!write_all(fd, contents)) abandon("cannot write");
     if (::fsync(fd) != 0) abandon("cannot sync");
     if (::close(fd) != 0) {
@@ -135,10 +182,13 @@ void write_file_atomically(const std::filesystem::path &path, std::string_view c
     }
 }
 
-void write_report(const std::filesystem::path &path, const Report &report) {
+std::string report_text(const Report &report) {
     // Region names come from guest memory; bytes that are not UTF-8 are replaced, not fatal.
-    const auto text = report_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-    write_file_atomically(path, text + "\n");
+    return report_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+void write_report(const std::filesystem::path &path, const Report &report) {
+    write_file_atomically(path, report_text(report));
 }
 
 } // namespace ia32emu

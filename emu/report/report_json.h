@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <stdexcept>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +25,8 @@ nlohmann::ordered_json report_to_json(const Report &report);
 // temporary file in the same folder, fsync, rename over `path`, fsync of the folder. On failure
 // the temporary is removed, `path` is untouched and ReportError is thrown.
 void write_report(const std::filesystem::path &path, const Report &report);
+// The report as written: indented JSON and a final newline.
+std::string report_text(const Report &report);
 // The same for any text (used by write_report; exposed for tests and other artefacts).
 void write_file_atomically(const std::filesystem::path &path, std::string_view contents);
 

@@ -10,21 +10,29 @@ namespace ia32emu {
 
 namespace {
 
-std::string fixed1(double v) {
+std::string fixed(double v, int digits) {
     std::ostringstream s;
-    s << std::fixed << std::setprecision(1) << v;
+    s << std::fixed << std::setprecision(digits) << v;
     return s.str();
 }
+
+std::string per_call(uint64_t total, uint64_t calls) { return fixed(double(total) / double(calls), 1); }
 
 } // namespace
 
 void print_summary(std::ostream &out, const Report &report) {
     const ReportTotals &t = report.totals;
     out << "ia32emu summary: " << t.instructions << " instructions, " << t.cycles << " cycles";
-    if (t.instructions) out << " (" << fixed1(double(t.cycles) / double(t.instructions)) << " CPI)";
+    if (t.instructions) out << " (" << fixed(double(t.cycles) / double(t.instructions), 1) << " CPI)";
+    if (t.clock_mhz)
+        out << " = " << fixed(double(t.cycles) / (double(t.clock_mhz) * 1e3), 3) << " ms modelled at " << t.clock_mhz
+            << " MHz";
     out << "; L1D " << t.l1d.misses << "/" << t.l1d.accesses << " misses, L2 " << t.l2.misses << "/"
         << t.l2.accesses << ", DTLB " << t.dtlb.misses << "/" << t.dtlb.accesses << ", page walks " << t.page_walks
         << "\n";
+    out << "Per call: cycles (cyc) and modelled microseconds (us) by nearest rank, misses averaged over calls; "
+           "failed = calls that returned NULL/an error or regions the guest marked failed; p99 needs >= "
+        << kMinSamplesForP99 << " calls (- otherwise).\n";
 
     size_t name_width = 4;
     auto widen = [&](const std::vector<PathStats> &rows) {
@@ -35,20 +43,22 @@ void print_summary(std::ostream &out, const Report &report) {
     widen(report.regions);
 
     const int w = 11;
-    auto row = [&](std::string_view kind, std::string_view name, const std::string &calls, const std::string &mean,
-                   const std::string &p50, const std::string &p99, const std::string &l1d, const std::string &l2,
-                   const std::string &dtlb) {
-        out << std::left << std::setw(7) << kind << std::setw(int(name_width) + 2) << name << std::right
-            << std::setw(w) << calls << std::setw(w) << mean << std::setw(w) << p50 << std::setw(w) << p99
-            << std::setw(w) << l1d << std::setw(w) << l2 << std::setw(w) << dtlb << "\n";
+    auto row = [&](std::string_view kind, std::string_view name, std::initializer_list<std::string> cells) {
+        out << std::left << std::setw(7) << kind << std::setw(int(name_width) + 2) << name << std::right;
+        for (const std::string &c : cells) out << std::setw(w) << c;
+        out << "\n";
     };
-    row("kind", "name", "calls", "mean", "p50", "p99", "L1D miss", "L2 miss", "DTLB miss");
+    row("kind", "name",
+        {"calls", "failed", "mean cyc", "p50 cyc", "p99 cyc", "mean us", "L1D/call", "L2/call", "DTLB/call"});
     auto rows = [&](std::string_view kind, const std::vector<PathStats> &entries) {
         for (const auto &p : entries) {
             if (!p.calls) continue;
-            row(kind, p.name, std::to_string(p.calls), fixed1(p.cycles.mean), std::to_string(p.cycles.p50),
-                std::to_string(p.cycles.p99), std::to_string(p.l1d_misses), std::to_string(p.l2_misses),
-                std::to_string(p.dtlb_misses));
+            const bool has_p99 = p.calls >= kMinSamplesForP99;
+            row(kind, p.name,
+                {std::to_string(p.calls), std::to_string(p.failures), fixed(p.cycles.mean, 1),
+                 std::to_string(p.cycles.p50), has_p99 ? std::to_string(p.cycles.p99) : "-",
+                 t.clock_mhz ? fixed(p.cycles.mean / double(t.clock_mhz), 3) : "-", per_call(p.l1d_misses, p.calls),
+                 per_call(p.l2_misses, p.calls), per_call(p.dtlb_misses, p.calls)});
         }
     };
     rows("path", report.paths);

@@ -48,17 +48,43 @@ std::optional<PathAccounting::PathId> PathAccounting::find_path(std::string_view
     return it->second;
 }
 
-uint32_t PathAccounting::innermost_open() const {
+const PathAccounting::Frame *PathAccounting::innermost_frame() const {
     const Frame *call = calls_.empty() ? nullptr : &calls_.back();
     const Frame *region = regions_open_.empty() ? nullptr : &regions_open_.back();
-    if (call && region) return call->order > region->order ? call->entity : region->entity;
-    if (call) return call->entity;
-    if (region) return region->entity;
-    return kNoParent;
+    if (call && region) return call->order > region->order ? call : region;
+    return call ? call : region;
 }
 
-PathAccounting::Frame PathAccounting::open(uint32_t ref, uint32_t esp, const CounterSnapshot &now) {
-    return Frame{ref, innermost_open(), esp, next_order_++, now};
+uint32_t PathAccounting::innermost_open() const {
+    const Frame *f = innermost_frame();
+    return f ? f->entity : kNoParent;
+}
+
+PathAccounting::Frame PathAccounting::open(uint32_t ref, uint32_t esp, uint32_t caller, const CounterSnapshot &now) {
+    const Frame *parent = innermost_frame();
+    return Frame{ref,   parent ? parent->entity : kNoParent, esp, caller, next_order_++, parent ? parent->order : kNoSlice,
+                 false, now};
+}
+
+void PathAccounting::set_failure_rule(PathId path, FailureRule rule) {
+    if (path < paths_.size()) paths_[path].failure_rule = rule;
+}
+
+void PathAccounting::record_timeline(size_t max_slices) {
+    timeline_on_ = true;
+    timeline_max_ = max_slices;
+    timeline_.reserve(std::min<size_t>(max_slices, 1 << 16));
+}
+
+bool PathAccounting::region_fail(std::string_view name) {
+    auto id = region_ids_.find(std::string(name));
+    if (id == region_ids_.end()) return false;
+    const uint32_t ref = id->second | kRegionBit;
+    auto match =
+        std::find_if(regions_open_.rbegin(), regions_open_.rend(), [&](const Frame &f) { return f.entity == ref; });
+    if (match == regions_open_.rend()) return false;
+    match->failed = true;
+    return true;
 }
 
 void PathAccounting::close(const Frame &frame, const CounterSnapshot &now, bool unwound) {
@@ -75,11 +101,30 @@ void PathAccounting::close(const Frame &frame, const CounterSnapshot &now, bool 
     e.completed += 1;
     e.cycles_total += cycles;
     e.cycles_max = std::max(e.cycles_max, cycles);
+    if (frame.failed) e.failures += 1;
     if (samples_kept_ < bounds::kCycleSamples) {
         e.samples.push_back(cycles);
         ++samples_kept_;
     } else {
         ++dropped_samples_;
+    }
+    if (!(frame.entity & kRegionBit)) {
+        auto site = std::find_if(e.sites.begin(), e.sites.end(), [&](const Site &s) { return s.caller == frame.caller; });
+        if (site != e.sites.end()) {
+            site->calls += 1;
+            site->cycles += cycles;
+        } else if (e.sites.size() < bounds::kCallSites) {
+            e.sites.push_back(Site{frame.caller, 1, cycles});
+        } else {
+            ++dropped_call_sites_;
+        }
+    }
+    if (timeline_on_) {
+        if (timeline_.size() < timeline_max_)
+            timeline_.push_back(
+                {frame.entity, frame.order, frame.parent_order, frame.start.cycles, now.cycles, frame.failed, unwound});
+        else
+            ++timeline_dropped_;
     }
     if (frame.parent == kNoParent) return;
     auto &callees = entity(frame.parent).callees;
@@ -95,17 +140,31 @@ void PathAccounting::close(const Frame &frame, const CounterSnapshot &now, bool 
     it->cycles += cycles;
 }
 
-void PathAccounting::on_call(PathId path, uint32_t esp, const CounterSnapshot &now) {
+void PathAccounting::on_call(PathId path, uint32_t esp, const CounterSnapshot &now, uint32_t caller) {
     if (path >= paths_.size()) return;
-    calls_.push_back(open(path, esp, now));
+    calls_.push_back(open(path, esp, caller, now));
 }
 
-unsigned PathAccounting::on_return(uint32_t esp, const CounterSnapshot &now) {
+namespace {
+
+bool failed_result(FailureRule rule, uint32_t result) {
+    switch (rule) {
+    case FailureRule::Zero: return result == 0;
+    case FailureRule::AllOnes: return result == 0xffff'ffffu;
+    case FailureRule::None: break;
+    }
+    return false;
+}
+
+} // namespace
+
+unsigned PathAccounting::on_return(uint32_t esp, const CounterSnapshot &now, uint32_t result) {
     // Frames below `esp` are gone. The outermost of them is the one whose ret brought ESP here;
     // any inside it missed their own return, so they were unwound.
     size_t keep = calls_.size();
     while (keep > 0 && calls_[keep - 1].esp < esp) --keep;
     const unsigned closed = unsigned(calls_.size() - keep);
+    if (closed) calls_[keep].failed = failed_result(paths_[calls_[keep].entity].failure_rule, result);
     while (calls_.size() > keep) {
         Frame frame = calls_.back();
         calls_.pop_back();
@@ -131,7 +190,7 @@ void PathAccounting::region_begin(std::string_view name, const CounterSnapshot &
         ++dropped_region_begins_;
         return;
     }
-    regions_open_.push_back(open(it->second | kRegionBit, 0, now));
+    regions_open_.push_back(open(it->second | kRegionBit, 0, 0, now));
 }
 
 bool PathAccounting::region_end(std::string_view name, const CounterSnapshot &now) {
@@ -157,6 +216,7 @@ std::vector<PathStats> PathAccounting::stats(const std::vector<Entity> &entities
         PathStats s;
         s.name = e.name;
         s.calls = e.calls;
+        s.failures = e.failures;
         s.instructions = e.instructions;
         s.cycles = summarize_cycles(e.samples);
         // Percentiles come from the samples kept; totals, mean and maximum are exact.
@@ -172,6 +232,10 @@ std::vector<PathStats> PathAccounting::stats(const std::vector<Entity> &entities
         for (const Callee &c : e.callees) s.callees.push_back({entity(c.entity).name, c.calls, c.cycles});
         std::sort(s.callees.begin(), s.callees.end(),
                   [](const CalleeStats &a, const CalleeStats &b) { return a.name < b.name; });
+        for (const Site &site : e.sites) s.call_sites.push_back({site.caller, "", site.calls, site.cycles});
+        std::sort(s.call_sites.begin(), s.call_sites.end(), [](const CallSiteStats &a, const CallSiteStats &b) {
+            return a.cycles != b.cycles ? a.cycles > b.cycles : a.caller < b.caller;
+        });
         out.push_back(std::move(s));
     }
     return out;
@@ -187,6 +251,7 @@ void PathAccounting::count_dropped(std::map<std::string, uint64_t> &dropped) con
     add("region_begins", dropped_region_begins_);
     add("cycle_samples", dropped_samples_);
     add("callees", dropped_callees_);
+    add("call_sites", dropped_call_sites_);
 }
 std::vector<PathStats> PathAccounting::regions() const { return stats(regions_); }
 

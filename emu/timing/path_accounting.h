@@ -40,9 +40,25 @@ struct CalleeStats {
     uint64_t cycles = 0;
 };
 
+// Calls of one path from one call site (the return address the call pushed).
+struct CallSiteStats {
+    uint32_t caller = 0;
+    std::string symbol;          // filled by whoever knows the guest's symbols, "" until then
+    uint64_t calls = 0;
+    uint64_t cycles = 0;
+};
+
+// What makes a call of a path count as failed, judged from its result (EAX) at return.
+enum class FailureRule : uint8_t {
+    None,       // the path has no failure result (e.g. a free)
+    Zero,       // NULL, or 0 entries mapped
+    AllOnes,    // DMA_MAPPING_ERROR
+};
+
 struct PathStats {
     std::string name;
     uint64_t calls = 0;          // completed calls; one still open at the end is not counted
+    uint64_t failures = 0;       // calls that returned the path's failure result; regions the guest marked failed
     uint64_t instructions = 0;
     CycleSummary cycles;         // inclusive of callees
     uint64_t l1d_misses = 0;
@@ -52,7 +68,20 @@ struct PathStats {
     uint64_t tlb_flushes = 0;
     uint64_t unwound = 0;        // calls ended by a stack unwind (longjmp-like) rather than their return
     std::vector<CalleeStats> callees;   // sorted by name
+    std::vector<CallSiteStats> call_sites;   // paths only; most cycles first
 };
+
+// One completed call or region on the cycle timeline, recorded when the timeline is on.
+struct TimelineSlice {
+    uint32_t entity;             // PathAccounting's reference: see is_region / name_of
+    uint64_t id;                 // opening sequence number, unique in the run
+    uint64_t parent;             // id of the innermost call or region open at its start; kNoSlice if none
+    uint64_t start_cycles;
+    uint64_t end_cycles;
+    bool failed;
+    bool unwound;
+};
+inline constexpr uint64_t kNoSlice = ~0ull;
 
 // Nearest-rank percentile of ascending `sorted`: the smallest sample such that at least
 // `percent`% of the samples are <= it, i.e. sorted[ceil(percent/100 * n) - 1]. 0 when empty.
@@ -75,14 +104,28 @@ public:
     PathId add_path(std::string_view name);
     std::optional<PathId> find_path(std::string_view name) const;
 
-    void on_call(PathId path, uint32_t esp, const CounterSnapshot &now);
+    void set_failure_rule(PathId path, FailureRule rule);
+
+    // `caller`: the return address, by which calls are counted per call site.
+    void on_call(PathId path, uint32_t esp, const CounterSnapshot &now, uint32_t caller = 0);
     // Call with ESP after a return; closes the calls below it. Returns how many were closed.
-    unsigned on_return(uint32_t esp, const CounterSnapshot &now);
+    // `result` (EAX) is judged by the returning path's failure rule; unwound calls never fail.
+    unsigned on_return(uint32_t esp, const CounterSnapshot &now, uint32_t result = 0);
 
     void region_begin(std::string_view name, const CounterSnapshot &now);
     // Ends the innermost open region called `name` (and, as unwound, any region opened inside
     // it that is still open). False when no region of that name is open.
     bool region_end(std::string_view name, const CounterSnapshot &now);
+    // Marks the innermost open region called `name` as failed; false when none is open.
+    bool region_fail(std::string_view name);
+
+    // Keeps every completed call and region, up to `max_slices`, for traces and flame graphs.
+    void record_timeline(size_t max_slices);
+    const std::vector<TimelineSlice> &timeline() const { return timeline_; }
+    // Slices not kept because the timeline was full.
+    uint64_t timeline_dropped() const { return timeline_dropped_; }
+    static bool is_region(uint32_t entity) { return entity & kRegionBit; }
+    const std::string &name_of(uint32_t entity) const { return this->entity(entity).name; }
 
     // Adds what was not kept past the caps of emu/bounds/host_bounds.h: region names, nested
     // region begins, cycle samples and callee entries.
@@ -103,26 +146,36 @@ private:
         uint32_t entity;
         uint64_t calls = 0, cycles = 0;
     };
+    struct Site {
+        uint32_t caller;
+        uint64_t calls = 0, cycles = 0;
+    };
     struct Entity {
         std::string name;
-        uint64_t calls = 0, instructions = 0, l1d_misses = 0, l2_misses = 0, dtlb_misses = 0;
+        FailureRule failure_rule = FailureRule::None;
+        uint64_t calls = 0, failures = 0, instructions = 0, l1d_misses = 0, l2_misses = 0, dtlb_misses = 0;
         uint64_t page_walks = 0, tlb_flushes = 0, unwound = 0;
         uint64_t cycles_total = 0, cycles_max = 0, completed = 0;   // exact even when samples are dropped
         std::vector<uint64_t> samples;
         std::vector<Callee> callees;
+        std::vector<Site> sites;
     };
     struct Frame {
         uint32_t entity;
         uint32_t parent;
         uint32_t esp;      // for calls only
+        uint32_t caller;   // for calls only
         uint64_t order;    // opening sequence number
+        uint64_t parent_order;
+        bool failed;
         CounterSnapshot start;
     };
 
     Entity &entity(uint32_t ref) { return ref & kRegionBit ? regions_[ref & ~kRegionBit] : paths_[ref]; }
     const Entity &entity(uint32_t ref) const { return ref & kRegionBit ? regions_[ref & ~kRegionBit] : paths_[ref]; }
     uint32_t innermost_open() const;
-    Frame open(uint32_t ref, uint32_t esp, const CounterSnapshot &now);
+    const Frame *innermost_frame() const;
+    Frame open(uint32_t ref, uint32_t esp, uint32_t caller, const CounterSnapshot &now);
     void close(const Frame &frame, const CounterSnapshot &now, bool unwound);
     std::vector<PathStats> stats(const std::vector<Entity> &entities) const;
 
@@ -136,6 +189,11 @@ private:
     std::vector<Frame> regions_open_;   // open regions, innermost last
     size_t samples_kept_ = 0;
     uint64_t dropped_region_names_ = 0, dropped_region_begins_ = 0, dropped_samples_ = 0, dropped_callees_ = 0;
+    uint64_t dropped_call_sites_ = 0;
+    bool timeline_on_ = false;
+    size_t timeline_max_ = 0;
+    uint64_t timeline_dropped_ = 0;
+    std::vector<TimelineSlice> timeline_;
 };
 
 } // namespace ia32emu

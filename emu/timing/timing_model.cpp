@@ -42,8 +42,9 @@ TimingModel::TimingModel(const BoardConfig &board, const uint8_t *ram, uint64_t 
       memory_(board.cache, board.memory_system), branches_(board.branch),
       watch_bits_(kWatchBits / 64, 0), pte_frames_((ram_size >> 12) / 64 + 1, 0), suspect_bits_(kSuspectBits / 64, 0) {}
 
-void TimingModel::track_function(const std::string &name, uint32_t entry) {
+void TimingModel::track_function(const std::string &name, uint32_t entry, FailureRule failure) {
     entries_[entry] = paths_.add_path(name);
+    paths_.set_failure_rule(entries_[entry], failure);
     size_t s = watch_slot(entry);
     watch_bits_[s / 64] |= 1ull << (s % 64);
 }
@@ -64,14 +65,15 @@ void TimingModel::on_tracked_entry(uint32_t pc) {
     if (auto it = entries_.find(pc); it != entries_.end()) {
         uint32_t esp = guest_.esp();
         uint32_t ret = 0;
-        paths_.on_call(it->second, esp, snapshot());
-        if (guest_.read_virtual(esp, &ret, sizeof ret) && return_sites_.insert(ret).second) {
+        const bool have_ret = guest_.read_virtual(esp, &ret, sizeof ret);
+        paths_.on_call(it->second, esp, snapshot(), ret);
+        if (have_ret && return_sites_.insert(ret).second) {
             size_t s = watch_slot(ret);
             watch_bits_[s / 64] |= 1ull << (s % 64);
         }
     }
     if (return_sites_.count(pc))
-        paths_.on_return(guest_.esp(), snapshot());
+        paths_.on_return(guest_.esp(), snapshot(), guest_.eax());
 }
 
 void TimingModel::resolve_branch(uint32_t pc) {
@@ -352,6 +354,16 @@ void TimingModel::region_end(const std::string &name) {
         f.eip = guest_.eip();
         f.detail = "region_end(\"" + name + "\") with no open region of that name";
         faults_.add(std::move(f));
+    }
+}
+
+void TimingModel::region_fail(const std::string &name) {
+    if (!paths_.region_fail(name)) {
+        ReportFault f;
+        f.kind = "region_mismatch";
+        f.eip = guest_.eip();
+        f.detail = "region_fail(\"" + name + "\") with no open region of that name";
+        faults_.push_back(std::move(f));
     }
 }
 

@@ -28,6 +28,7 @@ public:
     virtual ~GuestView() = default;
     virtual uint32_t esp() const = 0;
     virtual uint32_t eip() const = 0;
+    virtual uint32_t eax() const = 0;   // a function's result at its return
     virtual bool read_virtual(uint32_t va, void *out, size_t len) const = 0;
     virtual PagingRegs paging() const = 0;
 };
@@ -38,7 +39,7 @@ public:
     TimingModel(const BoardConfig &board, const uint8_t *ram, uint64_t ram_size, const GuestView &guest);
 
     // Functions whose calls are measured, by entry address.
-    void track_function(const std::string &name, uint32_t entry);
+    void track_function(const std::string &name, uint32_t entry, FailureRule failure = FailureRule::None);
 
     // A block is about to run. Charges its static cost and its instruction fetch.
     void on_block(const BlockInfo &block, bool model_memory);
@@ -58,6 +59,10 @@ public:
     void on_port_access() { ++port_accesses_in_block_; }
     void region_begin(const std::string &name);
     void region_end(const std::string &name);
+    void region_fail(const std::string &name);
+    // Keep every completed path call and region on the cycle timeline (for --trace, --folded).
+    void record_timeline(size_t max_slices) { paths_.record_timeline(max_slices); }
+    const PathAccounting &path_accounting() const { return paths_; }
 
     // The TSC an rdtsc at `site` of the block now running reads.
     uint64_t tsc_at(const RdtscSite &site) const { return block_start_cycles_ + site.cycles_through; }

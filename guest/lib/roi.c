@@ -12,3 +12,8 @@ void roi_end(const char *name)
 {
     outl(ROI_END_PORT, (u32)(uintptr_t)name);
 }
+
+void roi_fail(const char *name)
+{
+    outl(ROI_FAIL_PORT, (u32)(uintptr_t)name);
+}

@@ -4,5 +4,7 @@
 
 void roi_begin(const char *name);
 void roi_end(const char *name);
+/* Marks the innermost open region `name` as failed: the report counts it in its failures. */
+void roi_fail(const char *name);
 
 #endif

@@ -2,7 +2,10 @@
  * bench: the data behind the seeds' allocator claims, as regions of interest (lib/roi.h) the
  * host reports with cycles, cache and TLB misses. Every cell repeats `reps` times (reps=N on the
  * command line, default 8): allocate, touch one byte per 64-byte line, free. Each repetition is
- * one call of the cell's region, so the report's mean, p50 and p99 are per repetition.
+ * one call of the cell's region, so the report's mean, p50 and p99 are per repetition. Inside it,
+ * CELL:alloc, CELL:touch and CELL:free are regions of their own, so what the allocator costs is
+ * not mixed with what first use of its memory costs. A repetition whose allocation fails marks
+ * CELL and CELL:alloc failed (roi_fail) and has no touch or free.
  *
  *   kmalloc/S, get_free_pages/S, vmalloc/S        S = 32 B .. 4 MiB in powers of two
  *                                                 (__get_free_pages with the order that fits S)
@@ -50,55 +53,78 @@ static void touch(volatile u8 *p, unsigned long size, unsigned long stride)
         p[off] = (u8)(off >> 6);
 }
 
-/* One allocate/touch/free; false if the allocation failed. */
-static bool cycle(enum allocator a, unsigned long size, gfp_t extra)
+struct cell_names {
+    char cell[ROI_NAME_MAX], alloc[ROI_NAME_MAX], touch[ROI_NAME_MAX], free[ROI_NAME_MAX];
+};
+
+static void *allocate(enum allocator a, unsigned long size, gfp_t extra)
 {
     switch (a) {
-    case KMALLOC: {
-        u8 *p = kmalloc(size, GFP_KERNEL | extra);
-        if (!p)
-            return false;
-        touch(p, size, TOUCH_STRIDE);
-        kfree(p);
-        return true;
-    }
-    case GET_FREE_PAGES: {
-        unsigned int order = get_order(size);
-        unsigned long addr = __get_free_pages(GFP_KERNEL | extra, order);
-        if (!addr)
-            return false;
-        touch((u8 *)addr, size, TOUCH_STRIDE);
-        free_pages(addr, order);
-        return true;
-    }
-    default: {
-        u8 *p = vmalloc(size);
-        if (!p)
-            return false;
-        touch(p, size, TOUCH_STRIDE);
-        vfree(p);
-        return true;
-    }
+    case KMALLOC:
+        return kmalloc(size, GFP_KERNEL | extra);
+    case GET_FREE_PAGES:
+        return (void *)__get_free_pages(GFP_KERNEL | extra, get_order(size));
+    default:
+        return vmalloc(size);
     }
 }
 
-/* Runs one cell as a region; returns the number of failed allocations. */
+static void release(enum allocator a, void *p, unsigned long size)
+{
+    switch (a) {
+    case KMALLOC:
+        kfree(p);
+        break;
+    case GET_FREE_PAGES:
+        free_pages((unsigned long)p, get_order(size));
+        break;
+    default:
+        vfree(p);
+        break;
+    }
+}
+
+/* One allocate/touch/free, each phase its own region inside the cell's; false if the allocation failed. */
+static bool cycle(const struct cell_names *n, enum allocator a, unsigned long size, gfp_t extra)
+{
+    roi_begin(n->cell);
+    roi_begin(n->alloc);
+    u8 *p = allocate(a, size, extra);
+    if (!p) {
+        roi_fail(n->alloc);
+        roi_end(n->alloc);
+        roi_fail(n->cell);
+        roi_end(n->cell);
+        return false;
+    }
+    roi_end(n->alloc);
+    roi_begin(n->touch);
+    touch(p, size, TOUCH_STRIDE);
+    roi_end(n->touch);
+    roi_begin(n->free);
+    release(a, p, size);
+    roi_end(n->free);
+    roi_end(n->cell);
+    return true;
+}
+
+/* Runs one cell `reps` times; returns the number of failed allocations. */
 static unsigned long run_cell(const char *prefix, enum allocator a, unsigned long size,
                               unsigned long reps, gfp_t extra)
 {
-    char name[ROI_NAME_MAX];
-    snprintk(name, sizeof(name), "%s%s/%lu", prefix, allocator_names[a], size);
+    struct cell_names n;
+    snprintk(n.cell, sizeof(n.cell), "%s%s/%lu", prefix, allocator_names[a], size);
+    snprintk(n.alloc, sizeof(n.alloc), "%s:alloc", n.cell);
+    snprintk(n.touch, sizeof(n.touch), "%s:touch", n.cell);
+    snprintk(n.free, sizeof(n.free), "%s:free", n.cell);
     unsigned long failed = 0;
-    for (unsigned long r = 0; r < reps; r++) {
-        roi_begin(name);
-        if (!cycle(a, size, extra))
+    for (unsigned long r = 0; r < reps; r++)
+        if (!cycle(&n, a, size, extra))
             failed++;
-        roi_end(name);
-    }
     if (failed)
-        printk("bench: %s x%lu failed %lu\n", name, reps, failed);
+        printk("bench: %s x%lu failed %lu\n", n.cell, reps, failed);
     else
-        printk("bench: %s x%lu ok\n", name, reps);
+        printk("bench: %s x%lu ok\n", n.cell, reps);
     return failed;
 }
 

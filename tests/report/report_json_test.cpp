@@ -38,7 +38,9 @@ Report sample_report() {
     p.instructions = 120;
     p.cycles = summarize_cycles({100, 300});
     p.l1d_misses = 4;
+    p.failures = 1;
     p.callees.push_back({"kmem_cache_alloc", 2, 150});
+    p.call_sites.push_back({0xc0105000, "bench_cycle+0x20", 2, 400});
     r.paths.push_back(p);
     PathStats idle;
     idle.name = "vfree";
@@ -49,7 +51,9 @@ Report sample_report() {
     region.cycles = summarize_cycles({900});
     r.regions.push_back(region);
     r.faults.push_back({"stale_tlb", 0xc0101234, "vmalloc", "va=0xd0000000 old=0x1003 new=0x2003"});
-    r.exit = {0, "guest_exit"};
+    r.exit.code = 0;
+    r.exit.reason = "guest_exit";
+    r.totals.clock_mhz = 2000;
     r.host = {0.25, 4.0};
     r.dma.transfers = 1;
     r.dma.bytes = 4095;
@@ -96,14 +100,17 @@ TEST(ReportJson, TopLevelShapeAndOrder) {
     EXPECT_EQ(keys(j), (std::vector<std::string>{"schema", "board", "totals", "paths", "regions", "faults", "dma",
                                                  "dropped", "exit", "host"}));
     EXPECT_TRUE(j["dropped"].is_object());
-    EXPECT_EQ(j["schema"], "ia32emu-report/1");
+    EXPECT_EQ(j["schema"], "ia32emu-report/2");
     EXPECT_EQ(j["board"]["cache"]["l1d"]["size"], 32768);
     EXPECT_EQ(keys(j["totals"]), (std::vector<std::string>{"instructions", "cycles", "l1i", "l1d", "l2", "itlb",
-                                                          "dtlb", "page_walks", "tlb_flushes"}));
+                                                          "dtlb", "page_walks", "tlb_flushes", "clock_mhz",
+                                                          "modelled_seconds"}));
+    EXPECT_DOUBLE_EQ(j["totals"]["modelled_seconds"].get<double>(), 2500 / 2000e6);
     for (const char *level : {"l1i", "l1d", "l2", "itlb", "dtlb"})
         EXPECT_EQ(keys(j["totals"][level]), (std::vector<std::string>{"accesses", "misses"})) << level;
     EXPECT_EQ(j["totals"]["l1d"]["misses"], 12);
-    EXPECT_EQ(keys(j["exit"]), (std::vector<std::string>{"code", "reason"}));
+    EXPECT_EQ(keys(j["exit"]), (std::vector<std::string>{"code", "reason", "signal", "fail_on"}));
+    EXPECT_TRUE(j["exit"]["signal"].is_null());
     EXPECT_EQ(keys(j["host"]), (std::vector<std::string>{"wall_seconds", "mips"}));
     EXPECT_EQ(keys(j["dma"]), (std::vector<std::string>{"transfers", "bytes", "cycles"}));
     EXPECT_EQ(j["dma"]["bytes"], 4095);
@@ -113,13 +120,21 @@ TEST(ReportJson, PathsRegionsAndFaults) {
     Json j = report_to_json(sample_report());
     ASSERT_EQ(j["paths"].size(), 2u);
     const Json &p = j["paths"][0];
-    EXPECT_EQ(keys(p), (std::vector<std::string>{"name", "calls", "instructions", "cycles", "l1d_misses", "l2_misses",
-                                                 "dtlb_misses", "page_walks", "tlb_flushes", "unwound", "callees"}));
+    EXPECT_EQ(keys(p), (std::vector<std::string>{"name", "calls", "failures", "instructions", "cycles", "modelled_us",
+                                                 "l1d_misses", "l2_misses", "dtlb_misses", "page_walks", "tlb_flushes",
+                                                 "per_call", "unwound", "callees", "call_sites"}));
     EXPECT_EQ(keys(p["cycles"]), (std::vector<std::string>{"total", "mean", "p50", "p99", "max"}));
     EXPECT_EQ(p["cycles"]["total"], 400);
+    EXPECT_EQ(p["failures"], 1);
     EXPECT_DOUBLE_EQ(p["cycles"]["mean"].get<double>(), 200.0);
     EXPECT_EQ(p["cycles"]["p50"], 100);
-    EXPECT_EQ(p["cycles"]["p99"], 300);
+    // Two samples: a p99 would only be the maximum again.
+    EXPECT_TRUE(p["cycles"]["p99"].is_null());
+    EXPECT_TRUE(p["modelled_us"]["p99"].is_null());
+    EXPECT_DOUBLE_EQ(p["modelled_us"]["total"].get<double>(), 0.2);   // 400 cycles at 2000 MHz
+    EXPECT_DOUBLE_EQ(p["per_call"]["l1d_misses"].get<double>(), 2.0);
+    EXPECT_EQ(p["call_sites"][0], (Json{{"caller", "0xc0105000"}, {"symbol", "bench_cycle+0x20"}, {"calls", 2},
+                                        {"cycles", 400}}));
     EXPECT_EQ(p["callees"][0], (Json{{"name", "kmem_cache_alloc"}, {"calls", 2}, {"cycles", 150}}));
     EXPECT_EQ(j["paths"][1]["calls"], 0);
     EXPECT_EQ(j["regions"][0]["name"], "bench/kmalloc/32");

@@ -110,6 +110,11 @@ std::string ProcessResult::describe() const {
 }
 
 ProcessResult run_process(const std::vector<std::string> &argv, std::chrono::milliseconds safety_limit) {
+    return run_process(argv, SignalWhen{}, safety_limit);
+}
+
+ProcessResult run_process(const std::vector<std::string> &argv, const SignalWhen &plan,
+                          std::chrono::milliseconds safety_limit) {
     if (argv.empty())
         throw std::invalid_argument("run_process: empty argv");
     Pipe out, err;
@@ -133,7 +138,12 @@ ProcessResult run_process(const std::vector<std::string> &argv, std::chrono::mil
 
     ProcessResult result;
     bool out_open = true, err_open = true;
+    bool signalled = !plan.ready;
     while (out_open || err_open) {
+        if (!signalled && plan.ready(result)) {
+            ::kill(pid, plan.signal);
+            signalled = true;
+        }
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0 && !result.killed_by_safety_net) {
             // Only the child we started, by its id; it holds the only write ends, so EOF follows.
@@ -142,6 +152,8 @@ ProcessResult run_process(const std::vector<std::string> &argv, std::chrono::mil
         }
         std::array<pollfd, 2> fds{{{out.read_end, POLLIN, 0}, {err.read_end, POLLIN, 0}}};
         int timeout_ms = result.killed_by_safety_net ? -1 : int(std::max<long long>(1, left.count()));
+        if (!signalled)
+            timeout_ms = std::min(timeout_ms, 20);
         int n = ::poll(fds.data(), fds.size(), timeout_ms);
         if (n < 0) {
             if (errno == EINTR)

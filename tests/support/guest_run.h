@@ -56,6 +56,15 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string> &argv,
                           std::chrono::milliseconds safety_limit = kDefaultSafetyLimit);
 
+// The same, sending `signal` to the child once `ready` holds for what it has written so far
+// (checked after each read and every 20 ms), as a user or a CI job stops a run from outside.
+struct SignalWhen {
+    int signal = 0;
+    std::function<bool(const ProcessResult &so_far)> ready;
+};
+ProcessResult run_process(const std::vector<std::string> &argv, const SignalWhen &plan,
+                          std::chrono::milliseconds safety_limit = kDefaultSafetyLimit);
+
 // Where the build put things (IA32EMU_BUILD_DIR is a compile definition of the test binary).
 std::filesystem::path build_dir();
 std::filesystem::path ia32emu_binary();
