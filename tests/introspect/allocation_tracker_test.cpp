@@ -16,6 +16,7 @@ class FlatGuest : public GuestView {
 public:
     uint32_t esp() const override { return 0; }
     uint32_t eip() const override { return 0; }
+    uint32_t eax() const override { return 0; }
     bool read_virtual(uint32_t, void *, size_t) const override { return false; }
     PagingRegs paging() const override { return {}; }
 };

@@ -15,6 +15,7 @@ struct FlatGuest : GuestView {
     std::vector<uint8_t> ram = std::vector<uint8_t>(1 << 22);
     uint32_t esp() const override { return 0; }
     uint32_t eip() const override { return 0; }
+    uint32_t eax() const override { return 0; }
     bool read_virtual(uint32_t va, void *out, size_t len) const override {
         if (uint64_t(va) + len > ram.size())
             return false;
