@@ -62,18 +62,11 @@ uint32_t PathAccounting::innermost_open() const {
 
 PathAccounting::Frame PathAccounting::open(uint32_t ref, uint32_t esp, uint32_t caller, const CounterSnapshot &now) {
     const Frame *parent = innermost_frame();
-    return Frame{ref,   parent ? parent->entity : kNoParent, esp, caller, next_order_++, parent ? parent->order : kNoSlice,
-                 false, now};
+    return Frame{ref,   parent ? parent->entity : kNoParent, esp, caller, next_order_++, false, now};
 }
 
 void PathAccounting::set_failure_rule(PathId path, FailureRule rule) {
     if (path < paths_.size()) paths_[path].failure_rule = rule;
-}
-
-void PathAccounting::record_timeline(size_t max_slices) {
-    timeline_on_ = true;
-    timeline_max_ = max_slices;
-    timeline_.reserve(std::min<size_t>(max_slices, 1 << 16));
 }
 
 bool PathAccounting::region_fail(std::string_view name) {
@@ -118,13 +111,6 @@ void PathAccounting::close(const Frame &frame, const CounterSnapshot &now, bool 
         } else {
             ++dropped_call_sites_;
         }
-    }
-    if (timeline_on_) {
-        if (timeline_.size() < timeline_max_)
-            timeline_.push_back(
-                {frame.entity, frame.order, frame.parent_order, frame.start.cycles, now.cycles, frame.failed, unwound});
-        else
-            ++timeline_dropped_;
     }
     if (frame.parent == kNoParent) return;
     auto &callees = entity(frame.parent).callees;

@@ -71,18 +71,6 @@ struct PathStats {
     std::vector<CallSiteStats> call_sites;   // paths only; most cycles first
 };
 
-// One completed call or region on the cycle timeline, recorded when the timeline is on.
-struct TimelineSlice {
-    uint32_t entity;             // PathAccounting's reference: see is_region / name_of
-    uint64_t id;                 // opening sequence number, unique in the run
-    uint64_t parent;             // id of the innermost call or region open at its start; kNoSlice if none
-    uint64_t start_cycles;
-    uint64_t end_cycles;
-    bool failed;
-    bool unwound;
-};
-inline constexpr uint64_t kNoSlice = ~0ull;
-
 // Nearest-rank percentile of ascending `sorted`: the smallest sample such that at least
 // `percent`% of the samples are <= it, i.e. sorted[ceil(percent/100 * n) - 1]. 0 when empty.
 uint64_t nearest_rank(std::span<const uint64_t> sorted, unsigned percent);
@@ -118,14 +106,6 @@ public:
     bool region_end(std::string_view name, const CounterSnapshot &now);
     // Marks the innermost open region called `name` as failed; false when none is open.
     bool region_fail(std::string_view name);
-
-    // Keeps every completed call and region, up to `max_slices`, for traces and flame graphs.
-    void record_timeline(size_t max_slices);
-    const std::vector<TimelineSlice> &timeline() const { return timeline_; }
-    // Slices not kept because the timeline was full.
-    uint64_t timeline_dropped() const { return timeline_dropped_; }
-    static bool is_region(uint32_t entity) { return entity & kRegionBit; }
-    const std::string &name_of(uint32_t entity) const { return this->entity(entity).name; }
 
     // Adds what was not kept past the caps of emu/bounds/host_bounds.h: region names, nested
     // region begins, cycle samples and callee entries.
@@ -166,7 +146,6 @@ private:
         uint32_t esp;      // for calls only
         uint32_t caller;   // for calls only
         uint64_t order;    // opening sequence number
-        uint64_t parent_order;
         bool failed;
         CounterSnapshot start;
     };
@@ -190,10 +169,6 @@ private:
     size_t samples_kept_ = 0;
     uint64_t dropped_region_names_ = 0, dropped_region_begins_ = 0, dropped_samples_ = 0, dropped_callees_ = 0;
     uint64_t dropped_call_sites_ = 0;
-    bool timeline_on_ = false;
-    size_t timeline_max_ = 0;
-    uint64_t timeline_dropped_ = 0;
-    std::vector<TimelineSlice> timeline_;
 };
 
 } // namespace ia32emu

@@ -363,7 +363,7 @@ void TimingModel::region_fail(const std::string &name) {
         f.kind = "region_mismatch";
         f.eip = guest_.eip();
         f.detail = "region_fail(\"" + name + "\") with no open region of that name";
-        faults_.push_back(std::move(f));
+        faults_.add(std::move(f));
     }
 }
 

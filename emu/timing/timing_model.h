@@ -60,8 +60,6 @@ public:
     void region_begin(const std::string &name);
     void region_end(const std::string &name);
     void region_fail(const std::string &name);
-    // Keep every completed path call and region on the cycle timeline (for --trace, --folded).
-    void record_timeline(size_t max_slices) { paths_.record_timeline(max_slices); }
     const PathAccounting &path_accounting() const { return paths_; }
 
     // The TSC an rdtsc at `site` of the block now running reads.
