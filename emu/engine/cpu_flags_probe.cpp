@@ -3,11 +3,12 @@
 // then hflags, whose interrupt-shadow bit must be set only in the block that follows `sti`.
 #include "emu/engine/cpu_flags_probe.h"
 
+#include "emu/engine/context_probe.h"
+
 #include <unicorn/unicorn.h>
 
 #include <cstring>
 #include <stdexcept>
-#include <vector>
 
 namespace ia32emu {
 namespace {
@@ -15,58 +16,31 @@ namespace {
 constexpr long kHflagsAfterEip = 48;
 constexpr uint64_t kBase = 0x1000;
 
-struct Probe {
-    uc_engine *uc = nullptr;
-    uc_context *ctx = nullptr;
-    size_t size = 0;
-    std::vector<std::vector<uint8_t>> snapshots;
-};
-
-void probe_block(uc_engine *uc, uint64_t, uint32_t, void *user) {
-    auto *probe = static_cast<Probe *>(user);
-    uc_context_save(uc, probe->ctx);
-    const auto *p = reinterpret_cast<const uint8_t *>(probe->ctx);
-    probe->snapshots.emplace_back(p, p + probe->size);
-}
-
-template <typename T>
-T field(const std::vector<uint8_t> &blob, size_t off) {
-    T v;
-    std::memcpy(&v, blob.data() + off, sizeof v);
-    return v;
-}
+void probe_block(uc_engine *, uint64_t, uint32_t, void *user) { static_cast<ContextProbe *>(user)->snapshot(); }
 
 } // namespace
 
 long find_hflags_offset() {
-    Probe probe;
-    if (uc_open(UC_ARCH_X86, UC_MODE_32, &probe.uc) != UC_ERR_OK)
-        throw std::runtime_error("cannot open a probe engine");
     const uint8_t code[] = {0xFB, 0x90, 0x90, 0xF4};  // sti; nop; nop; hlt
-    uc_mem_map(probe.uc, kBase, 0x1000, UC_PROT_ALL);
-    uc_mem_write(probe.uc, kBase, code, sizeof code);
+    ContextProbe probe(kBase, code);
     uc_hook h;
-    uc_hook_add(probe.uc, &h, UC_HOOK_BLOCK, reinterpret_cast<void *>(&probe_block), &probe, 1, 0);
-    uc_context_alloc(probe.uc, &probe.ctx);
-    probe.size = uc_context_size(probe.uc);
-    uc_emu_start(probe.uc, kBase, kBase + sizeof code, 0, 0);
-    uc_context_free(probe.ctx);
-    uc_close(probe.uc);
+    uc_hook_add(probe.uc(), &h, UC_HOOK_BLOCK, reinterpret_cast<void *>(&probe_block), &probe, 1, 0);
+    uc_emu_start(probe.uc(), kBase, kBase + sizeof code, 0, 0);
 
-    if (probe.snapshots.size() != 3)
-        throw std::runtime_error("the CPU-flags probe saw " + std::to_string(probe.snapshots.size()) +
+    if (probe.snapshots().size() != 3)
+        throw std::runtime_error("the CPU-flags probe saw " + std::to_string(probe.snapshots().size()) +
                                  " blocks instead of 3");
     long found = -1;
-    for (size_t off = 0; off + kHflagsAfterEip + 4 <= probe.size; off += 4) {
+    for (size_t off = 0; off + kHflagsAfterEip + 4 <= probe.context_size(); off += 4) {
         bool steps = true;
         for (size_t k = 0; k < 3; ++k)
-            steps &= field<uint64_t>(probe.snapshots[k], off) == kBase + k;
+            steps &= probe.field<uint64_t>(k, off) == kBase + k;
         if (!steps)
             continue;
         size_t at = off + kHflagsAfterEip;
-        bool shadow_only_after_sti = !(field<uint32_t>(probe.snapshots[0], at) & kHflagsInhibitIrq) &&
-                                     (field<uint32_t>(probe.snapshots[1], at) & kHflagsInhibitIrq) &&
-                                     !(field<uint32_t>(probe.snapshots[2], at) & kHflagsInhibitIrq);
+        bool shadow_only_after_sti = !(probe.field<uint32_t>(0, at) & kHflagsInhibitIrq) &&
+                                     (probe.field<uint32_t>(1, at) & kHflagsInhibitIrq) &&
+                                     !(probe.field<uint32_t>(2, at) & kHflagsInhibitIrq);
         if (shadow_only_after_sti) {
             if (found >= 0)
                 throw std::runtime_error("the CPU-flags probe found more than one candidate");
