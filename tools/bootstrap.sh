@@ -11,9 +11,10 @@ unicorn_suite=trixie
 unicorn_pin=2.1.1-2+b2
 
 # Slurm and munge: the sweep tests start a private single-node cluster (tests/sweep/).
+# Chromium: the report page is rendered headless in tests/report/.
 packages=(build-essential cmake pkg-config nasm libcapstone-dev libspdlog-dev libfmt-dev
           libgtest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libpng-dev
-          qemu-system-x86 qemu-system-data python3
+          qemu-system-x86 qemu-system-data python3 chromium
           slurmctld slurmd slurm-client munge)
 
 missing_packages() {

@@ -12,6 +12,8 @@
 
 #include "emu/cli/bench_command.h"
 #include "emu/cli/board_command.h"
+#include "emu/cli/diff_command.h"
+#include "emu/cli/report_command.h"
 #include "emu/cli/run_command.h"
 #include "emu/cli/sweep_command.h"
 #include "emu/engine/run_outcome.h"
@@ -105,6 +107,23 @@ int main(int argc, char **argv) {
     board->add_option("board", board_name, "board preset name or TOML file")->capture_default_str();
     board->add_option("--set", board_overrides, "override one board parameter: key=value (repeatable)");
 
+    ReportRequest report_req;
+    CLI::App *report_cmd = app.add_subcommand("report", "show a run's JSON report as a table, as CSV or as an HTML page");
+    report_cmd->allow_extras(false);
+    report_cmd->add_option("report", report_req.report, "the report a run wrote with --report")->required();
+    report_cmd->add_flag("--csv", report_req.csv, "print one CSV row per path and region (units in the header)");
+    report_cmd->add_option("--html", report_req.html, "also write a self-contained HTML page with plots to FILE");
+
+    DiffRequest diff_req;
+    CLI::App *diff = app.add_subcommand("diff", "compare two reports path by path and region by region (exit 1 on a regression)");
+    diff->allow_extras(false);
+    diff->add_option("a", diff_req.a, "the reference report")->required();
+    diff->add_option("b", diff_req.b, "the report compared with it")->required();
+    diff->add_option("--threshold", diff_req.thresholds,
+                     "PCT: a metric more than PCT% above A's is a regression (default 5); METRIC=PCT or METRIC=off "
+                     "for one metric (repeatable)")
+        ->allow_extra_args(false);
+
     SweepRequest sweep_req;
     CLI::App *sweep = app.add_subcommand("sweep", "run a grid of boards and command lines here or on Slurm, and collect it");
     sweep->allow_extras(false);
@@ -153,6 +172,10 @@ int main(int argc, char **argv) {
         return bench_command(bench_req);
     if (board->parsed())
         return board_command(board_name, board_overrides);
+    if (report_cmd->parsed())
+        return report_command(report_req);
+    if (diff->parsed())
+        return diff_command(diff_req);
     if (collect->parsed())
         return sweep_collect_command(collect_dir, collect_metric);
     if (run_point->parsed())
@@ -165,7 +188,7 @@ int main(int argc, char **argv) {
         return sweep_command(sweep_req, std::filesystem::read_symlink("/proc/self/exe"));
     }
     if (!run->parsed()) {
-        std::fprintf(stderr, "ia32emu: a subcommand is required: run, bench, board or sweep (see --help)\n");
+        std::fprintf(stderr, "ia32emu: a subcommand is required: run, bench, board, report, diff or sweep (see --help)\n");
         return kExitBadInput;
     }
     // Device warnings go to stderr without host timestamps, so logs of two runs compare equal.

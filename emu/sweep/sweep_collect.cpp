@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emu/report/report_json.h"
+#include "emu/report/text_escape.h"
 
 namespace ia32emu {
 
@@ -79,27 +80,6 @@ void entity_rows(size_t point, const Json &report, std::vector<Row> &rows) {
             rows.push_back(std::move(row));
         }
     }
-}
-
-std::string csv_field(std::string_view text) {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-    std::string out = "\"";
-    for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
-
-std::string html_escape(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
 }
 
 std::string fmt(double v) {

@@ -1,0 +1,37 @@
+// Bad input (unreadable, not a report, another schema, an unwritable page) is one line and exit 2.
+#include "emu/cli/report_command.h"
+
+#include <cstdio>
+#include <iostream>
+
+#include "emu/engine/run_outcome.h"
+#include "emu/report/report_csv.h"
+#include "emu/report/report_html.h"
+#include "emu/report/report_json.h"
+#include "emu/report/report_read.h"
+#include "emu/report/summary.h"
+
+namespace ia32emu {
+
+int report_command(const ReportRequest &req) {
+    try {
+        const Report report = read_report(req.report);
+        if (!req.html.empty()) {
+            std::error_code ec;
+            if (std::filesystem::is_directory(req.html, ec))
+                throw ReportError("--html: " + req.html.string() + " is a folder");
+            write_file_atomically(req.html, report_html(report, req.report.filename().string()));
+        }
+        if (req.csv)
+            std::cout << report_csv(report);
+        else
+            print_summary(std::cout, report);
+        std::cout.flush();
+        return 0;
+    } catch (const ReportError &e) {
+        std::fprintf(stderr, "ia32emu: report: %s\n", e.what());
+        return kExitBadInput;
+    }
+}
+
+} // namespace ia32emu
