@@ -5,6 +5,7 @@
 #include <unicorn/unicorn.h>
 
 #include "emu/engine/engine.h"
+#include "emu/board/host_memory.h"
 
 namespace ia32emu {
 namespace {
@@ -219,6 +220,24 @@ void Engine::on_mem(uc_struct *, int type, uint64_t address, int size, int64_t, 
     uint32_t va = count == 1 ? aliases[0] | uint32_t(address & kPageMask)
                              : count == 0 ? uint32_t(address) : e->resolve_alias(address, aliases, count);
     e->timing_->on_data_access(va, address, unsigned(size), type == UC_MEM_WRITE);
+    if (e->watched_count_ != 0) {
+        uint64_t pfn = address >> 12;
+        if (pfn < e->watched_frames_.size() * 64 && (e->watched_frames_[pfn / 64] >> (pfn % 64)) & 1)
+            e->data_watch_(address, unsigned(size), type == UC_MEM_WRITE);
+    }
+}
+
+void Engine::watch_frame(uint64_t pfn, bool watched) {
+    if (watched_frames_.empty())
+        watched_frames_.assign((ram_->size() / 4096 + 63) / 64, 0);
+    if (pfn >= watched_frames_.size() * 64 || !data_watch_)
+        return;
+    uint64_t &word = watched_frames_[pfn / 64];
+    const uint64_t bit = 1ull << (pfn % 64);
+    if (bool(word & bit) == watched)
+        return;
+    word ^= bit;
+    watched ? ++watched_count_ : --watched_count_;
 }
 
 } // namespace ia32emu

@@ -114,6 +114,13 @@ public:
     using EntryHandler = std::function<ReturnHandler(uint32_t esp)>;
     void intercept(uint32_t entry, EntryHandler on_entry);
 
+    // CPU data accesses to watched RAM frames reach `on_access` (with the physical address), for
+    // checks that care about a few frames at a time (DMA buffers the device owns). It needs the
+    // memory hooks, so it hears nothing when the memory model is off. Cheap while nothing is watched.
+    using DataWatch = std::function<void(uint64_t pa, unsigned size, bool write)>;
+    void set_data_watch(DataWatch on_access) { data_watch_ = std::move(on_access); }
+    void watch_frame(uint64_t pfn, bool watched);
+
     // Symbolizer for diagnostics; set by whoever knows the guest's symbols.
     void set_symbolizer(std::function<std::string(uint32_t)> fn) { symbolizer_ = std::move(fn); }
 
@@ -210,6 +217,9 @@ private:
     bool identity_fills_ = false;
     uint32_t retranslate_pc_ = 0, retranslate_size_ = 0;
     std::function<std::string(uint32_t)> symbolizer_;
+    DataWatch data_watch_;
+    std::vector<uint64_t> watched_frames_;   // one bit per RAM frame
+    uint64_t watched_count_ = 0;
 
     uc_context *context_ = nullptr;
     long exception_state_offset_ = -1;

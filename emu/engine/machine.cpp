@@ -168,6 +168,11 @@ Machine::Machine(MachineOptions options)
     edu_.set_fault_sink(this);
     // The device writes RAM behind the CPU's caches: the modelled lines it overwrote are stale.
     edu_.set_ram_written([this](uint64_t pa, uint64_t len) { timing_.on_dma_write(pa, len); });
+    // The CPU reading or writing a buffer the device owns: only those frames are watched.
+    engine_.set_data_watch([this](uint64_t pa, unsigned size, bool write) {
+        kernel_.dma_checks().on_cpu_access(pa, size, write, engine_.eip());
+    });
+    kernel_.dma_checks().set_watch_listener([this](uint64_t pfn, bool watched) { engine_.watch_frame(pfn, watched); });
 
     fw_cfg_.set_u64(FW_CFG_RAM_SIZE, options_.board.memory.ram_size);
     if (linux_)

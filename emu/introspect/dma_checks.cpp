@@ -342,16 +342,32 @@ void DmaChecks::on_allocation_freed(const Allocation &a) {
 }
 
 void DmaChecks::refresh_device_owned() {
-    device_owned_frames_.clear();
+    std::map<uint64_t, uint64_t> owned;
     for (const auto &[id, m] : live_)
         if (m.device_owned && m.len > 0 && m.contiguous && m.len <= (64u << 20))
             for (uint64_t pfn = m.bus >> 12; pfn <= (m.bus + m.len - 1) >> 12; ++pfn)
-                ++device_owned_frames_[pfn];
+                ++owned[pfn];
+    if (watch_listener_) {
+        for (const auto &[pfn, n] : device_owned_frames_)
+            if (!owned.count(pfn))
+                watch_listener_(pfn, false);
+        for (const auto &[pfn, n] : owned)
+            if (!device_owned_frames_.count(pfn))
+                watch_listener_(pfn, true);
+    }
+    // A frame handed back to the CPU ends its episode: the next hand-off may be misused afresh.
+    if (!owned.count(last_cpu_report_pfn_))
+        last_cpu_report_pfn_ = ~0ull;
+    device_owned_frames_ = std::move(owned);
 }
 
 void DmaChecks::on_cpu_access(uint64_t pa, unsigned size, bool write, uint32_t eip) {
     for (const auto &[id, m] : live_) {
         if (!m.device_owned || pa + size <= m.bus || pa >= m.bus + m.len)
+            continue;
+        // Memory freed under a live mapping is reported as freed_while_mapped; the allocator's
+        // own writes into the freed object, and its next owner's, follow from that bug.
+        if (std::any_of(m.owners.begin(), m.owners.end(), [](const DmaOwner &o) { return o.freed; }))
             continue;
         // One finding per frame and episode: a loop over the buffer is one bug, not thousands.
         if (last_cpu_report_pfn_ == (pa >> 12))

@@ -122,9 +122,13 @@ public:
     void set_current_caller(uint32_t eip) { current_eip_ = eip; }
     // The CPU read or wrote physical memory.
     void on_cpu_access(uint64_t pa, unsigned size, bool write, uint32_t eip);
-    // Physical frames the CPU may not touch now; the engine watches only these.
+    // Physical frames the CPU may not touch now; the engine watches only these. The listener
+    // hears each frame as it joins (true) or leaves (false) the set.
     bool cpu_watch_empty() const { return device_owned_frames_.empty(); }
     bool cpu_watched(uint64_t pfn) const { return device_owned_frames_.count(pfn) != 0; }
+    void set_watch_listener(std::function<void(uint64_t pfn, bool watched)> listener) {
+        watch_listener_ = std::move(listener);
+    }
     // The run ended: every mapping still live is a leak.
     void finish();
 
@@ -161,6 +165,7 @@ private:
     // Recently unmapped bus ranges, to tell a double unmap from one of a mapping never made.
     std::deque<DmaMapping> unmapped_;
     std::map<uint64_t, uint64_t> device_owned_frames_;   // pfn -> how many device-owned mappings hold it
+    std::function<void(uint64_t, bool)> watch_listener_;
     uint64_t last_cpu_report_pfn_ = ~0ull;
     std::vector<DmaFinding> findings_;
     std::map<std::string, uint64_t> kept_, dropped_;

@@ -159,21 +159,27 @@ std::optional<uint32_t> ElfImage::find_object(const std::string &name) const {
     return it->second;
 }
 
-std::string ElfImage::describe_address(uint32_t address) const {
+std::optional<Symbol> ElfImage::function_at(uint32_t address) const {
     auto it = functions_.upper_bound(address);
     if (it == functions_.begin())
-        return "";
+        return std::nullopt;
     --it;
     const Symbol &s = it->second;
-    uint32_t off = address - s.address;
     // A label without a size (assembly's, or a linker symbol like stack_top) names at most the
     // page after it; far-off addresses are no part of it.
     constexpr uint32_t kUnsizedReach = 0x1000;
-    if (off >= (s.size != 0 ? s.size : kUnsizedReach))
+    if (address - s.address >= (s.size != 0 ? s.size : kUnsizedReach))
+        return std::nullopt;
+    return s;
+}
+
+std::string ElfImage::describe_address(uint32_t address) const {
+    std::optional<Symbol> s = function_at(address);
+    if (!s)
         return "";
     char buf[32];
-    std::snprintf(buf, sizeof buf, "+0x%x", off);
-    return s.name + buf;
+    std::snprintf(buf, sizeof buf, "+0x%x", address - s->address);
+    return s->name + buf;
 }
 
 } // namespace ia32emu

@@ -54,6 +54,8 @@ public:
     // Function symbols, by address; the nearest one at or below an address names it.
     std::optional<Symbol> find_symbol(const std::string &name) const;
     std::string describe_address(uint32_t address) const;
+    // The function symbol an address lies in, if any.
+    std::optional<Symbol> function_at(uint32_t address) const;
     // The address of a data object (a global variable), by name.
     std::optional<uint32_t> find_object(const std::string &name) const;
     // Symbol-table entries past bounds::kSymbolEntries, not read.

@@ -26,6 +26,7 @@ public:
         return v;
     }
     uint32_t arg(uint32_t esp, unsigned index) const { return word(esp + 4 + 4 * index); }
+    bool read(uint32_t va, void *out, size_t len) const { return guest_.read_virtual(va, out, len); }
     std::optional<uint64_t> translate(uint32_t va) const;
     // The physical extents of [va, va+len), merged where frames are adjacent; empty if any page
     // is unmapped.

@@ -376,15 +376,60 @@ void KernelHooks::intercept_dma_api() {
     }
 }
 
+namespace {
+
+// Whether the code just before `ret` is a call that returns there: E8 rel32, or FF /2 with a
+// register, [reg], [reg+disp8], [disp32] or [reg+disp32] operand (the forms compilers emit).
+bool follows_call(const GuestMemory &memory, uint32_t ret) {
+    uint8_t b[7] = {};
+    if (ret < sizeof b || !memory.read(ret - sizeof b, b, sizeof b))
+        return false;
+    auto at = [&](unsigned back) { return b[sizeof b - back]; };
+    auto call_modrm = [](uint8_t modrm) { return (modrm & 0x38) == 0x10; };
+    return at(5) == 0xE8 || (at(2) == 0xFF && call_modrm(at(1)) && (at(1) & 0xC0) == 0xC0) ||
+           (at(2) == 0xFF && call_modrm(at(1)) && (at(1) & 0xC0) == 0 && (at(1) & 7) != 4 && (at(1) & 7) != 5) ||
+           (at(3) == 0xFF && call_modrm(at(2)) && (at(2) & 0xC0) == 0x40) ||
+           (at(6) == 0xFF && call_modrm(at(5)) && ((at(5) & 0xC7) == 0x05 || (at(5) & 0xC0) == 0x80));
+}
+
+} // namespace
+
+// The innermost function's caller when its frame is not (yet) on the EBP chain: at an
+// intercepted entry or the first instruction, after `push %ebp` alone, or anywhere in a function
+// built without a frame (a leaf, which GCC may leave frameless). EBP then still belongs to the
+// caller, so the walk goes on from there.
+std::optional<uint32_t> KernelHooks::unframed_return(const Registers &regs) const {
+    constexpr uint8_t kPrologue[] = {0x55, 0x89, 0xE5};   // push %ebp; mov %esp,%ebp
+    uint32_t start = regs.eip;
+    if (!entries_.count(regs.eip))
+        if (std::optional<Symbol> fn = image_.function_at(regs.eip))
+            start = fn->address;
+    if (regs.eip == start)
+        return memory_.word(regs.esp);
+    uint8_t head[sizeof kPrologue] = {};
+    if (!memory_.read(start, head, sizeof head))
+        return std::nullopt;
+    if (std::equal(std::begin(head), std::end(head), std::begin(kPrologue)))
+        return regs.eip == start + 1 ? std::optional<uint32_t>(memory_.word(regs.esp + 4)) : std::nullopt;
+    // A frameless function may have pushed registers: the return address is the first word
+    // near the top of the stack that follows a call.
+    constexpr unsigned kWordsSearched = 8;
+    for (unsigned i = 0; i < kWordsSearched; ++i) {
+        uint32_t word = memory_.word(regs.esp + 4 * i);
+        if (!image_.describe_address(word).empty() && follows_call(memory_, word))
+            return word;
+    }
+    return std::nullopt;
+}
+
 // The guest's call stack by frame pointers: the innermost code first, then each saved return
 // address; the walk stops at the first frame it cannot read or that does not lie further up.
 std::vector<uint32_t> KernelHooks::backtrace() const {
     constexpr unsigned kMaxFrames = 16;
     Registers regs = engine_.registers();
     std::vector<uint32_t> frames{regs.eip};
-    // At an intercepted entry the callee has no frame yet: its caller is the return address.
-    if (entries_.count(regs.eip))
-        frames.push_back(memory_.word(regs.esp));
+    if (std::optional<uint32_t> ret = unframed_return(regs))
+        frames.push_back(*ret);
     uint32_t ebp = regs.ebp;
     while (frames.size() < kMaxFrames && ebp != 0 && (ebp & 3) == 0) {
         uint32_t saved[2];

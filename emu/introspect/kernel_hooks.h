@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -53,6 +54,7 @@ private:
     std::vector<PhysExtent> page_extents(uint32_t page, uint32_t offset, uint32_t size) const;
     void for_each_sg_entry(uint32_t sg, int nents, const std::function<void(uint32_t entry)> &f) const;
     void check_area(const DmaMapRequest &r, uint32_t esp);
+    std::optional<uint32_t> unframed_return(const Registers &regs) const;
 
     Engine &engine_;
     const KernelImage &image_;

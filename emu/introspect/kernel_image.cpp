@@ -200,6 +200,10 @@ std::string KernelImage::describe_address(uint32_t address) const {
     return elf_ ? elf_->describe_address(address) : std::string();
 }
 
+std::optional<Symbol> KernelImage::function_at(uint32_t address) const {
+    return elf_ ? elf_->function_at(address) : std::nullopt;
+}
+
 std::optional<uint32_t> KernelImage::find_object(const std::string &name) const {
     return elf_ ? elf_->find_object(name) : std::nullopt;
 }

@@ -72,6 +72,7 @@ public:
     void set_symbols(ElfImage symbols) { elf_ = std::move(symbols); }
     std::optional<Symbol> find_symbol(const std::string &name) const;
     std::string describe_address(uint32_t address) const;
+    std::optional<Symbol> function_at(uint32_t address) const;
     std::optional<uint32_t> find_object(const std::string &name) const;
     uint64_t symbol_entries_dropped() const { return elf_ ? elf_->symbol_entries_dropped() : 0; }
 

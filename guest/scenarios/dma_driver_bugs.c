@@ -9,6 +9,7 @@
  *   sg_overlong        an sg entry of 8192 bytes over one page whose neighbour is someone else's
  *   wrong_direction    the device receives into a DMA_TO_DEVICE mapping
  *   overrun            a 2048-byte receive into a 512-byte mapping
+ *   read_before_sync   the receive path reads the packet header before dma_sync_single_for_cpu
  *   double_unmap       the tx buffer is unmapped twice
  *   unmap_size         unmapped with a different size than mapped
  *   unchecked          the map result is used without dma_mapping_error()
@@ -55,6 +56,12 @@ static __attribute__((noinline)) void ringdrv_tx(struct ringdrv *rd, dma_addr_t 
         dma_print_rejection(rd->edu, "ringdrv transmit");
         rd->rejected = 1;
     }
+}
+
+/* The receive path looks at a packet's header; the CPU may only do so once the buffer is its own. */
+static __attribute__((noinline)) u32 ringdrv_peek(const volatile u8 *buf)
+{
+    return buf[0] | (u32)buf[1] << 8;
 }
 
 static __attribute__((noinline)) dma_addr_t ringdrv_map(struct ringdrv *rd, void *buf, u32 len,
@@ -116,6 +123,7 @@ static int rx_sg(struct ringdrv *rd, bool bug)
 static int rx_simple(struct ringdrv *rd, const char *bug)
 {
     bool wrong_dir = !strcmp(bug, "wrong_direction"), overrun = !strcmp(bug, "overrun");
+    bool early_read = !strcmp(bug, "read_before_sync");
     u8 *buf = kmalloc(4096, GFP_DMA);
     if (!buf)
         return GUEST_EXIT_OOM;
@@ -124,7 +132,11 @@ static int rx_simple(struct ringdrv *rd, const char *bug)
     if (!bus)
         return GUEST_EXIT_DMA_REFUSED;
     ringdrv_rx(rd, bus, overrun ? 2048 : RX_LEN);
+    if (early_read)
+        (void)ringdrv_peek(buf);
     dma_sync_single_for_cpu(rd->dev, bus, RX_LEN, dir);
+    if (!wrong_dir)
+        (void)ringdrv_peek(buf);
     dma_unmap_single(rd->dev, bus, RX_LEN, dir);
     kfree(buf);
     return GUEST_EXIT_OK;
@@ -175,7 +187,8 @@ int scenario_dma_driver_bugs(void)
         ret = rx_kfree_while_mapped(&rd, !none);
     if (ret == GUEST_EXIT_OK && (none || !strcmp(bug, "sg_overlong")))
         ret = rx_sg(&rd, !none);
-    if (ret == GUEST_EXIT_OK && (none || !strcmp(bug, "wrong_direction") || !strcmp(bug, "overrun")))
+    if (ret == GUEST_EXIT_OK && (none || !strcmp(bug, "wrong_direction") || !strcmp(bug, "overrun") ||
+                                !strcmp(bug, "read_before_sync")))
         ret = rx_simple(&rd, bug);
     if (ret == GUEST_EXIT_OK)
         ret = tx_api(&rd, bug);

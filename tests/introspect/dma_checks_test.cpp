@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <map>
 #include <vector>
 
 #include "emu/introspect/dma_api.h"
@@ -189,6 +190,31 @@ TEST_F(DmaChecksTest, TheCpuTouchingADeviceOwnedBufferIsFlaggedUntilSyncForCpu) 
     EXPECT_EQ(names(), Names{"cpu_access_while_device_owned"});
     checks.on_sync("dma_sync_single_for_cpu", kDriver, 0x100000, 512, DmaDirection::FromDevice, true);
     EXPECT_FALSE(checks.cpu_watched(0x100));
+}
+
+// The engine watches exactly the frames the device owns: it hears each frame join and leave.
+TEST_F(DmaChecksTest, TheWatchListenerFollowsDeviceOwnedFrames) {
+    std::map<uint64_t, bool> watched;
+    checks.set_watch_listener([&](uint64_t pfn, bool on) {
+        EXPECT_NE(watched[pfn], on) << "frame " << pfn << " told twice";
+        watched[pfn] = on;
+    });
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 8192);
+    map(0x100000, 8192, DmaDirection::Bidirectional);
+    map(0x102000, 64, DmaDirection::ToDevice);   // the device only reads it: the CPU may touch it
+    EXPECT_EQ(watched, (std::map<uint64_t, bool>{{0x100, true}, {0x101, true}}));
+    checks.on_sync("dma_sync_single_for_cpu", kDriver, 0x100000, 8192, DmaDirection::Bidirectional, true);
+    EXPECT_EQ(watched, (std::map<uint64_t, bool>{{0x100, false}, {0x101, false}}));
+    checks.on_sync("dma_sync_single_for_device", kDriver, 0x100000, 8192, DmaDirection::Bidirectional, false);
+    EXPECT_TRUE(watched[0x100] && watched[0x101]);
+    // A second episode of the same misuse is a second finding.
+    checks.on_cpu_access(0x100010, 4, false, kDriver + 12);
+    checks.on_sync("dma_sync_single_for_cpu", kDriver, 0x100000, 8192, DmaDirection::Bidirectional, true);
+    checks.on_sync("dma_sync_single_for_device", kDriver, 0x100000, 8192, DmaDirection::Bidirectional, false);
+    checks.on_cpu_access(0x100010, 4, true, kDriver + 12);
+    EXPECT_EQ(names(), (Names{"cpu_access_while_device_owned", "cpu_access_while_device_owned"}));
+    unmap(0x100000, 8192, DmaDirection::Bidirectional);
+    EXPECT_FALSE(watched[0x100] || watched[0x101]);
 }
 
 TEST_F(DmaChecksTest, MappingsLiveAtTheEndAreLeaksWithTheirOwners) {
