@@ -23,6 +23,10 @@ const BlockInfo *Engine::block_info(uint32_t pc, uint32_t size, bool &retranslat
     if (!read_virtual(pc, bytes.data(), size))
         return nullptr;
     const BlockInfo &b = blocks_.decode(pc, bytes);
+    // Remember where code came from, so that a device writing there makes it decode again.
+    for (uint32_t page : {pc, pc + size - 1})
+        if (auto pa = translate(page, false); pa && (*pa >> 12) < code_frames_.size() * 64)
+            code_frames_[*pa >> 18] |= 1ull << ((*pa >> 12) % 64);
     if (b.flags & kSpecialFlags)
         retranslate = hook_special_instructions(b);
     return &b;

@@ -49,6 +49,7 @@ Engine::Engine(const EngineSetup &setup)
     check(uc_ctl_tlb_mode(uc_, UC_TLB_VIRTUAL), "selecting the virtual TLB mode");
 
     ram_ = std::make_unique<HostMemory>(setup.ram_bytes);
+    code_frames_.assign((setup.ram_bytes / 4096 + 63) / 64, 0);
     check(uc_mem_map_ptr(uc_, 0, kLegacyHoleStart, UC_PROT_ALL, ram_->data()), "mapping low RAM");
     check(uc_mem_map_ptr(uc_, kLegacyHoleEnd, setup.ram_bytes - kLegacyHoleEnd, UC_PROT_ALL,
                          ram_->data() + kLegacyHoleEnd),
@@ -140,6 +141,39 @@ void Engine::change_memory_map(Change &&change) {
     identity_fills_ = false;
     set_reg(UC_X86_REG_CR3, reg(UC_X86_REG_CR3));
     translations_.clear();
+}
+
+// Unicorn 2.1's uc_ctl_remove_cache takes a VIRTUAL address and invalidates the code of the
+// frame it translates to, one page at a time. With identity fills (and Unicorn's TLB emptied
+// before and after, so that no other translation of those addresses answers or survives) the
+// frame's own address names it. A frame the guest never ran code from still goes through this:
+// Unicorn may hold code of it that the decoder's bookkeeping did not see (a block found again by
+// address), and a device transfer is rare next to the blocks the CPU runs.
+void Engine::invalidate_code(uint64_t pa, uint64_t len) {
+    if (len == 0 || pa >= ram_->size())
+        return;
+    // Past this many pages one flush of everything is cheaper than page-by-page removal.
+    constexpr uint64_t kPagesRemovedOneByOne = 64;
+    const uint64_t first = pa >> 12, last = (std::min(pa + len, ram_->size()) - 1) >> 12;
+    bool had_code = false;
+    for (uint64_t pfn = first; pfn <= last; ++pfn) {
+        uint64_t &word = code_frames_[pfn / 64];
+        had_code |= (word >> (pfn % 64)) & 1;
+        word &= ~(1ull << (pfn % 64));
+    }
+    if (last - first >= kPagesRemovedOneByOne) {
+        uc_ctl_flush_tb(uc_);
+    } else {
+        identity_fills_ = true;
+        uc_ctl_flush_tlb(uc_);
+        for (uint64_t pfn = first; pfn <= last; ++pfn)
+            uc_ctl_remove_cache(uc_, pfn << 12, (pfn + 1) << 12);
+        identity_fills_ = false;
+        uc_ctl_flush_tlb(uc_);
+        translations_.clear();
+    }
+    if (had_code)
+        blocks_.forget_current();
 }
 
 void Engine::map_mmio(uint64_t base, uint64_t size, MmioHandlers handlers) {

@@ -114,6 +114,10 @@ public:
     using EntryHandler = std::function<ReturnHandler(uint32_t esp)>;
     void intercept(uint32_t entry, EntryHandler on_entry);
 
+    // A device wrote RAM behind the CPU: translated code from those bytes is dropped, so the CPU
+    // runs what is there now, as on hardware and QEMU.
+    void invalidate_code(uint64_t pa, uint64_t len);
+
     // CPU data accesses to watched RAM frames reach `on_access` (with the physical address), for
     // checks that care about a few frames at a time (DMA buffers the device owns). It needs the
     // memory hooks, so it hears nothing when the memory model is off. Cheap while nothing is watched.
@@ -218,6 +222,7 @@ private:
     uint32_t retranslate_pc_ = 0, retranslate_size_ = 0;
     std::function<std::string(uint32_t)> symbolizer_;
     DataWatch data_watch_;
+    std::vector<uint64_t> code_frames_;      // one bit per RAM frame a decoded block came from
     std::vector<uint64_t> watched_frames_;   // one bit per RAM frame
     uint64_t watched_count_ = 0;
 

@@ -164,10 +164,19 @@ Machine::Machine(MachineOptions options)
     pci_.add(kEduSlot, edu_.pci());
     check_memory_bars_fit({{"i440FX host bridge", &host_bridge_.pci()}, {"bochs-display", &display_.pci()}, {"edu", &edu_.pci()}},
                           options_.board.memory.pci_hole_start);
+    std::vector<ReadOnlyImageRange> read_only;
+    for (const LoadPiece &p : image_.pieces())
+        if (!p.writable && p.mem_size > 0)
+            read_only.push_back({p.paddr, p.mem_size, p.what});
+    kernel_.dma_checks().set_read_only_image(std::move(read_only));
     edu_.set_mapping_checker(&kernel_.dma_checks());
     edu_.set_fault_sink(this);
-    // The device writes RAM behind the CPU's caches: the modelled lines it overwrote are stale.
-    edu_.set_ram_written([this](uint64_t pa, uint64_t len) { timing_.on_dma_write(pa, len); });
+    // The device writes RAM behind the CPU's caches: the modelled lines it overwrote are stale,
+    // and so is any code translated from those bytes.
+    edu_.set_ram_written([this](uint64_t pa, uint64_t len) {
+        timing_.on_dma_write(pa, len);
+        engine_.invalidate_code(pa, len);
+    });
     // The CPU reading or writing a buffer the device owns: only those frames are watched.
     engine_.set_data_watch([this](uint64_t pa, unsigned size, bool write) {
         kernel_.dma_checks().on_cpu_access(pa, size, write, engine_.eip());

@@ -407,6 +407,16 @@ void DmaChecks::on_device_rejection(const std::string &rule, uint64_t bus, uint6
 
 DmaVerdict DmaChecks::check(uint64_t bus, uint64_t len, bool to_ram) {
     auto range = hex(bus) + "+" + hex(len);
+    // Needs no DMA API: the ELF says which loaded bytes are code and constants.
+    if (to_ram)
+        for (const ReadOnlyImageRange &r : read_only_)
+            if (len > 0 && bus < r.pa + r.len && r.pa < bus + len) {
+                uint64_t hit = std::max(bus, r.pa);
+                std::string sym = hit < 0x100000000ull ? symbolize_(uint32_t(hit)) : "";
+                return {false, "kernel_image_write",
+                        "the device writes " + range + " over the kernel's read-only " + r.what + " at " + hex(r.pa) +
+                            "+" + hex(r.len) + (sym.empty() ? "" : ", from " + hex(hit) + " (" + sym + ")")};
+            }
     if (!scope_.mappings) {
         // Without a DMA API only what the allocators say can be checked: memory freed, or a range
         // that leaves the allocation it starts in.

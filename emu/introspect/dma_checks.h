@@ -95,6 +95,13 @@ struct DmaCheckScope {
     bool mapping_error = true;   // the kernel's dma_mapping_error is seen
 };
 
+// Physical memory no device may write whatever the kernel's DMA API says: its code and constants.
+struct ReadOnlyImageRange {
+    uint64_t pa = 0;
+    uint64_t len = 0;
+    std::string what;   // e.g. "program header 0 (R-X)"
+};
+
 class DmaChecks : public DmaMappingChecker {
 public:
     using Backtrace = std::function<std::vector<uint32_t>()>;
@@ -105,6 +112,8 @@ public:
     DmaChecks(AllocationTracker &allocations, Symbolizer symbolize, DmaCheckScope scope = {});
     void set_backtrace(Backtrace backtrace) { backtrace_ = std::move(backtrace); }
     const DmaCheckScope &scope() const { return scope_; }
+    // The kernel image's read-only segments, as loaded: rule kernel_image_write guards them.
+    void set_read_only_image(std::vector<ReadOnlyImageRange> ranges) { read_only_ = std::move(ranges); }
     void set_scope(DmaCheckScope scope) { scope_ = scope; }
 
     // The guest's DMA API.
@@ -159,6 +168,7 @@ private:
     AllocationTracker &allocations_;
     Symbolizer symbolize_;
     DmaCheckScope scope_;
+    std::vector<ReadOnlyImageRange> read_only_;
     Backtrace backtrace_;
     uint64_t next_id_ = 1;
     std::map<uint64_t, DmaMapping> live_;   // by id

@@ -66,7 +66,7 @@ void KernelHooks::choose_api(const std::string &dma_api) {
                           image_.find_symbol("__get_free_pages") || image_.find_symbol("vmalloc");
         note_ = "DMA checks: no DMA API recognised (" + why +
                 "): rule (d) (no_live_mapping, mapping_overrun, noncontiguous_mapping, wrong_direction) and the "
-                "dma_api_misuse checks are off; rules (a)-(c) stay on" +
+                "dma_api_misuse checks are off; rules (a)-(c) and kernel_image_write stay on" +
                 (allocators ? ", and ownership checks (freed_memory, foreign_frame) on the kernel's allocators"
                             : "; no known allocator, so no ownership checks");
         return;

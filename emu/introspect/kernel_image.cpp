@@ -138,7 +138,7 @@ KernelImage KernelImage::parse(std::vector<uint8_t> bytes, const std::string &na
         for (const LoadSegment &s : elf.segments()) {
             k.candidates_.push_back({"program header " + std::to_string(s.index) + " (file offset " + hex(s.offset) +
                                          ", " + segment_flags(s.flags) + ")",
-                                     s.offset, s.paddr, s.file_size, s.mem_size});
+                                     s.offset, s.paddr, s.file_size, s.mem_size, (s.flags & 2) != 0});
             k.may_skip_.push_back(s.headers_only);
             k.phdr_index_.push_back(s.index);
         }

@@ -35,6 +35,7 @@ struct LoadPiece {
     uint64_t paddr;
     uint64_t file_size;
     uint64_t mem_size;
+    bool writable = true;  // false for an ELF segment without PF_W: the kernel's code and constants
 };
 
 // Physical memory the kernel may be loaded into: [base, end).

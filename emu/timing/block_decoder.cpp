@@ -158,6 +158,11 @@ const BlockInfo &BlockDecoder::decode(uint32_t pc, std::span<const uint8_t> byte
     return *block;
 }
 
+void BlockDecoder::forget_current() {
+    current_.clear();
+    recent_.fill({});
+}
+
 const BlockInfo *BlockDecoder::lookup(uint32_t pc, uint32_t size) const {
     Recent &slot = recent_[recent_slot(pc, size)];
     if (slot.block && slot.pc == pc && slot.size == size) return slot.block;

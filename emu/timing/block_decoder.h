@@ -65,6 +65,11 @@ public:
     // The block last decoded at (pc, size), or nullptr; allocation-free, for every block execution.
     const BlockInfo *lookup(uint32_t pc, uint32_t size) const;
 
+    // Code at some address changed behind the engine (a device wrote it): every later lookup
+    // misses once, so the caller decodes the bytes now there (unchanged blocks are found again by
+    // their hash, without Capstone).
+    void forget_current();
+
     size_t decoded_blocks() const { return blocks_.size(); }
     const CostTable &costs() const { return costs_; }
 

@@ -249,6 +249,27 @@ TEST_F(DmaChecksTest, WithoutADmaApiOnlyOwnershipIsChecked) {
     EXPECT_EQ(checks.check(0x100800, 4096, true).rule, "foreign_frame");
 }
 
+// The kernel's code and constants, as its ELF marks them, are no device's to write, with or
+// without a DMA API; reading them (a constant table sent to the device) is fine.
+TEST_F(DmaChecksTest, ADeviceWriteOverTheKernelsReadOnlyImageIsRefused) {
+    checks.set_read_only_image({{0x100000, 0x2000, "program header 0 (R-X)"}});
+    for (bool api : {true, false}) {
+        DmaCheckScope scope;
+        scope.mappings = api;
+        checks.set_scope(scope);
+        DmaVerdict v = checks.check(0x101ff0, 0x20, true);
+        EXPECT_FALSE(v.allowed);
+        EXPECT_EQ(v.rule, "kernel_image_write");
+        EXPECT_NE(v.detail.find("0x101ff0 (driver_fn)"), std::string::npos) << v.detail;
+        EXPECT_NE(checks.check(0x101ff0, 0x20, false).rule, "kernel_image_write") << "the device only reads it";
+    }
+    DmaCheckScope off;
+    off.mappings = false;
+    checks.set_scope(off);
+    EXPECT_TRUE(checks.check(0x102000, 0x1000, true).allowed) << "the page after the image";
+    EXPECT_TRUE(checks.check(0x100000, 0x1000, false).allowed);
+}
+
 TEST(DmaApiDescription, DescribesLinux61WithRegparmArguments) {
     const char *linux61 = R"(
 map_page dma_map_page_attrs dev=eax page=edx offset=ecx size=stack0 dir=stack1
