@@ -87,6 +87,9 @@ int main(int argc, char **argv) {
     run->add_option("--vga-dump", req.vga_dump, "write the VGA text screen (80x25, UTF-8) to FILE at exit");
     run->add_flag("--no-timing", req.no_timing, "run functionally only: no caches, TLBs or cycle counts");
     run->add_flag("--check-mmu", req.check_mmu, "re-walk the page tables on every access and compare");
+    run->add_option("--gdb", req.gdb, "serve gdb's remote protocol on localhost:PORT (also QEMU's tcp::PORT form)")
+        ->type_name("PORT");
+    run->add_flag("--gdb-wait", req.gdb_wait, "with --gdb: stop before the first instruction until gdb continues (QEMU's -S)");
 
     BenchRequest bench_req;
     bench_req.firmware = req.firmware;

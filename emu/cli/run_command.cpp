@@ -12,6 +12,7 @@
 
 #include "emu/board/board_config.h"
 #include "emu/cli/run_control.h"
+#include "emu/debug/gdb_stub.h"
 #include "emu/engine/machine.h"
 #include "emu/introspect/linux_image.h"
 #include "emu/report/fail_on.h"
@@ -57,6 +58,14 @@ int run_command(const RunRequest &req) {
         std::vector<std::string> fail_on;
         if (!req.fail_on.empty())
             fail_on = parse_fail_on(req.fail_on);
+        if (req.gdb_wait && req.gdb.empty()) {
+            std::fprintf(stderr, "ia32emu: --gdb-wait needs --gdb PORT\n");
+            return kExitBadInput;
+        }
+        // The port is taken before the guest is built, so that a port in use is bad input up front.
+        std::optional<GdbListener> gdb_listener;
+        if (!req.gdb.empty())
+            gdb_listener.emplace(parse_gdb_port(req.gdb));
         // A report that cannot be written is bad input, found before the guest runs, not after.
         std::optional<ReportTarget> report_target;
         if (!req.report_file.empty())
@@ -99,12 +108,18 @@ int run_command(const RunRequest &req) {
 
         StopSignals signals;
         opts.stop_signal = signals.flag();
+        const std::atomic<int> *stop_signal = opts.stop_signal;
         std::optional<ProgressLine> progress(std::in_place, opts.board.cpu.clock_mhz);
         Machine *running = nullptr;
         opts.tick = [&] { progress->update(running->engine().instructions(), running->modelled_cycles()); };
 
         Machine machine(std::move(opts));
         running = &machine;
+        std::optional<GdbStub> gdb;
+        if (gdb_listener) {
+            gdb.emplace(std::move(*gdb_listener), machine.engine(), stop_signal);
+            machine.engine().attach_debugger(&*gdb, req.gdb_wait);
+        }
         auto started = std::chrono::steady_clock::now();
         RunOutcome outcome = machine.run();
         double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -148,6 +163,8 @@ int run_command(const RunRequest &req) {
     } catch (const DmaApiError &e) {
         std::fprintf(stderr, "ia32emu: %s\n", e.what());
     } catch (const ImageError &e) {
+        std::fprintf(stderr, "ia32emu: %s\n", e.what());
+    } catch (const GdbSetupError &e) {
         std::fprintf(stderr, "ia32emu: %s\n", e.what());
     } catch (const std::exception &e) {
         std::fprintf(stderr, "ia32emu: %s\n", e.what());

@@ -32,6 +32,8 @@ struct RunRequest {
     bool no_timing = false;
     bool check_mmu = false;
     std::string fail_on;                 // comma-separated fault kinds, empty: none
+    std::string gdb;                     // --gdb PORT (or tcp::PORT): a gdb stub on localhost; empty: none
+    bool gdb_wait = false;               // stop before the first instruction until gdb says go
 };
 
 int run_command(const RunRequest &req);

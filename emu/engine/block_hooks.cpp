@@ -109,6 +109,15 @@ void Engine::on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self
         uc_emu_stop(uc);
         return;
     }
+    if (e->debug_) {
+        if (e->debug_boundary(uint32_t(address), true))
+            return;
+        if (e->debug_->resume_inside_block) {
+            e->debug_->resume_inside_block = false;
+            if (uint32_t(address) == e->debug_->resume_pc)
+                return;
+        }
+    }
     if (e->events_ && e->now() >= e->events_->next_due())
         e->events_->run_due(e->now());
     if (e->interrupts_ && e->interrupts_->intr() && e->interrupt_window_open()) {
@@ -125,6 +134,8 @@ void Engine::on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self
         e->retranslate_ = true;
         e->retranslate_pc_ = uint32_t(address);
         e->retranslate_size_ = size;
+        if (e->debug_)
+            e->debug_->replay_block = true;
         uc_emu_stop(uc);
         return;
     }
@@ -154,6 +165,9 @@ void Engine::on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self
 
 void Engine::on_special(uc_struct *, uint64_t address, uint32_t, void *self) {
     auto *e = static_cast<Engine *>(self);
+    // A debugger's stop here must come before the special's effect, which resuming would repeat.
+    if (e->debug_ && e->debug_boundary(uint32_t(address), false))
+        return;
     auto it = e->specials_.find(uint32_t(address));
     if (it == e->specials_.end())
         return;

@@ -379,7 +379,14 @@ RunOutcome Engine::run() {
                 std::chrono::microseconds(int64_t(setup_.timeout_seconds * 1e6));
     if (past_deadline())
         stop_for_timeout();
+    if (debug_ && debug_->stop_first)
+        debug_->pending = DebugStop{DebugStop::Why::Attached};
     while (!stop_requested_) {
+        if (debug_ && debug_->pending) {
+            serve_debug_stop();
+            if (stop_requested_ || stop_for_signal())
+                break;
+        }
         pending_fault_.reset();
         uint64_t begin = reg(UC_X86_REG_EIP);
         uc_err err = uc_emu_start(uc_, begin, kNoExit, 0, 0);
@@ -397,9 +404,12 @@ RunOutcome Engine::run() {
             uc_ctl_remove_cache(uc_, retranslate_pc_, retranslate_pc_ + retranslate_size_);
             continue;
         }
+        if (debug_ && debug_->pending)
+            continue;
         if (interrupt_taken_) {
             interrupt_taken_ = false;
             take_interrupt();
+            debug_delivered();
             continue;
         }
         if (pending_fault_) {
@@ -410,14 +420,17 @@ RunOutcome Engine::run() {
                     [this](int r) { return capstone_register(r); },
                     [this](uint32_t va, uint8_t *out, size_t len) { return read_virtual(va, out, len); });
             deliver(f, reg(UC_X86_REG_EIP));
+            debug_delivered();
             continue;
         }
         uint32_t eip = reg(UC_X86_REG_EIP);
         if (err == UC_ERR_OK) {
             uint8_t prev = 0;
             if (eip > 0 && read_virtual(eip - 1, &prev, 1) && prev == 0xF4) {
-                if (wait_for_interrupt())
+                if (wait_for_interrupt()) {
+                    debug_delivered();
                     continue;
+                }
                 if (stop_requested_)
                     break;
                 bool interrupts_on = reg(UC_X86_REG_EFLAGS) & kEflagsIf;
@@ -441,6 +454,8 @@ RunOutcome Engine::run() {
     out.eip = reg(UC_X86_REG_EIP);
     out.diagnostic = stop_diagnostic_;
     out.signal = stop_signal_number_;
+    if (debug_ && debug_->debugger)
+        debug_->debugger->ended(out);
     return out;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "emu/engine/cpuid_model.h"
+#include "emu/engine/debug_control.h"
 #include "emu/engine/operand_decoder.h"
 #include "emu/engine/run_outcome.h"
 #include "emu/board/event_queue.h"
@@ -125,6 +126,19 @@ public:
     void set_data_watch(DataWatch on_access) { data_watch_ = std::move(on_access); }
     void watch_frame(uint64_t pfn, bool watched);
 
+    // A debugger (emu/debug/) in the run loop; `stop_first` stops before the first instruction.
+    // Breakpoints and watchpoints never patch guest memory: hooks compare EIP and access addresses.
+    void attach_debugger(Debugger *debugger, bool stop_first);
+    void set_breakpoint(uint32_t va, bool hardware, bool on);
+    void set_watchpoint(uint32_t va, uint32_t len, WatchKind kind, bool on);
+    // One register as gdb transfers it (little-endian, debug_reg_size bytes); writes change only
+    // what differs, so that writing back an unchanged selector reloads nothing.
+    void read_debug_reg(DebugReg r, uint8_t *out) const;
+    bool write_debug_reg(DebugReg r, const uint8_t *in);
+    // Through the current page tables, ignoring write protection as a debugger does; false when a
+    // page is not mapped or not RAM. Translated code over the bytes is dropped.
+    bool write_virtual(uint32_t va, const void *in, size_t len);
+
     // Symbolizer for diagnostics; set by whoever knows the guest's symbols.
     void set_symbolizer(std::function<std::string(uint32_t)> fn) { symbolizer_ = std::move(fn); }
 
@@ -149,6 +163,17 @@ private:
     static void on_mem(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
     static void on_mem_empty(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
     static void on_special(uc_struct *uc, uint64_t address, uint32_t size, void *self);
+    static void on_debug_code(uc_struct *uc, uint64_t address, uint32_t size, void *self);
+    static void on_debug_mem(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
+
+    // emu/engine/debug_run.cpp. An instruction starts at `pc` (at a block's start or inside one):
+    // true when the debugger stops the guest there (Unicorn was asked to stop before it runs).
+    bool debug_boundary(uint32_t pc, bool block_start);
+    // The run loop: hands a stop found by the hooks to the debugger and applies its answer.
+    void serve_debug_stop();
+    // An exception or interrupt was delivered: a step ends at the handler's first instruction.
+    void debug_delivered();
+    void update_debug_hooks();
 
     template <typename Change>
     void change_memory_map(Change &&change);
@@ -247,6 +272,35 @@ private:
     uint32_t exit_code_ = 0;
     int stop_signal_number_ = 0;
     std::string stop_diagnostic_;
+
+    // The debugger's breakpoints, watchpoints and where a stop left the guest (debug_run.cpp).
+    struct DebugState {
+        Debugger *debugger = nullptr;
+        bool stop_first = false;
+        std::unordered_map<uint32_t, bool> breakpoints;   // active ones, by address: hardware?
+        std::unordered_map<uint32_t, size_t> code_hooks;  // a code hook per breakpoint address ever set
+        struct Watch {
+            uint32_t va, len;
+            WatchKind kind;
+        };
+        std::vector<Watch> watches;
+        size_t every_insn_hook = 0;   // while stepping or watching: a code hook on every instruction
+        size_t mem_hook = 0;          // while watching
+        bool stepping = false;
+        std::optional<DebugStop> pending;     // found by a hook, served by the run loop
+        std::optional<DebugStop> watch_hit;   // stops at the next instruction boundary
+        bool stopped_inside_block = false;    // the stop came after its block was accounted
+        // Since the guest last resumed: instruction starts seen; the first is where it resumed
+        // and never stops it again (as EFLAGS.RF for a breakpoint the debugger resumes from).
+        unsigned boundaries = 0;
+        bool boundary_open = false;           // a code hook at last_pc is the instruction already counted
+        uint32_t last_pc = 0;
+        bool resume_inside_block = false;     // resuming mid-block at resume_pc: its block was accounted
+        uint32_t resume_pc = 0;
+        bool replay_block = false;            // the block hook at last_pc comes again after a retranslation
+        uint32_t polls = 0;
+    };
+    std::unique_ptr<DebugState> debug_;
 
     std::optional<Fault> pending_fault_;   // a fault the engine could not deliver through a hook
     bool pending_fault_fetch_ = false;

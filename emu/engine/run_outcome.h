@@ -29,6 +29,7 @@ inline std::string signal_name(int signo) {
     switch (signo) {
     case 1: return "SIGHUP";
     case 2: return "SIGINT";
+    case 9: return "SIGKILL";
     case 15: return "SIGTERM";
     default: return "signal " + std::to_string(signo);
     }
