@@ -281,12 +281,11 @@ bool Engine::write_virtual(uint32_t va, const void *in, size_t len) {
         v += uint32_t(chunk);
         len -= chunk;
     }
-    uint32_t v = va;
     for (auto [pa, chunk] : chunks) {
         std::memcpy(ram_->data() + pa, src, chunk);
-        uc_ctl_remove_cache(uc_, v, uint64_t(v) + chunk);
+        // As for a device's write: the CPU runs, and the decoder costs, what is there now.
+        invalidate_code(pa, chunk);
         src += chunk;
-        v += uint32_t(chunk);
     }
     return true;
 }
