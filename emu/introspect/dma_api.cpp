@@ -51,6 +51,7 @@ sg_layout entry=20 page_link=0 offset=4 length=8 dma_address=12 dma_length=16
 area text _text_start _text_end
 area rodata __start_rodata __end_rodata
 area stack boot_stack boot_stack_top
+device_layout dma_parms=20 max_segment_size=0 segment_boundary_mask=4
 )";
 
 [[noreturn]] void fail(const std::string &source, unsigned line, const std::string &what) {
@@ -130,6 +131,17 @@ DmaApiDescription DmaApiDescription::parse(const std::string &text, const std::s
             for (uint32_t off : {d.sg.page_link, d.sg.offset, d.sg.length, d.sg.dma_address, d.sg.dma_length})
                 if (off + 4 > d.sg.entry)
                     fail(source, line, "a scatterlist field lies outside the " + std::to_string(d.sg.entry) + "-byte entry");
+            continue;
+        }
+        if (head == "device_layout") {
+            d.device.known = true;
+            for (const auto &[k, v] : fields) {
+                uint32_t n = number(v, source, line);
+                if (k == "dma_parms") d.device.dma_parms = n;
+                else if (k == "max_segment_size") d.device.max_segment_size = n;
+                else if (k == "segment_boundary_mask") d.device.segment_boundary_mask = n;
+                else fail(source, line, "unknown device_layout field '" + k + "'");
+            }
             continue;
         }
         if (head == "area") {

@@ -6,6 +6,9 @@
 //   sg_layout entry=N page_link=N offset=N length=N dma_address=N dma_length=N
 //   area text|rodata|stack START_SYMBOL END_SYMBOL
 //   thread_stack BYTES                   (the stack is the BYTES-aligned block holding ESP)
+//   device_layout dma_parms=N max_segment_size=N segment_boundary_mask=N
+//                                        (byte offsets: the dma_parms pointer in struct device, the
+//                                        limits in what it points to; map_sg then needs dev=LOCATION)
 // LOCATION is eax, edx, ecx (regparm) or stackN (the Nth word above the return address at entry).
 #pragma once
 
@@ -49,6 +52,12 @@ struct ScatterlistLayout {
     uint32_t entry = 20, page_link = 0, offset = 4, length = 8, dma_address = 12, dma_length = 16;
 };
 
+// Where a device's scatter-gather limits live, as Linux keeps them (dev->dma_parms).
+struct DeviceLayout {
+    bool known = false;
+    uint32_t dma_parms = 0, max_segment_size = 0, segment_boundary_mask = 4;
+};
+
 struct DmaArea {
     std::string kind;   // text, rodata, stack
     std::string start_symbol, end_symbol;
@@ -66,6 +75,7 @@ struct DmaApiDescription {
     ScatterlistLayout sg;
     std::vector<DmaArea> areas;
     uint32_t thread_stack = 0;
+    DeviceLayout device;
 
     static DmaApiDescription parse(const std::string &text, const std::string &source);
     static DmaApiDescription load(const std::filesystem::path &path);

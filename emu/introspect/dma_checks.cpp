@@ -182,6 +182,17 @@ void DmaChecks::on_map(const DmaMapRequest &r) {
             }
         }
     }
+    // Linux's check_sg_segment: the list was built without the device's limits.
+    if (m.call == DmaCallClass::Sg && r.max_segment && m.len > r.max_segment)
+        api_misuse("sg_segment_too_long", m.caller, m.bus, m.len, &m,
+                   describe(m) + " is a segment of " + std::to_string(m.len) + " bytes; the device takes at most " +
+                       std::to_string(r.max_segment) + " (dma_set_max_seg_size)");
+    if (m.call == DmaCallClass::Sg && r.segment_boundary && m.len > 0 &&
+        ((m.bus ^ (m.bus + m.len - 1)) & ~r.segment_boundary))
+        api_misuse("sg_segment_crosses_boundary", m.caller, m.bus, m.len, &m,
+                   describe(m) + " crosses a " + hex(r.segment_boundary + 1) +
+                       "-byte boundary the device cannot cross (dma_set_seg_boundary mask " + hex(r.segment_boundary) +
+                       ")");
     uint64_t id = m.id;
     live_.emplace(id, std::move(m));
     refresh_device_owned();

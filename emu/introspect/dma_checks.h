@@ -75,6 +75,9 @@ struct DmaMapRequest {
     uint64_t bus = 0;
     uint32_t sg_list = 0;
     int sg_nents = 0;
+    // The device's scatter-gather limits (dma_get_max_seg_size, dma_get_seg_boundary); 0 unknown.
+    uint64_t max_segment = 0;
+    uint64_t segment_boundary = 0;
 };
 
 struct DmaUnmapRequest {

@@ -203,6 +203,22 @@ void KernelHooks::for_each_sg_entry(uint32_t sg, int nents, const std::function<
         f(sg + uint32_t(i) * api_.sg.entry);
 }
 
+// What dma_get_max_seg_size and dma_get_seg_boundary answer for `dev`, with Linux's defaults
+// (64 KiB, no boundary) where the device has no dma_parms; unknown without a device layout.
+KernelHooks::SegmentLimits KernelHooks::segment_limits(uint32_t dev) const {
+    const DeviceLayout &l = api_.device;
+    if (!l.known || dev == 0)
+        return {};
+    SegmentLimits out{0x10000, 0xFFFFFFFFu};
+    if (uint32_t parms = memory_.word(dev + l.dma_parms)) {
+        if (uint32_t max = memory_.word(parms + l.max_segment_size))
+            out.max_segment = max;
+        if (uint32_t mask = memory_.word(parms + l.segment_boundary_mask))
+            out.boundary = mask;
+    }
+    return out;
+}
+
 void KernelHooks::check_area(const DmaMapRequest &r, uint32_t esp) {
     if (r.va == 0)
         return;
@@ -279,12 +295,13 @@ void KernelHooks::intercept_dma_api() {
             break;
         case DmaRole::MapSg:
             engine_.intercept(sym->address, [this, arg, api, dir](uint32_t esp) -> Engine::ReturnHandler {
-                uint32_t caller = memory_.word(esp), sg = arg("sg", esp);
+                uint32_t caller = memory_.word(esp), sg = arg("sg", esp), dev = arg("dev", esp);
                 int nents = int(arg("nents", esp));
                 DmaDirection d = dir(arg("dir", esp));
-                return [this, api, caller, sg, nents, d](uint32_t mapped) {
+                return [this, api, caller, sg, dev, nents, d](uint32_t mapped) {
                     if (mapped == 0)
                         return;
+                    SegmentLimits limits = segment_limits(dev);
                     for_each_sg_entry(sg, int(mapped), [&](uint32_t entry) {
                         DmaMapRequest r;
                         r.call = DmaCallClass::Sg;
@@ -295,6 +312,8 @@ void KernelHooks::intercept_dma_api() {
                         r.dir = d;
                         r.sg_list = sg;
                         r.sg_nents = nents;
+                        r.max_segment = limits.max_segment;
+                        r.segment_boundary = limits.boundary;
                         uint32_t page = memory_.word(entry + api_.sg.page_link) & ~3u;
                         uint32_t offset = memory_.word(entry + api_.sg.offset);
                         if (!page_frames_.ready() && r.bus >= offset) {

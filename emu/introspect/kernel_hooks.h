@@ -55,6 +55,10 @@ private:
     void for_each_sg_entry(uint32_t sg, int nents, const std::function<void(uint32_t entry)> &f) const;
     void check_area(const DmaMapRequest &r, uint32_t esp);
     std::optional<uint32_t> unframed_return(const Registers &regs) const;
+    struct SegmentLimits {
+        uint64_t max_segment = 0, boundary = 0;   // 0: unknown
+    };
+    SegmentLimits segment_limits(uint32_t dev) const;
 
     Engine &engine_;
     const KernelImage &image_;

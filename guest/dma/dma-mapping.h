@@ -43,6 +43,34 @@ int dma_set_mask(struct device *dev, u64 mask);
 int dma_set_coherent_mask(struct device *dev, u64 mask);
 int dma_set_mask_and_coherent(struct device *dev, u64 mask);
 
+/* Scatter-gather limits, as Linux's inline helpers: -1 (Linux's -EIO) when the bus gave none. */
+static inline unsigned int dma_get_max_seg_size(struct device *dev)
+{
+    return dev->dma_parms && dev->dma_parms->max_segment_size ? dev->dma_parms->max_segment_size : 0x10000;
+}
+
+static inline int dma_set_max_seg_size(struct device *dev, unsigned int size)
+{
+    if (!dev->dma_parms)
+        return -1;
+    dev->dma_parms->max_segment_size = size;
+    return 0;
+}
+
+static inline unsigned long dma_get_seg_boundary(struct device *dev)
+{
+    return dev->dma_parms && dev->dma_parms->segment_boundary_mask ? dev->dma_parms->segment_boundary_mask
+                                                                   : ~0ul;
+}
+
+static inline int dma_set_seg_boundary(struct device *dev, unsigned long mask)
+{
+    if (!dev->dma_parms)
+        return -1;
+    dev->dma_parms->segment_boundary_mask = mask;
+    return 0;
+}
+
 /*
  * Streaming mapping of a direct-mapped (kmalloc/__get_free_pages) buffer. Refuses, with a WARN
  * line and DMA_MAPPING_ERROR: vmalloc memory (`WARN: rejecting DMA map of vmalloc memory`, as

@@ -62,6 +62,10 @@ int edu_probe(struct edu *edu)
         iounmap(edu->regs);
         return -1;
     }
+    /* One transfer moves at most the device's buffer, and (as on many real engines) a segment
+     * may not cross a 64 KiB boundary. */
+    dma_set_max_seg_size(&pdev->dev, EDU_BUFFER_SIZE);
+    dma_set_seg_boundary(&pdev->dev, EDU_SEG_BOUNDARY);
     pci_set_master(pdev);
     edu->last_status = 0;
     return 0;

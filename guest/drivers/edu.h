@@ -16,6 +16,8 @@
  * transfer that ends exactly at the end of the 4 KiB buffer.
  */
 #define EDU_DMA_MAX_PORTABLE (EDU_BUFFER_SIZE - 1)
+/* Segment boundary the driver declares (dma_set_seg_boundary): no segment crosses 64 KiB. */
+#define EDU_SEG_BOUNDARY 0xffffUL
 
 enum edu_dma_result {
     EDU_DMA_DONE,      /* the start bit cleared and no error was flagged */

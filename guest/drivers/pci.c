@@ -92,6 +92,7 @@ static bool match(u8 slot, u8 func, u16 vendor, u16 device, struct pci_dev *pdev
     pdev->device = device;
     pdev->dev.dma_mask = DMA_BIT_MASK(32);
     pdev->dev.coherent_dma_mask = DMA_BIT_MASK(32);
+    pdev->dev.dma_parms = &pdev->dma_parms;
     read_bars(pdev);
     return true;
 }

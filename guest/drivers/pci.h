@@ -15,6 +15,7 @@ struct pci_dev {
     u32 resource_len[PCI_NUM_BARS];    /* decoded size in bytes; 0 if the BAR is not implemented */
     u32 resource_flags[PCI_NUM_BARS];  /* the BAR's low type bits (PCI_BAR_IO, PCI_BAR_MEM_PREFETCH) */
     struct device dev;                 /* what the DMA API is handed */
+    struct device_dma_parameters dma_parms;   /* dev.dma_parms points here, as Linux's PCI core does */
 };
 
 u32 pci_read_config_dword(const struct pci_dev *pdev, u8 where);

@@ -9,6 +9,8 @@
  *   sg_overlong        an sg entry of 8192 bytes over one page whose neighbour is someone else's
  *   wrong_direction    the device receives into a DMA_TO_DEVICE mapping
  *   overrun            a 2048-byte receive into a 512-byte mapping
+ *   sg_seg_too_long    an sg entry of 8192 bytes for a device that takes 4 KiB segments
+ *   sg_seg_boundary    an sg entry across the 64 KiB boundary the device declared
  *   read_before_sync   the receive path reads the packet header before dma_sync_single_for_cpu
  *   double_unmap       the tx buffer is unmapped twice
  *   unmap_size         unmapped with a different size than mapped
@@ -120,6 +122,29 @@ static int rx_sg(struct ringdrv *rd, bool bug)
     return GUEST_EXIT_OK;
 }
 
+/*
+ * Segments the edu cannot take (edu_probe's dma_set_max_seg_size and dma_set_seg_boundary), from
+ * one 128 KiB block the buddy allocator aligns to its size, so the 64 KiB boundary is inside it.
+ */
+static int rx_sg_limits(struct ringdrv *rd, bool too_long)
+{
+    struct page *block = alloc_pages(GFP_DMA, 5);
+    if (!block)
+        return GUEST_EXIT_OOM;
+    struct scatterlist sg;
+    sg_init_table(&sg, 1);
+    if (too_long)
+        sg_set_page(&sg, block, 8192, 0);
+    else
+        sg_set_page(&sg, block + 15, 4096, 2048);
+    if (dma_map_sg(rd->dev, &sg, 1, DMA_FROM_DEVICE) != 1)
+        return GUEST_EXIT_DMA_REFUSED;
+    ringdrv_rx(rd, sg_dma_address(&sg), DMA_TEST_LEN);
+    dma_unmap_sg(rd->dev, &sg, 1, DMA_FROM_DEVICE);
+    __free_pages(block, 5);
+    return GUEST_EXIT_OK;
+}
+
 static int rx_simple(struct ringdrv *rd, const char *bug)
 {
     bool wrong_dir = !strcmp(bug, "wrong_direction"), overrun = !strcmp(bug, "overrun");
@@ -187,6 +212,8 @@ int scenario_dma_driver_bugs(void)
         ret = rx_kfree_while_mapped(&rd, !none);
     if (ret == GUEST_EXIT_OK && (none || !strcmp(bug, "sg_overlong")))
         ret = rx_sg(&rd, !none);
+    if (ret == GUEST_EXIT_OK && (!strcmp(bug, "sg_seg_too_long") || !strcmp(bug, "sg_seg_boundary")))
+        ret = rx_sg_limits(&rd, !strcmp(bug, "sg_seg_too_long"));
     if (ret == GUEST_EXIT_OK && (none || !strcmp(bug, "wrong_direction") || !strcmp(bug, "overrun") ||
                                 !strcmp(bug, "read_before_sync")))
         ret = rx_simple(&rd, bug);

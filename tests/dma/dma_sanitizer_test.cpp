@@ -30,12 +30,15 @@ void PrintTo(const Bug &b, std::ostream *os) { *os << b.name; }
 
 const Bug kBugs[] = {
     {"kfree_while_mapped", GUEST_EXIT_DMA_REJECTED, "dma_rejected", "freed_memory", "kmalloc", "ringdrv_rx", 2},
-    {"sg_overlong", GUEST_EXIT_DMA_REJECTED, "dma_rejected", "foreign_frame", "alloc_pages", "ringdrv_rx", 2},
+    {"sg_overlong", GUEST_EXIT_DMA_REJECTED, "dma_rejected", "foreign_frame", "alloc_pages", "ringdrv_rx", 3},
     {"wrong_direction", GUEST_EXIT_DMA_REJECTED, "dma_rejected", "wrong_direction", "kmalloc", "ringdrv_rx", 2},
     {"overrun", GUEST_EXIT_DMA_REJECTED, "dma_rejected", "mapping_overrun", "kmalloc", "ringdrv_rx", 1},
     {"bus_master_off", GUEST_EXIT_DMA_REJECTED, "dma_rejected", "bus_master_off", "kmalloc", "ringdrv_tx", 1},
     {"kfree_while_mapped", GUEST_EXIT_DMA_REJECTED, "dma_api_misuse", "freed_while_mapped", "kmalloc", "scenario_dma_driver_bugs", 2},
-    {"sg_overlong", GUEST_EXIT_DMA_REJECTED, "dma_api_misuse", "map_spans_foreign_frames", "alloc_pages", "scenario_dma_driver_bugs", 2},
+    {"sg_overlong", GUEST_EXIT_DMA_REJECTED, "dma_api_misuse", "map_spans_foreign_frames", "alloc_pages", "scenario_dma_driver_bugs", 3},
+    {"sg_overlong", GUEST_EXIT_DMA_REJECTED, "dma_api_misuse", "sg_segment_too_long", "alloc_pages", "scenario_dma_driver_bugs", 3},
+    {"sg_seg_too_long", GUEST_EXIT_OK, "dma_api_misuse", "sg_segment_too_long", "alloc_pages", "scenario_dma_driver_bugs", 1},
+    {"sg_seg_boundary", GUEST_EXIT_OK, "dma_api_misuse", "sg_segment_crosses_boundary", "alloc_pages", "scenario_dma_driver_bugs", 1},
     {"wrong_direction", GUEST_EXIT_DMA_REJECTED, "dma_api_misuse", "sync_wrong_direction", "kmalloc", "dma_sync_single_for_cpu", 2},
     {"double_unmap", GUEST_EXIT_OK, "dma_api_misuse", "double_unmap", "kmalloc", "scenario_dma_driver_bugs", 1},
     {"unmap_size", GUEST_EXIT_OK, "dma_api_misuse", "unmap_size_mismatch", "kmalloc", "scenario_dma_driver_bugs", 1},

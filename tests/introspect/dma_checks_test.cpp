@@ -249,6 +249,35 @@ TEST_F(DmaChecksTest, WithoutADmaApiOnlyOwnershipIsChecked) {
     EXPECT_EQ(checks.check(0x100800, 4096, true).rule, "foreign_frame");
 }
 
+// Linux's check_sg_segment: an entry longer than the device's segments, or across its boundary.
+TEST_F(DmaChecksTest, SgSegmentsAreCheckedAgainstTheDevicesLimits) {
+    allocations.on_alloc_pages(kDriver, 0x100, 5);   // 128 KiB from 0x100000
+    auto sg_entry = [&](uint64_t bus, uint64_t len) {
+        DmaMapRequest r;
+        r.call = DmaCallClass::Sg;
+        r.api = "dma_map_sg";
+        r.caller = kDriver;
+        r.extents = {PhysExtent{bus, len}};
+        r.size = len;
+        r.dir = DmaDirection::FromDevice;
+        r.bus = bus;
+        r.sg_list = 0x9000;
+        r.sg_nents = 1;
+        r.max_segment = 4096;
+        r.segment_boundary = 0xffff;
+        checks.on_map(r);
+    };
+    sg_entry(0x100000, 4096);
+    sg_entry(0x101000, 4096 - 16);
+    EXPECT_TRUE(names().empty());
+    sg_entry(0x102000, 8192);
+    EXPECT_EQ(names(), Names{"sg_segment_too_long"});
+    sg_entry(0x10f800, 4096);   // 0x10f800..0x1107ff crosses 0x110000
+    EXPECT_EQ(names(), (Names{"sg_segment_too_long", "sg_segment_crosses_boundary"}));
+    EXPECT_NE(checks.findings().back().detail.find("0x10000-byte boundary"), std::string::npos)
+        << checks.findings().back().detail;
+}
+
 // The kernel's code and constants, as its ELF marks them, are no device's to write, with or
 // without a DMA API; reading them (a constant table sent to the device) is fine.
 TEST_F(DmaChecksTest, ADeviceWriteOverTheKernelsReadOnlyImageIsRefused) {
@@ -289,6 +318,20 @@ thread_stack 8192
     EXPECT_EQ(d.functions[0].args.at("page").kind, ArgLocation::Kind::Edx);
     EXPECT_EQ(d.functions[0].args.at("dir").index, 1u);
     EXPECT_EQ(d.thread_stack, 8192u);
+}
+
+TEST(DmaApiDescription, DeviceLayoutSaysWhereTheSegmentLimitsAre) {
+    DmaApiDescription d = DmaApiDescription::parse(
+        "map_sg dma_map_sg_attrs dev=eax sg=edx nents=ecx dir=stack0\n"
+        "device_layout dma_parms=284 max_segment_size=0 segment_boundary_mask=8\n",
+        "linux.txt");
+    EXPECT_TRUE(d.device.known);
+    EXPECT_EQ(d.device.dma_parms, 284u);
+    EXPECT_EQ(d.device.segment_boundary_mask, 8u);
+    EXPECT_TRUE(DmaApiDescription::builtin().device.known);
+    EXPECT_FALSE(DmaApiDescription::parse("map_sg f sg=stack1 nents=stack2 dir=stack3\n", "x").device.known);
+    EXPECT_THROW(DmaApiDescription::parse("map_sg f sg=stack1 nents=stack2 dir=stack3\ndevice_layout dma_parm=4\n", "x"),
+                 DmaApiError);
 }
 
 TEST(DmaApiDescription, ABadLineIsNamedWithItsNumber) {
