@@ -193,9 +193,15 @@ void DmaChecks::on_map(const DmaMapRequest &r) {
                    describe(m) + " crosses a " + hex(r.segment_boundary + 1) +
                        "-byte boundary the device cannot cross (dma_set_seg_boundary mask " + hex(r.segment_boundary) +
                        ")");
+    if (live_.size() >= kMaxLiveMappings) {
+        // A driver leaking mappings in a loop must not grow the host without bound: past the cap
+        // a mapping is counted, not kept, and checks that need every mapping stand down.
+        ++untracked_mappings_;
+        return;
+    }
     uint64_t id = m.id;
+    hand_over(m, +1);
     live_.emplace(id, std::move(m));
-    refresh_device_owned();
 }
 
 void DmaChecks::on_map_refused(const DmaMapRequest &r, const std::string &why) {
@@ -264,7 +270,7 @@ void DmaChecks::on_unmap(const DmaUnmapRequest &r) {
         if (old)
             api_misuse("double_unmap", r.caller, r.bus, r.size, old,
                        r.api + " of " + hex(r.bus) + ": already unmapped; it was " + describe(*old));
-        else
+        else if (untracked_mappings_ == 0)
             api_misuse("unmap_never_mapped", r.caller, r.bus, r.size, nullptr,
                        r.api + " of " + hex(r.bus) + "+" + hex(r.size) +
                            ": the driver tries to free DMA memory it has not allocated");
@@ -292,12 +298,12 @@ void DmaChecks::on_unmap(const DmaUnmapRequest &r) {
         if (!m.error_checked)
             api_misuse("mapping_error_not_checked", r.caller, m.bus, m.len, &m,
                        describe(m) + ": the driver never called dma_mapping_error() on it");
+        hand_over(m, -1);
         unmapped_.push_back(std::move(m));
         if (unmapped_.size() > kUnmappedRemembered)
             unmapped_.pop_front();
         live_.erase(id);
     }
-    refresh_device_owned();
 }
 
 void DmaChecks::on_sync(const std::string &api, uint32_t caller, uint64_t bus, uint64_t size, DmaDirection dir,
@@ -309,6 +315,8 @@ void DmaChecks::on_sync(const std::string &api, uint32_t caller, uint64_t bus, u
         if (candidate.call != DmaCallClass::Coherent && bus >= candidate.bus && bus - candidate.bus < candidate.len)
             m = &candidate;
     if (!m) {
+        if (untracked_mappings_ != 0)
+            return;
         api_misuse("sync_never_mapped", caller, bus, size, nullptr,
                    api + " of " + hex(bus) + "+" + hex(size) + ": the driver syncs DMA memory it has not mapped");
         return;
@@ -326,9 +334,10 @@ void DmaChecks::on_sync(const std::string &api, uint32_t caller, uint64_t bus, u
     if (!for_cpu && m->dir == DmaDirection::FromDevice)
         api_misuse("sync_wrong_direction", caller, bus, size, m,
                    api + ": the driver syncs device-write-only memory to the device; " + describe(*m));
-    if (device_writes(m->dir)) {
+    if (device_writes(m->dir) && m->device_owned == for_cpu) {
+        hand_over(*m, -1);
         m->device_owned = !for_cpu;
-        refresh_device_owned();
+        hand_over(*m, +1);
     }
 }
 
@@ -352,24 +361,26 @@ void DmaChecks::on_allocation_freed(const Allocation &a) {
             }
 }
 
-void DmaChecks::refresh_device_owned() {
-    std::map<uint64_t, uint64_t> owned;
-    for (const auto &[id, m] : live_)
-        if (m.device_owned && m.len > 0 && m.contiguous && m.len <= (64u << 20))
-            for (uint64_t pfn = m.bus >> 12; pfn <= (m.bus + m.len - 1) >> 12; ++pfn)
-                ++owned[pfn];
-    if (watch_listener_) {
-        for (const auto &[pfn, n] : device_owned_frames_)
-            if (!owned.count(pfn))
-                watch_listener_(pfn, false);
-        for (const auto &[pfn, n] : owned)
-            if (!device_owned_frames_.count(pfn))
+// Adds (+1) or removes (-1) a device-owned mapping's frames from the set the engine watches.
+void DmaChecks::hand_over(const DmaMapping &m, int delta) {
+    if (!m.device_owned || m.len == 0 || !m.contiguous || m.len > kMaxWatchedMapping)
+        return;
+    for (uint64_t pfn = m.bus >> 12; pfn <= (m.bus + m.len - 1) >> 12; ++pfn) {
+        if (delta > 0) {
+            if (++device_owned_frames_[pfn] == 1 && watch_listener_)
                 watch_listener_(pfn, true);
+            continue;
+        }
+        auto it = device_owned_frames_.find(pfn);
+        if (it == device_owned_frames_.end() || --it->second > 0)
+            continue;
+        device_owned_frames_.erase(it);
+        if (watch_listener_)
+            watch_listener_(pfn, false);
+        // A frame handed back to the CPU ends its episode: the next hand-off may be misused afresh.
+        if (last_cpu_report_pfn_ == pfn)
+            last_cpu_report_pfn_ = ~0ull;
     }
-    // A frame handed back to the CPU ends its episode: the next hand-off may be misused afresh.
-    if (!owned.count(last_cpu_report_pfn_))
-        last_cpu_report_pfn_ = ~0ull;
-    device_owned_frames_ = std::move(owned);
 }
 
 void DmaChecks::on_cpu_access(uint64_t pa, unsigned size, bool write, uint32_t eip) {
@@ -457,6 +468,8 @@ DmaVerdict DmaChecks::check(uint64_t bus, uint64_t len, bool to_ram) {
                     "bus range " + range + " starts inside " + describe(*start) + " and runs " + std::to_string(past) +
                         " bytes past its end"};
         }
+        if (untracked_mappings_ != 0)
+            return {};
         return {false, "no_live_mapping",
                 "bus range " + range + " is not inside any live DMA mapping; " + provenance(bus, len)};
     }

@@ -111,6 +111,11 @@ public:
     using Symbolizer = std::function<std::string(uint32_t)>;
     // The most findings kept per rule or check; later ones are only counted.
     static constexpr size_t kMaxFindingsPerName = 32;
+    // The most live mappings tracked; past it mappings are only counted (untracked_mappings) and
+    // the checks that need every mapping (no_live_mapping, unmap/sync of one never mapped) are off.
+    static constexpr size_t kMaxLiveMappings = 16384;
+    // Larger device-owned mappings are not watched for CPU accesses.
+    static constexpr uint64_t kMaxWatchedMapping = 64ull << 20;
 
     DmaChecks(AllocationTracker &allocations, Symbolizer symbolize, DmaCheckScope scope = {});
     void set_backtrace(Backtrace backtrace) { backtrace_ = std::move(backtrace); }
@@ -154,6 +159,7 @@ public:
     // Findings not kept, by rule or check.
     const std::map<std::string, uint64_t> &dropped() const { return dropped_; }
     const std::map<uint64_t, DmaMapping> &live() const { return live_; }
+    uint64_t untracked_mappings() const { return untracked_mappings_; }
 
     // Where a bus range came from: its frames' owners (at most a few, then a count).
     std::string provenance(uint64_t bus, uint64_t len) const;
@@ -166,7 +172,7 @@ private:
                     const DmaMapping *mapping, const std::string &detail);
     std::string describe(const DmaMapping &m) const;
     std::string describe(const DmaOwner &o) const;
-    void refresh_device_owned();
+    void hand_over(const DmaMapping &m, int delta);
 
     AllocationTracker &allocations_;
     Symbolizer symbolize_;
@@ -180,6 +186,7 @@ private:
     std::map<uint64_t, uint64_t> device_owned_frames_;   // pfn -> how many device-owned mappings hold it
     std::function<void(uint64_t, bool)> watch_listener_;
     uint64_t last_cpu_report_pfn_ = ~0ull;
+    uint64_t untracked_mappings_ = 0;
     std::vector<DmaFinding> findings_;
     std::map<std::string, uint64_t> kept_, dropped_;
     uint32_t current_eip_ = 0;
