@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <regex>
@@ -102,6 +103,28 @@ TEST_F(GdbStubTest, DebuggingDoesNotChangeTheReport) {
     EXPECT_EQ(debugged["totals"], undebugged["totals"]);
     EXPECT_EQ(debugged["paths"], undebugged["paths"]);
     EXPECT_EQ(debugged, undebugged);
+}
+
+// stepi on an instruction that raises an exception ends at the handler's first instruction,
+// as the step is one instruction and its delivery.
+TEST_F(GdbStubTest, SteppingAnInt3LandsOnItsIdtHandler) {
+    // Where the traps scenario's int3 and its handler are, as gdb reads them from the ELF.
+    auto where = run_process({kGdb.string(), "-batch", "-nx", our_kernel().string(), "-ex", "x/600i scenario_traps",
+                              "-ex", "x/i trap_stub_3"});
+    const uint32_t int3 = hex_after(where.out, "0x([0-9a-f]+) <scenario_traps\\+[0-9]+>:\\s+int3");
+    const uint32_t handler = hex_after(where.out, "0x([0-9a-f]+) <trap_stub_3>:");
+    ASSERT_NE(int3, 0u) << where.out;
+    ASSERT_NE(handler, 0u) << where.out;
+
+    const uint16_t port = free_port();
+    Background emu(emu_args(our_kernel(), port, {"--cmdline", "scenario=traps count=1"}));
+    char at[32];
+    std::snprintf(at, sizeof at, "break *0x%x", int3);
+    auto g = gdb_batch(our_kernel(), port, {at, "continue", "info registers eip", "stepi", "info registers eip", "continue"});
+    const ProcessResult &r = emu.wait();
+    EXPECT_EQ(r.exit_status, 0) << r.describe() << g.out << g.err;
+    EXPECT_EQ(eips(g.out), (std::vector<uint32_t>{int3, handler})) << g.out << g.err;
+    EXPECT_NE(g.out.find("exited normally"), std::string::npos) << g.out << g.err;
 }
 
 TEST_F(GdbStubTest, KillEndsTheRunAsSigkillAndStillWritesTheReport) {
