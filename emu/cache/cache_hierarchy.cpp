@@ -88,14 +88,12 @@ bool CacheHierarchy::prefetch_into_l2(uint64_t pa) {
 
 void CacheHierarchy::invalidate(uint64_t pa, uint64_t size) {
     if (size == 0) return;
-    uint32_t step = std::min(l1i_.line_bytes(), l1d_.line_bytes());
-    uint64_t first = pa & ~uint64_t(step - 1);
-    for (uint64_t line = first; line < pa + size; line += step) {
-        l1i_.invalidate(line);
-        l1d_.invalidate(line);
-        l2_.invalidate(line);
-        if (l3_) l3_->invalidate(line);
-    }
+    // A range running past the top of the 64-bit space ends there instead of wrapping to 0.
+    const uint64_t end = size > UINT64_MAX - pa ? UINT64_MAX : pa + size;
+    l1i_.invalidate_range(pa, end);
+    l1d_.invalidate_range(pa, end);
+    l2_.invalidate_range(pa, end);
+    if (l3_) l3_->invalidate_range(pa, end);
 }
 
 void CacheHierarchy::write_back_and_invalidate() {

@@ -100,4 +100,20 @@ void CacheLevel::invalidate(uint64_t pa) {
     --filled_[set_of(pa)];
 }
 
+void CacheLevel::invalidate_range(uint64_t pa, uint64_t end) {
+    const uint64_t first_line = pa >> line_shift_;
+    const uint64_t last_line = (end - 1) >> line_shift_;
+    if (last_line - first_line < tags_.size()) {
+        for (uint64_t line = first_line; line <= last_line; ++line) invalidate(line << line_shift_);
+        return;
+    }
+    for (size_t i = 0; i < tags_.size(); ++i) {
+        const uint64_t line = tags_[i] >> 1;
+        if (tags_[i] == 0 || line < first_line || line > last_line) continue;
+        tags_[i] = 0;
+        dirty_[i] = 0;
+        --filled_[i / ways_];
+    }
+}
+
 } // namespace ia32emu

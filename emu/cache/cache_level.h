@@ -67,6 +67,10 @@ public:
     bool is_dirty(uint64_t pa) const;
     // Drops the line without writing it back (its contents were overwritten behind the cache).
     void invalidate(uint64_t pa);
+    // Drops every line holding a byte of [pa, end) (end > pa). The range's length is the
+    // guest's choice (a DMA count): past the level's own number of lines, one scan of the
+    // resident lines replaces the walk over the range, so the cost never exceeds the level's size.
+    void invalidate_range(uint64_t pa, uint64_t end);
     // Empties the level, counting each dirty line as a writeback and handing its address to
     // `on_dirty` so the caller can pass it on to the next level.
     template <class OnDirty> void drain(OnDirty &&on_dirty) {

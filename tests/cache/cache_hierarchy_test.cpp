@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <stdexcept>
 
 namespace ia32emu {
@@ -143,6 +144,46 @@ TEST(CacheHierarchy, DmaInvalidationDropsLinesEverywhere) {
     EXPECT_TRUE(h.l1d().contains(0x200));
     EXPECT_TRUE(h.l1d().contains(0xc0));
     EXPECT_EQ(h.access(0x100, AccessKind::Read, 4), 150u);
+}
+
+// The DMA count is the guest's: a range of 2^64 bytes must cost one scan of each level, not 2^58
+// line lookups (this test did not finish before the bound), and must not wrap around to 0.
+TEST(CacheHierarchy, DmaInvalidationOfAnyLengthIsBoundedByTheCacheSize) {
+    CacheHierarchy h(board(true));
+    sweep(h, 0, 4096, 64, 1, AccessKind::Write);
+    sweep(h, 0x10'0000, 4096, 64, 1, AccessKind::Write);
+    h.invalidate(0x800, UINT64_MAX);
+    EXPECT_TRUE(h.l1d().contains(0x7c0));
+    EXPECT_TRUE(h.l2().contains(0x7c0));
+    EXPECT_TRUE(h.l3()->contains(0x0));
+    for (uint64_t pa : {0x800ull, 0xfc0ull, 0x10'0000ull, 0x10'0fc0ull}) {
+        EXPECT_FALSE(h.l1d().contains(pa)) << pa;
+        EXPECT_FALSE(h.l2().contains(pa)) << pa;
+        EXPECT_FALSE(h.l3()->contains(pa)) << pa;
+    }
+    // The refilled line is a miss to memory again, and the freed ways are reused.
+    EXPECT_EQ(h.access(0x800, AccessKind::Read, 4), 150u);
+    EXPECT_EQ(h.access(0x800, AccessKind::Read, 4), 3u);
+
+    h.invalidate(0xffff'ffff'ffff'f000ull, 0x2000);
+    EXPECT_TRUE(h.l1d().contains(0x0));
+}
+
+// A range just longer than L1 (512 lines) is scanned there and walked line by line in L2: both
+// ways drop exactly the lines with a byte in the range.
+TEST(CacheHierarchy, ScannedAndWalkedInvalidationsAgree) {
+    CacheHierarchy h(board());
+    sweep(h, 0, 64 * 1024, 64, 1, AccessKind::Write);
+    ASSERT_TRUE(h.l1d().contains(0x8080));
+    ASSERT_TRUE(h.l2().contains(0x0));
+    h.invalidate(0x40, 0x8040);
+    EXPECT_FALSE(h.l1d().contains(0x8000));
+    EXPECT_FALSE(h.l1d().contains(0x8040));
+    EXPECT_TRUE(h.l1d().contains(0x8080));
+    EXPECT_TRUE(h.l2().contains(0x0));
+    EXPECT_FALSE(h.l2().contains(0x40));
+    EXPECT_FALSE(h.l2().contains(0x8040));
+    EXPECT_TRUE(h.l2().contains(0x8080));
 }
 
 TEST(CacheHierarchy, BadParamsAreRejected) {
