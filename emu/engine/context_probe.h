@@ -23,6 +23,10 @@ public:
 
     uc_struct *uc() const { return uc_; }
     size_t context_size() const { return size_; }
+    // Where the CPU state starts in a snapshot. Probes scan from here: the bytes before it are
+    // Unicorn's own header, part of which uc_context_alloc never writes (Valgrind: a conditional
+    // jump on uninitialised bytes when a scan compared them).
+    size_t state_offset() const { return state_offset_; }
     // Copies the engine's current context; hooks call it at the points the probe compares.
     void snapshot();
     const std::vector<std::vector<uint8_t>> &snapshots() const { return snapshots_; }
@@ -38,6 +42,7 @@ private:
     uc_struct *uc_ = nullptr;
     uc_context *ctx_ = nullptr;
     size_t size_ = 0;
+    size_t state_offset_ = 0;
     std::vector<std::vector<uint8_t>> snapshots_;
 };
 

@@ -31,7 +31,7 @@ long find_hflags_offset() {
         throw std::runtime_error("the CPU-flags probe saw " + std::to_string(probe.snapshots().size()) +
                                  " blocks instead of 3");
     long found = -1;
-    for (size_t off = 0; off + kHflagsAfterEip + 4 <= probe.context_size(); off += 4) {
+    for (size_t off = probe.state_offset(); off + kHflagsAfterEip + 4 <= probe.context_size(); off += 4) {
         bool steps = true;
         for (size_t k = 0; k < 3; ++k)
             steps &= probe.field<uint64_t>(k, off) == kBase + k;

@@ -39,7 +39,7 @@ long find_exception_state_offset() {
         throw std::runtime_error("the exception-state probe saw " + std::to_string(probe.snapshots().size() - 1) +
                                  " faults instead of 2");
     long found = -1;
-    for (size_t off = 0; off + 4 <= probe.context_size(); off += 4) {
+    for (size_t off = probe.state_offset(); off + 4 <= probe.context_size(); off += 4) {
         if (probe.field<int32_t>(0, off) == -1 && probe.field<int32_t>(1, off) == 0 &&
             probe.field<int32_t>(2, off) == 8) {
             if (found >= 0)
