@@ -9,6 +9,7 @@
 #include <iterator>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "emu/bounds/host_bounds.h"
 
@@ -22,6 +23,28 @@ T read_struct(const std::vector<uint8_t> &b, uint64_t off, const char *what, con
     T v;
     std::memcpy(&v, b.data() + off, sizeof(T));
     return v;
+}
+
+// A segment holding an allocated section is not headers only. `allocated` holds each such
+// section's [start, end); merged into disjoint sorted ranges, one binary search per segment.
+void clear_headers_only(std::vector<LoadSegment> &segments, std::vector<std::pair<uint64_t, uint64_t>> &allocated) {
+    std::sort(allocated.begin(), allocated.end());
+    std::vector<std::pair<uint64_t, uint64_t>> merged;
+    for (const auto &range : allocated) {
+        if (!merged.empty() && range.first <= merged.back().second)
+            merged.back().second = std::max(merged.back().second, range.second);
+        else
+            merged.push_back(range);
+    }
+    for (LoadSegment &s : segments) {
+        if (!s.headers_only)
+            continue;
+        // The first range ending after the segment starts overlaps it if it starts before the segment ends.
+        auto it = std::upper_bound(merged.begin(), merged.end(), s.vaddr,
+                                   [](uint64_t at, const std::pair<uint64_t, uint64_t> &r) { return at < r.second; });
+        if (it != merged.end() && it->first < s.vaddr + s.mem_size)
+            s.headers_only = false;
+    }
 }
 
 } // namespace
@@ -84,15 +107,16 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string &name) {
         // A crafted file can point thousands of section headers at one huge symbol table, or
         // overlap tables a few bytes apart: each table is read once, and all of them only up to a cap.
         std::set<std::pair<uint32_t, uint32_t>> tables_read;
+        // [start, end) of every allocated section. Up to 65,535 sections against 65,535 segments:
+        // compared after sorting, not pair by pair (4 billion comparisons).
+        std::vector<std::pair<uint64_t, uint64_t>> allocated;
         uint64_t entries_left = bounds::kSymbolEntries;
         uint64_t name_bytes_left = bounds::kSymbolNameBytesTotal;
         for (unsigned i = 0; i < eh.e_shnum; ++i) {
             auto sh = read_struct<Elf32_Shdr>(bytes, uint64_t(eh.e_shoff) + uint64_t(i) * sizeof(Elf32_Shdr),
                                               "a section header", name);
             if ((sh.sh_flags & SHF_ALLOC) && sh.sh_size != 0)
-                for (LoadSegment &s : img.segments_)
-                    if (sh.sh_addr < s.vaddr + s.mem_size && s.vaddr < uint64_t(sh.sh_addr) + sh.sh_size)
-                        s.headers_only = false;
+                allocated.emplace_back(sh.sh_addr, uint64_t(sh.sh_addr) + sh.sh_size);
             if (sh.sh_type != SHT_SYMTAB || sh.sh_link >= eh.e_shnum || !tables_read.emplace(sh.sh_offset, sh.sh_size).second)
                 continue;
             auto strtab = read_struct<Elf32_Shdr>(
@@ -130,6 +154,7 @@ ElfImage ElfImage::parse(std::vector<uint8_t> bytes, const std::string &name) {
                     img.by_name_[sname] = sym.st_value;
             }
         }
+        clear_headers_only(img.segments_, allocated);
     }
     img.bytes_ = std::move(bytes);
     return img;
