@@ -202,8 +202,8 @@ SweepTables collect_sweep(const std::filesystem::path &sweep_dir, const SweepMan
         // A report left by an unfinished run is not this point's result yet.
         std::optional<Json> report = status ? read_report(folder / kPointReport) : std::nullopt;
         if (report) {
-            info[i].faults = std::to_string(report->at("faults").size());
             try {
+                info[i].faults = std::to_string(report->at("faults").size());
                 entity_rows(i, *report, rows);
             } catch (const Json::exception &e) {
                 throw SweepError("sweep: " + (folder / kPointReport).string() + ": " + e.what());

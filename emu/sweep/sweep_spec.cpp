@@ -13,6 +13,7 @@
 #include <toml++/toml.h>
 
 #include "emu/board/board_config.h"
+#include "emu/board/toml_depth.h"
 
 namespace ia32emu {
 
@@ -130,6 +131,10 @@ size_t SweepSpec::point_count() const {
 
 SweepSpec parse_sweep_text(std::string_view text, const std::string &source, const std::filesystem::path &folder) {
     toml::table doc;
+    // toml++ recurses once per nesting level: a deep enough file would overflow the stack.
+    if (auto deep = excessive_toml_nesting(text))
+        fail(source + ":" + std::to_string(deep->line),
+             std::string(deep->what) + " nested more than " + std::to_string(kMaxTomlNesting) + " levels deep");
     try {
         doc = toml::parse(text, source);
     } catch (const toml::parse_error &e) {
