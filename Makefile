@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 export BUILD_DIR := $(abspath $(BUILD))
 
-.PHONY: all build demo test sanitize clean
+.PHONY: all build demo test sanitize fuzz clean
 all: build
 
 build:
@@ -19,5 +19,9 @@ test: build
 sanitize:
 	$(MAKE) test BUILD=build-asan BUILD_TYPE=Debug CMAKE_EXTRA=-DIA32EMU_SANITIZE=ON
 
+# libFuzzer targets (fuzz/) built with clang in build-fuzz, each run FUZZ_SECONDS (default 60).
+fuzz:
+	BUILD_DIR=$(abspath build-fuzz) JOBS=$(JOBS) bash tools/fuzz.sh
+
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz

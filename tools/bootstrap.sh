@@ -16,6 +16,8 @@ packages=(build-essential cmake pkg-config nasm libcapstone-dev libspdlog-dev li
           libgtest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libpng-dev
           qemu-system-x86 qemu-system-data python3 chromium gdb
           slurmctld slurmd slurm-client munge)
+# `make fuzz` only: clang and its libFuzzer runtime.
+if [ -n "${BOOTSTRAP_FUZZ:-}" ]; then packages+=(clang libclang-rt-14-dev); fi
 
 missing_packages() {
   local p

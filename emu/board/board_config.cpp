@@ -486,6 +486,12 @@ BoardConfig BoardConfig::load(std::string_view name_or_path) {
     return config;
 }
 
+BoardConfig BoardConfig::parse(std::string_view text, const std::string &source) {
+    BoardConfig config = load_document(text, source, {}, 0);
+    config.validate();
+    return config;
+}
+
 void BoardConfig::apply_override(std::string_view assignment) {
     auto eq = assignment.find('=');
     std::string_view key = trim(assignment.substr(0, eq));

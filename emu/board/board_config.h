@@ -112,6 +112,9 @@ struct BoardConfig {
     // start from another board (a relative PATH is taken from the including file's folder).
     // The result is validated.
     static BoardConfig load(std::string_view name_or_path);
+    // The same from a board file's text; `source` names it in messages, and a relative base is
+    // taken from the working folder.
+    static BoardConfig parse(std::string_view text, const std::string &source);
     // "key=value" as given to --set. Checks the value's type and range only: call validate()
     // after the last override, since one override may be valid only together with the next.
     void apply_override(std::string_view assignment);

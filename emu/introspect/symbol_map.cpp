@@ -13,9 +13,16 @@ ElfImage load_symbol_map(const std::filesystem::path &path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
         throw ImageError("--symbols: '" + path.string() + "' does not exist or is not a regular file");
-    std::ifstream in(path);
+    std::ifstream in(path, std::ios::binary);
     if (!in)
         throw ImageError("--symbols: cannot open '" + path.string() + "'");
+    std::ostringstream listing;
+    listing << in.rdbuf();
+    return parse_symbol_map(listing.str(), path.string());
+}
+
+ElfImage parse_symbol_map(std::string_view listing, const std::string &source) {
+    std::istringstream in{std::string(listing)};
     std::map<uint32_t, std::string> text;
     std::map<std::string, uint32_t> objects;
     std::string line;
@@ -30,7 +37,7 @@ ElfImage load_symbol_map(const std::filesystem::path &path) {
         char *end = nullptr;
         unsigned long long value = std::strtoull(address.c_str(), &end, 16);
         if (address.empty() || *end != '\0' || value > 0xffffffffull || type.size() != 1 || name.empty())
-            throw ImageError("--symbols: '" + path.string() + "' line " + std::to_string(number) +
+            throw ImageError("--symbols: '" + source + "' line " + std::to_string(number) +
                              " is not 'ADDRESS TYPE NAME' (System.map format)");
         switch (type[0]) {
         case 'T': case 't': case 'W': case 'w':
@@ -45,7 +52,7 @@ ElfImage load_symbol_map(const std::filesystem::path &path) {
         }
     }
     if (text.empty())
-        throw ImageError("--symbols: '" + path.string() + "' lists no functions");
+        throw ImageError("--symbols: '" + source + "' lists no functions");
     std::vector<Symbol> functions;
     for (auto it = text.begin(); it != text.end(); ++it) {
         auto next = std::next(it);
