@@ -33,7 +33,7 @@ const std::filesystem::path &scratch_folder() {
 
 void expect_one_line(const std::exception &error) {
     const std::string_view message = error.what();
-    if (!message.empty() && message.find('\n') == std::string_view::npos) return;
+    if (!message.empty() && message.find_first_of("\r\n") == std::string_view::npos) return;
     std::fprintf(stderr, "fuzz: an error message is not one line: \"%s\"\n", error.what());
     std::abort();
 }

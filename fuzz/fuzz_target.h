@@ -24,7 +24,8 @@ struct Registration {
 };
 
 // What the parsers promise for bad input: an exception of their documented type whose message is
-// one non-empty line. Anything else is a finding, so this aborts (the fuzzer's crash).
+// one non-empty line (no line feed or carriage return). Anything else is a finding, so this
+// aborts (the fuzzer's crash).
 void expect_one_line(const std::exception &error);
 
 // A folder of this process under the temporary folder, removed at exit, for targets whose parser

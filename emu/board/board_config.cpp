@@ -16,6 +16,7 @@
 
 #include "emu/board/presets.h"
 #include "emu/board/toml_depth.h"
+#include "emu/report/text_escape.h"
 
 namespace ia32emu {
 
@@ -199,7 +200,7 @@ const ParamDescriptor *find_param(std::string_view key) {
 }
 
 [[noreturn]] void fail(const std::string &where, const std::string &message) {
-    throw ConfigError("board: " + (where.empty() ? std::string() : where + ": ") + message);
+    throw ConfigError(one_line("board: " + (where.empty() ? std::string() : where + ": ") + message));
 }
 
 std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }

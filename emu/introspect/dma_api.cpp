@@ -1,6 +1,7 @@
 // The description format is line-based so that a driver developer can write one for a kernel we
 // have never seen, from its headers and its calling convention alone.
 #include "emu/introspect/dma_api.h"
+#include "emu/report/text_escape.h"
 
 #include <fstream>
 #include <set>
@@ -55,7 +56,7 @@ device_layout dma_parms=20 max_segment_size=0 segment_boundary_mask=4
 )";
 
 [[noreturn]] void fail(const std::string &source, unsigned line, const std::string &what) {
-    throw DmaApiError("--dma-api " + source + ":" + std::to_string(line) + ": " + what);
+    throw DmaApiError(one_line("--dma-api " + source + ":" + std::to_string(line) + ": " + what));
 }
 
 ArgLocation location(const std::string &text, const std::string &source, unsigned line) {

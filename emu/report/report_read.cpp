@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "emu/report/report_json.h"
+#include "emu/report/text_escape.h"
 
 namespace ia32emu {
 namespace {
@@ -49,7 +50,7 @@ Report report_from_json(const Json &json, const std::string &origin) {
         throw ReportError(origin + ": not an ia32emu report (no \"schema\" field)");
     const std::string schema = json["schema"].get<std::string>();
     if (schema != kReportSchema)
-        throw ReportError(origin + ": report schema '" + schema + "', this ia32emu reads '" + kReportSchema + "'");
+        throw ReportError(origin + ": report schema '" + one_line(schema) + "', this ia32emu reads '" + kReportSchema + "'");
     Report r;
     try {
         r.board = nlohmann::ordered_json::parse(json.at("board").dump());

@@ -1,4 +1,4 @@
-// Escaping text taken from a guest or a report into CSV fields and HTML.
+// Escaping text taken from a guest, a report or an input file into CSV fields, HTML and messages.
 #pragma once
 
 #include <string>
@@ -10,5 +10,8 @@ namespace ia32emu {
 std::string csv_field(std::string_view text);
 // &, <, > and " as entities: safe in element content and in double-quoted attributes.
 std::string html_escape(std::string_view text);
+// Control characters (line breaks above all) as \n, \r, \t or \xNN: an error message that
+// quotes input, a key or a file name stays the one line on stderr that bad input promises.
+std::string one_line(std::string_view text);
 
 } // namespace ia32emu

@@ -19,6 +19,7 @@
 #include "emu/board/board_config.h"
 #include "emu/report/report_json.h"
 #include "emu/sweep/sweep_interrupt.h"
+#include "emu/report/text_escape.h"
 
 namespace ia32emu {
 
@@ -26,7 +27,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-[[noreturn]] void fail(const std::string &message) { throw SweepError("sweep: " + message); }
+[[noreturn]] void fail(const std::string &message) { throw SweepError(one_line("sweep: " + message)); }
 
 std::optional<std::string> read_text(const std::filesystem::path &path) {
     std::ifstream in(path, std::ios::binary);

@@ -14,13 +14,14 @@
 
 #include "emu/board/board_config.h"
 #include "emu/board/toml_depth.h"
+#include "emu/report/text_escape.h"
 
 namespace ia32emu {
 
 namespace {
 
 [[noreturn]] void fail(const std::string &where, const std::string &message) {
-    throw SweepError("sweep: " + where + ": " + message);
+    throw SweepError(one_line("sweep: " + where + ": " + message));
 }
 
 std::string where(const std::string &source, const toml::node &node) {

@@ -1,5 +1,6 @@
-// --set values: the input is one or more "key=value" lines applied in order to the default board,
-// then validated, as a command line with several --set options is.
+// --set values: the input is one or more "key=value" assignments separated by NUL bytes (as argv
+// entries are, so a value may hold a line break), applied in order to the default board, then
+// validated, as a command line with several --set options is.
 #include "fuzz/fuzz_target.h"
 
 #include "emu/board/board_config.h"
@@ -10,7 +11,7 @@ IA32EMU_FUZZ_TARGET(board_set) {
     try {
         BoardConfig board = BoardConfig::defaults();
         while (!text.empty()) {
-            const size_t end = text.find('\n');
+            const size_t end = text.find('\0');
             board.apply_override(text.substr(0, end));
             text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
         }
