@@ -82,6 +82,9 @@ LinuxImage LinuxImage::load(const std::filesystem::path &path) {
 LinuxImage LinuxImage::parse(std::vector<uint8_t> bytes, const std::string &name) {
     if (!has_bzimage_header(bytes))
         throw ImageError("'" + name + "' is not a Linux bzImage (no \"HdrS\" setup header)");
+    // Every field read below lies in the protocol 2.10 setup header, which ends with init_size.
+    if (bytes.size() < kInitSize + 4)
+        throw ImageError("truncated bzImage: '" + name + "' ends inside its setup header");
     LinuxImage img;
     img.protocol_ = get16(bytes, kVersion);
     if (img.protocol_ < kMinProtocol) {
