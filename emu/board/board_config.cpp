@@ -65,6 +65,15 @@ const ParamDescriptor kParams[] = {
     {"memory.mmio_latency", "cycles", "1000", "cycles of one access to a device register or MMIO BAR", 1, kMaxCycles,
      false, U32(memory.mmio_latency)},
 
+    {"core.issue_width", "instructions", "3",
+     "instructions (fused uops) issued per cycle; with core.out_of_order false they pair in program order", 1, 8,
+     false, U32(core.issue_width)},
+    {"core.out_of_order", "", "true",
+     "instructions wait only for their operands, and independent misses overlap inside the reorder window", 0, 0,
+     false, BOOL(core.out_of_order)},
+    {"core.rob_entries", "uops", "40", "reorder buffer: how far past a stalled miss the core finds another one", 1,
+     1024, false, U32(core.rob_entries)},
+
     {"cost.alu", "cycles", "1", "integer ALU, moves between registers, lea, other simple instructions", 0,
      kMaxCycles, false, U32(cost.alu)},
     {"cost.mul", "cycles", "4", "integer multiply (latency)", 0, kMaxCycles, false, U32(cost.mul)},
@@ -546,6 +555,7 @@ void BoardConfig::validate() const {
     if (auto why = memory_bus_params_error(memory_system.bus); !why.empty()) fail("", why);
     if (auto why = stream_prefetcher_params_error(memory_system.prefetch); !why.empty()) fail("", why);
     if (auto why = branch_predictor_params_error(branch); !why.empty()) fail("", why);
+    if (auto why = core_params_error(core); !why.empty()) fail("", why);
     if (auto why = tlb_system_params_error(tlb); !why.empty()) fail("", "tlb: " + why);
 }
 

@@ -15,6 +15,7 @@
 #include "emu/cache/replacement.h"
 #include "emu/mmu/tlb_params.h"
 #include "emu/timing/branch_predictor.h"
+#include "emu/timing/core_params.h"
 #include "emu/timing/cost_config.h"
 
 namespace ia32emu {
@@ -91,6 +92,7 @@ struct BoardConfig {
     CpuConfig cpu;
     MemoryConfig memory;
     CostConfig cost;
+    CoreParams core;
     // The cache and TLB models' own parameter structs, filled from the cache.* and tlb.* keys
     // (cache.memory_latency is memory.latency). has_l3 follows cache.l3.size != 0 and has_stlb
     // follows tlb.l2.entries_4k/entries_large != 0; names are "l1i", "l1d", "l2", "l3", "itlb",

@@ -40,6 +40,7 @@ struct EngineSetup {
     std::vector<uint8_t> rom;          // firmware image: 64 KiB, reset vector in its last 16 bytes
     CpuConfig cpu;
     CostConfig costs;
+    CoreParams core;
     uint64_t max_instructions = 0;     // 0: no budget; counts exception deliveries as well
     double timeout_seconds = 0;        // 0: no wall-clock limit
     // When the wall clock started: the command's start, so that loading counts against the limit.

@@ -26,6 +26,7 @@ EngineSetup engine_setup(const MachineOptions &o) {
     s.rom = o.firmware;
     s.cpu = o.board.cpu;
     s.costs = o.board.cost;
+    s.core = o.board.core;
     s.max_instructions = o.max_instructions;
     s.timeout_seconds = o.timeout_seconds;
     s.started = o.started;

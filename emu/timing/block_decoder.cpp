@@ -1,6 +1,9 @@
 // Block decoding with Capstone (x86-32, detail on) into BlockInfo, and the two-level block cache.
 #include "emu/timing/block_decoder.h"
 
+#include "emu/timing/issue_schedule.h"
+
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 #include <string>
@@ -34,6 +37,82 @@ unsigned full_register(unsigned r) {
     default: return r;
     }
 }
+
+// The schedule's index of a register, or kNoRegister for one it does not track: flags (a branch is
+// predicted, not waited for), segment and system registers, and ESP, whose pushes and pops both
+// cores track in the front end rather than as a dependency chain.
+uint8_t scheduled_register(unsigned r) {
+    switch (full_register(r)) {
+    case X86_REG_EAX: return 0;
+    case X86_REG_ECX: return 1;
+    case X86_REG_EDX: return 2;
+    case X86_REG_EBX: return 3;
+    case X86_REG_EBP: return 5;
+    case X86_REG_ESI: return 6;
+    case X86_REG_EDI: return 7;
+    default: break;
+    }
+    if (r >= X86_REG_MM0 && r <= X86_REG_MM7) return uint8_t(8 + (r - X86_REG_MM0));
+    if (r >= X86_REG_XMM0 && r <= X86_REG_XMM7) return uint8_t(16 + (r - X86_REG_XMM0));
+    return kNoRegister;
+}
+
+template <size_t N>
+void put_registers(const cs_regs regs, uint8_t count, std::array<uint8_t, N> &out) {
+    size_t n = 0;
+    for (uint8_t i = 0; i < count && n < N; ++i) {
+        uint8_t r = scheduled_register(regs[i]);
+        if (r != kNoRegister && std::find(out.begin(), out.begin() + long(n), r) == out.begin() + long(n))
+            out[n++] = r;
+    }
+}
+
+ScheduledInsn scheduled(csh handle, const cs_insn &insn, const InsnCost &cost) {
+    ScheduledInsn s;
+    s.cls = cost.cls;
+    s.latency = cost.cycles;
+    s.reads_memory = cost.flags & kInsnReadsMemory;
+    s.writes_memory = cost.flags & kInsnWritesMemory;
+    cs_regs read{}, written{};
+    uint8_t nread = 0, nwritten = 0;
+    if (cs_regs_access(handle, &insn, read, &nread, written, &nwritten) == CS_ERR_OK) {
+        put_registers(read, nread, s.sources);
+        put_registers(written, nwritten, s.results);
+    }
+    return s;
+}
+
+// How many loads of a block can miss together: each load's depth is one more than the deepest load
+// feeding its address registers; a register's depth is the deepest load its value came from.
+class LoadChains {
+public:
+    void add(const cs_insn &insn, const ScheduledInsn &s) {
+        unsigned through = 0;
+        for (uint8_t r : s.sources)
+            if (r != kNoRegister) through = std::max(through, depth_[r]);
+        if (s.reads_memory) {
+            unsigned address = 0;
+            const cs_x86 &x = insn.detail->x86;
+            for (uint8_t i = 0; i < x.op_count; ++i) {
+                if (x.operands[i].type != X86_OP_MEM) continue;
+                for (unsigned r : {unsigned(x.operands[i].mem.base), unsigned(x.operands[i].mem.index)}) {
+                    uint8_t sr = r == X86_REG_INVALID ? kNoRegister : scheduled_register(r);
+                    if (sr != kNoRegister) address = std::max(address, depth_[sr]);
+                }
+            }
+            ++loads_;
+            longest_ = std::max(longest_, address + 1);
+            through = std::max(through, address + 1);
+        }
+        for (uint8_t r : s.results)
+            if (r != kNoRegister) depth_[r] = through;
+    }
+    uint32_t parallelism() const { return longest_ ? uint32_t((loads_ + longest_ - 1) / longest_) : 1; }
+
+private:
+    std::array<unsigned, kScheduledRegisters> depth_{};
+    unsigned loads_ = 0, longest_ = 0;
+};
 
 // The registers one instruction loads from memory into, and those its memory operands address with.
 struct Dataflow {
@@ -100,7 +179,8 @@ bool chases(const std::vector<Dataflow> &flows, bool loops_to_start) {
 
 size_t BlockDecoder::KeyHash::operator()(const Key &k) const { return size_t(k.hash ^ pc_size(k.pc, k.size) * 31); }
 
-BlockDecoder::BlockDecoder(const CostConfig &costs) : costs_(costs) {
+BlockDecoder::BlockDecoder(const CostConfig &costs, const CoreParams &core)
+    : costs_(costs), core_(core), load_slot_(costs.load), store_slot_(costs.store) {
     csh handle = 0;
     if (cs_err err = cs_open(CS_ARCH_X86, CS_MODE_32, &handle); err != CS_ERR_OK)
         throw std::runtime_error(std::string("timing: cannot open Capstone: ") + cs_strerror(err));
@@ -131,22 +211,32 @@ const BlockInfo &BlockDecoder::decode(uint32_t pc, std::span<const uint8_t> byte
         uint64_t address = pc;
         std::vector<Dataflow> flows;
         bool loops_to_start = false;
+        IssueSchedule schedule(core_, load_slot_, store_slot_);
+        LoadChains chains;
         while (left > 0 && cs_disasm_iter(csh(handle_), &code, &left, &address, insn_)) {
             InsnCost cost = costs_.classify(*insn_);
             flows.push_back(dataflow_of(*insn_, cost.flags & kInsnReadsMemory));
             note_branch(*info, *insn_, loops_to_start);
+            ScheduledInsn s = scheduled(csh(handle_), *insn_, cost);
+            chains.add(*insn_, s);
+            const uint64_t before = schedule.cycles();
+            info->insns.push_back({uint32_t(insn_->address - pc), uint32_t(before)});
+            schedule.add(s);
+            const uint64_t through = schedule.cycles();
             if (cost.flags & kInsnPortIo)
-                info->port_io.push_back({uint32_t(insn_->address - pc), info->icount, info->static_cycles, cost.cycles});
+                info->port_io.push_back({uint32_t(insn_->address - pc), info->icount, before, uint32_t(through - before)});
             info->icount += 1;
-            info->static_cycles += cost.cycles;
             info->flags = uint16_t(info->flags | cost.flags);
             if (cost.flags & kInsnRdtsc)
-                info->rdtsc.push_back({uint32_t(address - pc), info->icount, info->static_cycles});
+                info->rdtsc.push_back({uint32_t(address - pc), info->icount, through});
         }
         info->chases = chases(flows, loops_to_start);
+        info->load_parallelism = chains.parallelism();
+        info->static_cycles = schedule.cycles();
         if (left > 0) {
             // Unicorn ends a block at an instruction it cannot run (#UD); we cannot either.
             info->fully_decoded = false;
+            info->insns.push_back({uint32_t(address - pc), uint32_t(info->static_cycles)});
             info->icount += 1;
             info->static_cycles += costs_.class_cost(InsnClass::Alu);
         }

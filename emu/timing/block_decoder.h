@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "emu/timing/core_params.h"
 #include "emu/timing/cost_table.h"
 
 namespace ia32emu {
@@ -17,7 +18,7 @@ namespace ia32emu {
 struct RdtscSite {
     uint32_t resume_offset = 0;   // from the block's pc; equals the block size when rdtsc ends it
     uint32_t insns_through = 0;   // instructions of the block up to and including the rdtsc
-    uint64_t cycles_through = 0;  // their static cycles
+    uint64_t cycles_through = 0;  // the block's schedule up to and including it
 };
 
 // Where a block executes a port access: a region marker written there must see the clock as it
@@ -25,27 +26,38 @@ struct RdtscSite {
 struct PortIoSite {
     uint32_t offset = 0;          // of the in/out instruction, from the block's pc
     uint32_t insns_before = 0;    // instructions of the block before it
-    uint64_t cycles_before = 0;   // their static cycles
-    uint32_t own_cycles = 0;      // the instruction's own static cycles
+    uint64_t cycles_before = 0;   // the block's schedule before it
+    uint32_t own_cycles = 0;      // what it adds to the schedule
+};
+
+// Where each instruction starts, and the block's schedule up to it: what a block that faults at
+// that instruction has executed.
+struct InsnStart {
+    uint32_t offset = 0;          // from the block's pc
+    uint32_t cycles_before = 0;
 };
 
 struct BlockInfo {
     uint32_t pc = 0;
     uint32_t size = 0;              // bytes
     uint32_t icount = 0;            // instructions, as Unicorn counts them for the block
-    uint64_t static_cycles = 0;     // sum of the cost table over the block
+    uint64_t static_cycles = 0;     // the block's issue schedule on the board's core (issue_schedule.h)
     uint16_t flags = 0;             // OR of InsnFlag over the block's instructions
     bool fully_decoded = true;      // false: Capstone stopped early; the rest counts as one Alu instruction
     // A load's destination register is an address register of a later memory operand in the block
     // (or, in a block that branches back to its own start, of an earlier one): a pointer chase,
     // whose loads wait out each other's whole latency.
     bool chases = false;
+    // Loads whose misses the out-of-order core can have in flight together: the block's loads
+    // divided by its longest chain of loads each addressed by the one before (1 for a chase).
+    uint32_t load_parallelism = 1;
     // The block ends in a conditional branch at branch_pc to branch_target (else to pc + size).
     bool conditional_branch = false;
     uint32_t branch_pc = 0;
     uint32_t branch_target = 0;
     std::vector<RdtscSite> rdtsc;   // in block order; empty for nearly every block
     std::vector<PortIoSite> port_io; // in block order; empty for nearly every block
+    std::vector<InsnStart> insns;    // in block order, one per decoded instruction
 };
 
 // Blocks are keyed by (pc, size, hash of the bytes), so code rewritten in place, or different code
@@ -54,7 +66,7 @@ struct BlockInfo {
 class BlockDecoder {
 public:
     // Throws std::runtime_error if Capstone cannot be opened.
-    explicit BlockDecoder(const CostConfig &costs);
+    BlockDecoder(const CostConfig &costs, const CoreParams &core);
     ~BlockDecoder();
     BlockDecoder(const BlockDecoder &) = delete;
     BlockDecoder &operator=(const BlockDecoder &) = delete;
@@ -89,6 +101,8 @@ private:
     static constexpr size_t kRecentSlots = 4096;
 
     CostTable costs_;
+    CoreParams core_;
+    uint32_t load_slot_, store_slot_;
     size_t handle_ = 0;   // Capstone's csh
     cs_insn *insn_ = nullptr;
     std::unordered_map<Key, std::unique_ptr<BlockInfo>, KeyHash> blocks_;

@@ -1,8 +1,9 @@
 // Costs: a block's static cycles at its start (each instruction's issue slot). On top of them:
 // - a read that L1 supplies adds nothing, unless the block chases pointers (BlockInfo::chases):
 //   then the next load waits for this one's whole load-to-use latency, less the issue cycle
-//   already charged. A read that misses L1 stalls the core until its data arrives, as on these
-//   cores (in-order Atom; the Pentium M's reorder window is not modelled, see the README);
+//   already charged. A read that misses L1 stalls the in-order core until its data arrives; on
+//   the out-of-order core independent misses inside the reorder window overlap (the interval
+//   members of timing_model.h);
 // - a store retires into the store buffer and stalls only while the buffer is full;
 // - an instruction fetch adds only what exceeds an L1I hit, fetch being pipelined ahead;
 // - a TLB miss pays the walk's own cycles plus its PDE/PTE reads, each a dependent read;
@@ -97,6 +98,9 @@ void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
     pending_branch_pc_ = block.branch_pc;
     pending_target_ = block.branch_target;
     pending_fallthrough_ = block.pc + block.size;
+    window_block_misses_ = 0;
+    if (block.chases)
+        window_open_ = false;
     bool fast_string = model_memory && board_.strings.fast && (block.flags & kInsnFastString) && block.icount == 1;
     if (fast_string && !in_fast_string_)
         string_read_line_ = string_write_line_ = ~uint64_t(0);
@@ -211,11 +215,30 @@ uint32_t TimingModel::read_cost(const TlbEntry *entry, uint64_t pa, unsigned siz
     uint32_t cycles = 0;
     if (uncached(entry, pa, cycles))
         return cycles;
-    ReadCost c = memory_.read(pa, size, clock_.cycles);
-    bool chasing = current_block_ && current_block_->chases;
+    const bool chasing = current_block_ && current_block_->chases;
+    const bool overlap = board_.core.out_of_order && window_open_ &&
+                         clock_.instructions - window_insns_ < board_.core.rob_entries &&
+                         (!chasing || window_block_misses_ < current_block_->load_parallelism);
+    // An overlapping miss was issued before the stall already charged, and the bus sees it then.
+    const uint64_t issued = overlap ? clock_.cycles - std::min(window_stall_, clock_.cycles) : clock_.cycles;
+    ReadCost c = memory_.read(pa, size, issued);
     if (c.l1_hit && !chasing)
         return 0;
-    return c.cycles > board_.cost.load ? c.cycles - board_.cost.load : 0;
+    const uint32_t stall = c.cycles > board_.cost.load ? c.cycles - board_.cost.load : 0;
+    if (!board_.core.out_of_order || stall == 0)
+        return stall;
+    if (!overlap) {
+        window_open_ = true;
+        window_insns_ = clock_.instructions;
+        window_stall_ = stall;
+        window_block_misses_ = 1;
+        return stall;
+    }
+    const uint64_t done = issued + stall;
+    const uint32_t extra = done > clock_.cycles ? uint32_t(done - clock_.cycles) : 0;
+    window_stall_ += extra;
+    ++window_block_misses_;
+    return extra;
 }
 
 uint32_t TimingModel::write_cost(const TlbEntry *entry, uint64_t pa, unsigned size) {

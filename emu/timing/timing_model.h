@@ -102,6 +102,15 @@ private:
     // The conditional branch that ended the last block, resolved by the next block's address.
     bool pending_branch_ = false;
     uint32_t pending_branch_pc_ = 0, pending_target_ = 0, pending_fallthrough_ = 0;
+    // The out-of-order core's current miss interval (interval model): a miss opens it and stalls
+    // the core for its whole latency; a later miss independent of it and within rob_entries
+    // instructions was issued while the first was outstanding, so it costs only what it adds
+    // beyond the stall already charged. A chasing block's loads overlap at most
+    // load_parallelism at a time, and a chasing block closes the interval of the blocks before.
+    bool window_open_ = false;
+    uint64_t window_insns_ = 0;        // retired instructions when the interval opened
+    uint64_t window_stall_ = 0;        // stall cycles charged since
+    uint32_t window_block_misses_ = 0; // misses of the current block inside the interval
     // A fast-string block runs one element per block: the lines its last elements touched, so
     // each destination line is charged once.
     bool in_fast_string_ = false;

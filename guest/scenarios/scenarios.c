@@ -27,6 +27,7 @@ const struct scenario scenarios[] = {
     { "validate_latency", scenario_validate_latency },
     { "validate_bandwidth", scenario_validate_bandwidth },
     { "validate_branch", scenario_validate_branch },
+    { "validate_issue", scenario_validate_issue },
 };
 
 const int nr_scenarios = ARRAY_SIZE(scenarios);

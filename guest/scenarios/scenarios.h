@@ -34,5 +34,6 @@ int scenario_validate_stale_tlb(void);
 int scenario_validate_latency(void);
 int scenario_validate_bandwidth(void);
 int scenario_validate_branch(void);
+int scenario_validate_issue(void);
 
 #endif

@@ -16,6 +16,10 @@
  *   validate_latency:short   `loads` loads
  *   validate_latency:long    2 x `loads` loads: long - short is `loads` loads, constants cancel
  *
+ * chains=4 walks the same cycle from four points a quarter apart, interleaved: four independent
+ * chases whose loads an out-of-order core can have in flight together (memory-level parallelism),
+ * where an in-order core waits for each; `loads` still counts every load of the four.
+ *
  * Prints one line with the parameters. Exit 0; 6 for a bad parameter; 5 if no memory.
  */
 #include "scenarios/scenarios.h"
@@ -53,6 +57,40 @@ static __attribute__((noinline)) void chase16(void **cursor, unsigned long loads
     *cursor = p;
 }
 
+/* Four cursors (esi, edi, ebx, ebp), each advanced four times per iteration. */
+static __attribute__((noinline)) void chase4x4(void **cursors, unsigned long loads, const char *name)
+{
+    void *a = cursors[0], *b = cursors[1], *c = cursors[2], *d = cursors[3];
+    unsigned long n = loads;
+    __asm__ volatile("push %%ebp\n\t"
+                     "push %%eax\n\t"
+                     "mov %%edx, %%ebp\n\t"
+                     "mov %[begin], %%edx\n\t"
+                     "out %%eax, %%dx\n"
+                     "1:\n\t"
+                     ".rept 4\n\t"
+                     "mov (%%esi), %%esi\n\t"
+                     "mov (%%edi), %%edi\n\t"
+                     "mov (%%ebx), %%ebx\n\t"
+                     "mov (%%ebp), %%ebp\n\t"
+                     ".endr\n\t"
+                     "sub $16, %%ecx\n\t"
+                     "jnz 1b\n\t"
+                     "mov %%ebp, %%eax\n\t"
+                     "xchg %%eax, (%%esp)\n\t"
+                     "mov %[end], %%edx\n\t"
+                     "out %%eax, %%dx\n\t"
+                     "pop %%edx\n\t"
+                     "pop %%ebp"
+                     : "+S"(a), "+D"(b), "+b"(c), "+d"(d), "+c"(n)
+                     : "a"(name), [begin] "i"(ROI_BEGIN_PORT), [end] "i"(ROI_END_PORT)
+                     : "memory", "cc");
+    cursors[0] = a;
+    cursors[1] = b;
+    cursors[2] = c;
+    cursors[3] = d;
+}
+
 static u32 xorshift32(u32 *state)
 {
     u32 x = *state;
@@ -75,6 +113,11 @@ int scenario_validate_latency(void)
     if (size < 16 * stride || size > MAX_SIZE || size % stride) {
         printk("validate_latency: size=%lu must be a multiple of stride=%lu in %lu..%lu\n", size, stride,
                16 * stride, MAX_SIZE);
+        return GUEST_EXIT_BAD_CMDLINE;
+    }
+    unsigned long chains = cmdline_get_ulong("chains", 1);
+    if (chains != 1 && chains != 4) {
+        printk("validate_latency: chains=%lu must be 1 or 4\n", chains);
         return GUEST_EXIT_BAD_CMDLINE;
     }
     if (loads < 16 || loads > MAX_LOADS || loads % 16) {
@@ -103,15 +146,23 @@ int scenario_validate_latency(void)
     }
     for (unsigned long i = 0; i < nodes; i++)
         *(void **)(buf + order[i] * stride) = buf + order[(i + 1) % nodes] * stride;
+    void *cursors[4];
+    for (unsigned long k = 0; k < 4; k++)
+        cursors[k] = buf + order[k * nodes / 4] * stride;
     vfree(order);
 
-    void *cursor = buf;
     unsigned long lap = nodes < loads ? (nodes + 15) & ~15UL : loads;
-    chase16(&cursor, lap, warm_region);
-    chase16(&cursor, loads, short_region);
-    chase16(&cursor, 2 * loads, long_region);
-    printk("validate_latency: size=%lu stride=%lu nodes=%lu loads=%lu random=%d ok\n", size, stride, nodes, loads,
-           random ? 1 : 0);
+    if (chains == 1) {
+        chase16(&cursors[0], lap, warm_region);
+        chase16(&cursors[0], loads, short_region);
+        chase16(&cursors[0], 2 * loads, long_region);
+    } else {
+        chase4x4(cursors, lap, warm_region);
+        chase4x4(cursors, loads, short_region);
+        chase4x4(cursors, 2 * loads, long_region);
+    }
+    printk("validate_latency: size=%lu stride=%lu nodes=%lu loads=%lu random=%d chains=%lu ok\n", size, stride,
+           nodes, loads, random ? 1 : 0, chains);
     vfree(buf);
     return GUEST_EXIT_OK;
 }

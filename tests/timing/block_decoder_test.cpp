@@ -21,7 +21,7 @@ CostConfig simple_costs() {
 }
 
 TEST(TimingBlockDecoder, SumsCostsAndFindsRdtscSites) {
-    BlockDecoder d(simple_costs());
+    BlockDecoder d(simple_costs(), CoreParams{});
     // mov ecx, 10 ; add eax, ecx ; rdtsc ; mov ebx, eax ; rdtsc
     const std::vector<uint8_t> code = {0xb9, 0x0a, 0x00, 0x00, 0x00, 0x01, 0xc8, 0x0f, 0x31, 0x89, 0xc3, 0x0f, 0x31};
     const BlockInfo &b = d.decode(0xc0100000, code);
@@ -40,17 +40,19 @@ TEST(TimingBlockDecoder, SumsCostsAndFindsRdtscSites) {
 }
 
 TEST(TimingBlockDecoder, FlagsAreTheUnionOfTheBlock) {
-    BlockDecoder d(simple_costs());
+    BlockDecoder d(simple_costs(), CoreParams{});
     // mov cr3, eax ; mov eax, [ebx] ; jmp $
     const std::vector<uint8_t> code = {0x0f, 0x22, 0xd8, 0x8b, 0x03, 0xeb, 0xfe};
     const BlockInfo &b = d.decode(0x1000, code);
     EXPECT_EQ(b.flags, kInsnCr3Write | kInsnCrWrite | kInsnReadsMemory);
-    EXPECT_EQ(b.static_cycles, 50u + 2 + 4);
+    // The CR3 write drains (50); the load issues next and the jump a cycle after it (scalar, in
+    // order), so the jump's 4 overlap the load's second cycle.
+    EXPECT_EQ(b.static_cycles, 50u + 1 + 4);
     EXPECT_TRUE(b.rdtsc.empty());
 }
 
 TEST(TimingBlockDecoder, DecodesEachDistinctBlockOnce) {
-    BlockDecoder d(simple_costs());
+    BlockDecoder d(simple_costs(), CoreParams{});
     const std::vector<uint8_t> a = {0x01, 0xd8, 0xc3};   // add eax, ebx ; ret
     const std::vector<uint8_t> b = {0x8b, 0x03, 0xc3};   // mov eax, [ebx] ; ret
     EXPECT_EQ(d.lookup(0x2000, 3), nullptr);
@@ -76,7 +78,7 @@ TEST(TimingBlockDecoder, DecodesEachDistinctBlockOnce) {
 }
 
 TEST(TimingBlockDecoder, LookupSurvivesSlotCollisions) {
-    BlockDecoder d(simple_costs());
+    BlockDecoder d(simple_costs(), CoreParams{});
     const std::vector<uint8_t> code = {0x90};
     // Multiples of 64 MiB have equal low bits at every shift the slot index uses, so they share
     // one recent-lookup slot and each lookup must fall back to the full table.
@@ -87,7 +89,7 @@ TEST(TimingBlockDecoder, LookupSurvivesSlotCollisions) {
 }
 
 TEST(TimingBlockDecoder, UndecodableTailCountsAsOneInstruction) {
-    BlockDecoder d(simple_costs());
+    BlockDecoder d(simple_costs(), CoreParams{});
     // add eax, ebx ; then the first byte of a two-byte opcode with nothing after it
     const std::vector<uint8_t> code = {0x01, 0xd8, 0x0f};
     const BlockInfo &b = d.decode(0x3000, code);
@@ -98,7 +100,7 @@ TEST(TimingBlockDecoder, UndecodableTailCountsAsOneInstruction) {
 
 // The register dataflow that decides whether loads wait out each other's latency.
 TEST(TimingBlockDecoder, FindsPointerChasesInTheDataflow) {
-    BlockDecoder d(simple_costs());
+    BlockDecoder d(simple_costs(), CoreParams{});
     // 1: mov esi, [esi] ; dec ecx ; jnz 1b  -- the loop's next load uses this one's result.
     const std::vector<uint8_t> chase = {0x8b, 0x36, 0x49, 0x75, 0xfb};
     const BlockInfo &c = d.decode(0x2000, chase);
@@ -118,6 +120,38 @@ TEST(TimingBlockDecoder, FindsPointerChasesInTheDataflow) {
     // jmp: unconditional, not predicted.
     const std::vector<uint8_t> jmp = {0xeb, 0xfe};
     EXPECT_FALSE(d.decode(0x5000, jmp).conditional_branch);
+}
+
+// How many of a block's loads can miss together: loads divided by the longest chain of loads
+// each addressing the next.
+TEST(TimingBlockDecoder, CountsTheLoadsThatCanMissTogether) {
+    BlockDecoder d(simple_costs(), CoreParams{});
+    // mov esi,[esi] ; mov edi,[edi] ; mov ebx,[ebx] ; mov ebp,[ebp+0] (x2) -- four chains, two deep.
+    const std::vector<uint8_t> four = {0x8b, 0x36, 0x8b, 0x3f, 0x8b, 0x1b, 0x8b, 0x6d, 0x00,
+                                       0x8b, 0x36, 0x8b, 0x3f, 0x8b, 0x1b, 0x8b, 0x6d, 0x00};
+    const BlockInfo &b = d.decode(0x6000, four);
+    EXPECT_TRUE(b.chases);
+    EXPECT_EQ(b.load_parallelism, 4u);
+    // mov eax,[esi] ; mov esi,[eax+4] -- one chain.
+    const std::vector<uint8_t> inner = {0x8b, 0x06, 0x8b, 0x70, 0x04};
+    EXPECT_EQ(d.decode(0x7000, inner).load_parallelism, 1u);
+    // add eax,[esi] ; add eax,[esi+4] -- the sum depends on both loads, their addresses on neither.
+    const std::vector<uint8_t> sum = {0x03, 0x06, 0x03, 0x46, 0x04};
+    EXPECT_EQ(d.decode(0x8000, sum).load_parallelism, 2u);
+}
+
+// Where each instruction starts and what the block has cost before it: what a fault there keeps.
+TEST(TimingBlockDecoder, RecordsEachInstructionsStart) {
+    BlockDecoder d(simple_costs(), CoreParams{});
+    // nop ; nop ; mov cr3, eax ; nop
+    const std::vector<uint8_t> code = {0x90, 0x90, 0x0f, 0x22, 0xd8, 0x90};
+    const BlockInfo &b = d.decode(0x9000, code);
+    ASSERT_EQ(b.insns.size(), 4u);
+    EXPECT_EQ(b.insns[2].offset, 2u);
+    EXPECT_EQ(b.insns[2].cycles_before, 2u);
+    EXPECT_EQ(b.insns[3].offset, 5u);
+    EXPECT_EQ(b.insns[3].cycles_before, 52u);
+    EXPECT_EQ(b.static_cycles, 53u);
 }
 
 } // namespace

@@ -74,7 +74,7 @@ TEST(TimingCostTable, ClassifiesAndPricesSingleInstructions) {
         {"wbinvd", {0x0f, 0x09}, 31, kInsnWbinvd},
         {"hlt", {0xf4}, 31, kInsnHlt},
     };
-    BlockDecoder decoder(distinct_costs());
+    BlockDecoder decoder(distinct_costs(), CoreParams{});
     uint32_t pc = 0x1000;
     for (const Case &c : cases) {
         const BlockInfo &b = decoder.decode(pc, c.bytes);

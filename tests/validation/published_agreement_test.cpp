@@ -31,6 +31,11 @@ protected:
         region(name, r);
         return r.cycles;
     }
+    double cycles_per_instruction(const std::string &name) {
+        RegionCounts r;
+        region(name, r);
+        return r.instructions ? double(r.cycles) / double(r.instructions) : 0;
+    }
 
     // The benchmark's figure in the metric's unit, from the report's regions.
     double measure(const PublishedFigure &f) {
@@ -53,6 +58,10 @@ protected:
             double iterations = double(cmdline_value(cmd, "iterations"));
             return 2.0 * double(cycles("validate_branch:random") - cycles("validate_branch:fixed")) / iterations;
         }
+        case Metric::IndependentCpi:
+            return cycles_per_instruction("validate_issue:independent");
+        case Metric::DependentCpi:
+            return cycles_per_instruction("validate_issue:dependent");
         }
         return 0;
     }

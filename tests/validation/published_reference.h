@@ -1,5 +1,5 @@
 // Published measurements of the real chips our presets name, each with its source, and the guest
-// microbenchmark that measures the same quantity on ia32emu. tests/validation/REFERENCE.md shows
+// microbenchmark that measures the same quantity on ia32emu. The README (timing model, "Validated against the real chips") shows
 // the table with the values ia32emu gives; published_agreement_test.cpp asserts the agreement.
 //
 // Sources:
@@ -11,10 +11,16 @@
 //   [ORM]   Intel 64 and IA-32 Architectures Optimization Reference Manual, Pentium M: L1 data
 //           latency 3 cycles; L2 latency 10 cycles on model 13 (Dothan).
 //   [AGNER] Agner Fog, "The microarchitecture of Intel, AMD and VIA CPUs": "the misprediction
-//           penalty is approximately 13 clock cycles in the PM".
+//           penalty is approximately 13 clock cycles in the PM". Agner Fog, "Instruction tables":
+//           ADD r,r/i latency 1 on both cores, reciprocal throughput 0.33 on the Pentium M (three
+//           per clock) and 0.5 on the Atom (two per clock, in order).
+//   [HEXUS] HEXUS.net, "Dell Inspiron XPS Gen 2 laptop" (2005), page 5: ScienceMark 2.0 measures
+//           2.65 GB/s of memory bandwidth on a Pentium M 770 (Sonoma, 533 MT/s FSB) whose DDR2
+//           could deliver 6.4 GB/s: the figure is bounded by the same 533 MT/s bus as our board.
 // Not published that we could find, hence not asserted: rep movsd/stosd throughput on either
-// core, any Dothan bandwidth or DRAM figure in a form we could read (iXBT's RightMark articles
-// give them as charts), Dothan TLB miss penalties, 64-byte-stride RAM bandwidth on either core.
+// core, Dothan DRAM latency on the 915PM in a form we could read (iXBT's RightMark articles give
+// it as charts), Dothan TLB miss penalties, 64-byte-stride RAM bandwidth on either core, and any
+// measurement of independent against dependent misses (memory-level parallelism) on either core.
 #pragma once
 
 #include <string>
@@ -26,6 +32,8 @@ enum class Metric {
     MegabytesPerSec, // validate_bandwidth: bytes moved in the steady region / its modelled time
     CyclesPerLine,   // validate_bandwidth: steady cycles / lines touched
     BranchPenalty,   // validate_branch: 2 x (random - fixed) / iterations
+    IndependentCpi,  // validate_issue: cycles / instructions of the independent adds
+    DependentCpi,    // validate_issue: cycles / instructions of the dependent adds
 };
 
 struct PublishedFigure {
@@ -72,6 +80,16 @@ inline const PublishedFigure kPublished[] = {
      10, 0, 0.15, "[ORM] L2 latency 10 (Dothan)"},
     {"pentium_m_branch_mispredict", "pentium-m", "scenario=validate_branch iterations=100000", Metric::BranchPenalty,
      13, 0, 0.15, "[AGNER] approximately 13"},
+    {"atom_add_throughput", "atom-n270", "scenario=validate_issue iterations=10000", Metric::IndependentCpi, 0.5, 0,
+     0.15, "[AGNER] ADD r,i reciprocal throughput 0.5"},
+    {"atom_add_latency", "atom-n270", "scenario=validate_issue iterations=10000", Metric::DependentCpi, 1, 0, 0.15,
+     "[AGNER] ADD r,i latency 1"},
+    {"pentium_m_add_throughput", "pentium-m", "scenario=validate_issue iterations=10000", Metric::IndependentCpi,
+     1.0 / 3, 0, 0.15, "[AGNER] ADD r,i reciprocal throughput 0.33"},
+    {"pentium_m_add_latency", "pentium-m", "scenario=validate_issue iterations=10000", Metric::DependentCpi, 1, 0,
+     0.15, "[AGNER] ADD r,i latency 1"},
+    {"pentium_m_ram_read_4", "pentium-m", "scenario=validate_bandwidth mode=read stride=4 size=8388608 passes=2",
+     Metric::MegabytesPerSec, 2650, 0, 0.25, "[HEXUS] ScienceMark 2.0 memory bandwidth 2.65 GB/s, 533 MT/s FSB"},
 };
 
 } // namespace ia32emu::test
