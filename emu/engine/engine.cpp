@@ -419,6 +419,9 @@ RunOutcome Engine::run() {
                     reg(UC_X86_REG_EIP), f.address, pending_fault_fetch_,
                     [this](int r) { return capstone_register(r); },
                     [this](uint32_t va, uint8_t *out, size_t len) { return read_virtual(va, out, len); });
+            // A fetch fault comes before its block's hook; any other stopped the block now running.
+            if (timing_ && !pending_fault_fetch_)
+                timing_->on_fault_at(reg(UC_X86_REG_EIP));
             deliver(f, reg(UC_X86_REG_EIP));
             debug_delivered();
             continue;

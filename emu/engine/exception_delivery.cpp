@@ -53,6 +53,9 @@ void Engine::on_interrupt(uc_struct *, uint32_t intno, void *self) {
         f.error = e->selector_error_code(eip);
     if (!f.software && intno == kPageFault)
         f.address = e->reg(UC_X86_REG_CR2);
+    // A fault stops its block at the faulting instruction; a trap (int n) ends its block anyway.
+    if (!f.software && e->timing_)
+        e->timing_->on_fault_at(eip);
     e->deliver(f, eip);
 }
 
@@ -106,11 +109,16 @@ void Engine::deliver(Fault fault, uint32_t return_eip) {
             stop_for_timeout();
             return;
         }
+        uint16_t cs_before = 0, cs_after = 0;
+        uc_reg_read(uc_, UC_X86_REG_CS, &cs_before);
         auto second = try_deliver(fault, return_eip);
         // A delivery that ended the run (the IDT or the stack left RAM) keeps its own diagnostic.
         if (stop_requested_)
             return;
         if (!second) {
+            uc_reg_read(uc_, UC_X86_REG_CS, &cs_after);
+            if (timing_)
+                timing_->on_exception_delivered((cs_after & 3) != (cs_before & 3));
             clear_exception_state(uc_, context_, exception_state_offset_);
             return;
         }

@@ -43,6 +43,10 @@ bool Engine::on_tlb_fill(uc_struct *, uint64_t vaddr, int type, void *result, vo
     Privilege priv = (cs & 3) == 3 ? Privilege::User : Privilege::Supervisor;
     WalkResult r = walk_page_tables(PhysView{e->ram_->data(), e->ram_->size()}, regs, va, kind, priv);
     apply_updates(r, *e->ram_);
+    // The engine's walk is the first to see a clear Accessed/Dirty bit, so the update is charged here.
+    if (e->timing_ && e->model_memory_)
+        for (unsigned i = 0; i < r.num_writes; ++i)
+            e->timing_->on_paging_entry_update(r.writes[i].pa, r.writes[i].bytes);
     if (!r.ok()) {
         // After a refusal Unicorn probes further pages while it unwinds; the first refusal is the fault.
         if (!e->pending_fault_) {

@@ -10,7 +10,10 @@
 // - a mispredicted conditional branch pays the board's penalty when the next block shows the
 //   direction it went;
 // - a fast-string rep movs/stos pays per destination line, not per element;
-// - uncached RAM and MMIO pay the board's latencies.
+// - uncached RAM and MMIO pay the board's latencies;
+// - an exception or interrupt pays the pipeline refill and the gate's microcode; a fault takes
+//   back the part of its block's schedule that never ran; the walker's Accessed/Dirty updates
+//   each pay a locked read-modify-write.
 #include "emu/timing/timing_model.h"
 
 #include <algorithm>
@@ -344,6 +347,41 @@ void TimingModel::on_cr_write(unsigned cr, uint32_t old_value, uint32_t new_valu
         tlbs_.flush_all();
         ++tlb_flushes_;
     }
+}
+
+void TimingModel::on_exception_delivered(bool ring_change) {
+    // The interrupted flow's pending branch is never resolved by the handler's first block.
+    pending_branch_ = false;
+    window_open_ = false;
+    clock_.charge(uint64_t(board_.branch.mispredict_penalty) + board_.cost.exception +
+                  (ring_change ? board_.cost.exception_ring_change : 0));
+}
+
+void TimingModel::on_fault_at(uint32_t eip) {
+    const BlockInfo *block = current_block_;
+    if (!block || eip < block->pc || eip - block->pc >= block->size)
+        return;
+    const uint32_t offset = eip - block->pc;
+    auto at = std::find_if(block->insns.begin(), block->insns.end(),
+                           [offset](const InsnStart &i) { return i.offset == offset; });
+    if (at == block->insns.end())
+        return;
+    const uint64_t ran = uint64_t(at - block->insns.begin());
+    pending_branch_ = false;
+    clock_.instructions -= block->icount - ran;
+    // A fast-string block was charged by line, not by its schedule.
+    if (!in_fast_string_)
+        clock_.cycles -= block->static_cycles - at->cycles_before;
+    // Only once: the handler's blocks follow, and a second report of the same fault is not news.
+    current_block_ = nullptr;
+}
+
+void TimingModel::on_paging_entry_update(uint64_t pa, unsigned bytes) {
+    clock_.charge(board_.cost.ad_update);
+    uint32_t cycles = 0;
+    if (!uncached(nullptr, pa, cycles))
+        cycles = memory_.write(pa, bytes, clock_.cycles);
+    clock_.charge(cycles);
 }
 
 void TimingModel::on_wbinvd() { memory_.caches().write_back_and_invalidate(); }

@@ -50,6 +50,17 @@ public:
     void on_wbinvd();
     // The CPU sat in `hlt` for `cycles`: time passes, nothing retires.
     void on_idle(uint64_t cycles) { clock_.charge(cycles); }
+    // An exception or interrupt was delivered through a gate: the pipeline is refilled from the
+    // handler (the misprediction penalty) and the microcode pushes the frame (cost.exception, and
+    // cost.exception_ring_change when it switched to the ring-0 stack).
+    void on_exception_delivered(bool ring_change);
+    // A fault stopped the block now running at `eip`, before that instruction completed: the
+    // block's schedule from that instruction on is taken back, so a faulting block costs only what
+    // ran. An `eip` that is no instruction start of the block changes nothing.
+    void on_fault_at(uint32_t eip);
+    // The page walker set the Accessed or Dirty bit of the paging entry at `pa`: a locked
+    // read-modify-write of the entry (cost.ad_update) that also dirties its cache line.
+    void on_paging_entry_update(uint64_t pa, unsigned bytes);
     // A device wrote guest RAM behind the caches.
     void on_dma_write(uint64_t pa, uint64_t len);
 

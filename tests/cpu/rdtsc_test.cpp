@@ -41,17 +41,20 @@ TEST_F(RdtscTest, TwoRunsPrintTheSameDelta) {
 }
 
 // The delta comes from the cost model, not the host: making a branch dearer by 4 cycles adds
-// exactly 4 cycles for each of the loop's jnz, and nothing else.
+// exactly 4 cycles to each block of the loop's `dec; jnz`, which the branch bounds. The first
+// iteration runs in the block of the moves before the loop, whose other work hides part of it.
 TEST_F(RdtscTest, DearerBranchesAddFourCyclesPerLoopIteration) {
     auto plain = delta({"--set", "cost.branch=1"}), dear = delta({"--set", "cost.branch=5"});
     ASSERT_TRUE(plain && dear);
-    EXPECT_EQ(*dear - *plain, 4 * kLoopIterations);
+    EXPECT_GE(*dear - *plain, 4 * (kLoopIterations - 1));
+    EXPECT_LE(*dear - *plain, 4 * kLoopIterations);
 }
 
+// The loop is one chain through ECX: at least a cycle an iteration however wide the core.
 TEST_F(RdtscTest, DeltaIsAtLeastTheLoopAndAtMostTwentyCyclesPerInstruction) {
     auto d = delta();
     ASSERT_TRUE(d);
-    EXPECT_GE(*d, kLoopInstructions);
+    EXPECT_GE(*d, kLoopIterations);
     EXPECT_LE(*d, 20 * kLoopInstructions);
 }
 

@@ -89,5 +89,41 @@ TEST(TimingModelOverlap, MissesFurtherApartThanTheReorderBufferDoNotOverlap) {
     EXPECT_GE(four_blocks(narrow), 4 * (dram - 1));
 }
 
+TEST(TimingModelCharges, AnExceptionPaysTheRefillAndTheGate) {
+    Rig pm("pentium-m");
+    const uint64_t refill = pm.board.branch.mispredict_penalty, gate = pm.board.cost.exception;
+    uint64_t before = pm.model->cycles();
+    pm.model->on_exception_delivered(false);
+    EXPECT_EQ(pm.model->cycles() - before, refill + gate);
+    before = pm.model->cycles();
+    pm.model->on_exception_delivered(true);
+    EXPECT_EQ(pm.model->cycles() - before, refill + gate + pm.board.cost.exception_ring_change);
+}
+
+TEST(TimingModelCharges, AFaultKeepsOnlyTheScheduleBeforeTheFaultingInstruction) {
+    Rig atom("atom-n270");
+    // nop ; nop ; imul eax,eax ; imul eax,eax ; cpuid
+    const std::vector<uint8_t> code = {0x90, 0x90, 0x0f, 0xaf, 0xc0, 0x0f, 0xaf, 0xc0, 0x0f, 0xa2};
+    const BlockInfo &block = atom.decoder.decode(0x1000, code);
+    ASSERT_EQ(block.insns.size(), 5u);
+    atom.model->on_block(block, false);
+    atom.model->on_fault_at(0x1000 + block.insns[3].offset);
+    EXPECT_EQ(atom.model->cycles(), block.insns[3].cycles_before);
+    EXPECT_EQ(atom.model->instructions(), 3u);
+    // Not an instruction start, or a second report: nothing more is taken back.
+    atom.model->on_fault_at(0x1001 + block.insns[3].offset);
+    atom.model->on_fault_at(0x1000 + block.insns[1].offset);
+    EXPECT_EQ(atom.model->cycles(), block.insns[3].cycles_before);
+}
+
+TEST(TimingModelCharges, AnAccessedOrDirtyUpdateIsALockedReadModifyWrite) {
+    Rig pm("pentium-m");
+    uint64_t before = pm.model->cycles();
+    pm.model->on_paging_entry_update(0x200000, 4);
+    // The entry's line comes from DRAM for ownership; the store buffer takes the store, so only
+    // the locked operation itself is charged now.
+    EXPECT_EQ(pm.model->cycles() - before, pm.board.cost.ad_update);
+}
+
 } // namespace
 } // namespace ia32emu

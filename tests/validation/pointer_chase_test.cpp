@@ -8,8 +8,9 @@
 // contiguous buffer in address order and chases `loads` links (region validate_chase:short) and
 // then 2 x `loads` (validate_chase:long) with the same code, caches warm. The difference of the
 // two regions is exactly `loads` iterations of `mov (%esi),%esi; dec %ecx; jnz`, whose static cost
-// from the cost table is load + alu + branch; the load adds the latency of the level that supplies
-// it. Both caches use exact LRU, under which a cyclic sweep larger than a level misses it on every
+// is the block's schedule on the board's core (the decoder's, which the counter and the branch
+// share with the load's issue slot); the load adds the latency of the level that supplies it
+// beyond that slot. Both caches use exact LRU, under which a cyclic sweep larger than a level misses it on every
 // load; the L2 stream prefetcher, which would fetch the address-ordered chain ahead, is off, and
 // so is branch prediction (the loop exits of the two regions see different global histories;
 // published_agreement_test.cpp checks the predictor). With one
@@ -20,7 +21,10 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
+#include "emu/board/board_config.h"
+#include "emu/timing/block_decoder.h"
 #include "tests/validation/validation_run.h"
 
 namespace ia32emu::test {
@@ -55,7 +59,10 @@ TEST_P(PointerChaseTest, CyclesPerLoadAreTheLevelLatency) {
     uint64_t latency = c.level == Level::L1d  ? board().at("cache").at("l1d").at("latency").get<uint64_t>()
                        : c.level == Level::L2 ? board().at("cache").at("l2").at("latency").get<uint64_t>()
                                               : board_value("memory", "latency");
-    uint64_t per_load = board_value("cost", "alu") + board_value("cost", "branch") + latency;
+    BoardConfig config = BoardConfig::load(c.board);
+    BlockDecoder decoder(config.cost, config.core);
+    const std::vector<uint8_t> loop = {0x8b, 0x36, 0x49, 0x75, 0xfb};   // mov (%esi),%esi; dec %ecx; jnz
+    uint64_t per_load = decoder.decode(0x1000, loop).static_cycles - config.cost.load + latency;
 
     RegionCounts shorter, longer;
     ASSERT_NO_FATAL_FAILURE(region("validate_chase:short", shorter));
