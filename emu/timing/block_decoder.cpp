@@ -151,9 +151,12 @@ size_t recent_slot(uint32_t pc, uint32_t size) { return ((pc >> 2) ^ (pc >> 14) 
 void note_branch(BlockInfo &info, const cs_insn &insn, bool &loops_to_start) {
     info.conditional_branch = false;
     const cs_x86 &x = insn.detail->x86;
-    bool jump = false;
-    for (uint8_t i = 0; i < insn.detail->groups_count; ++i)
+    bool jump = false, call = false;
+    for (uint8_t i = 0; i < insn.detail->groups_count; ++i) {
         jump = jump || insn.detail->groups[i] == X86_GRP_JUMP;
+        call = call || insn.detail->groups[i] == X86_GRP_CALL;
+    }
+    info.ends_in_call = call;
     if (!jump || x.op_count != 1 || x.operands[0].type != X86_OP_IMM) return;
     uint32_t target = uint32_t(x.operands[0].imm);
     loops_to_start = target == info.pc;

@@ -51,6 +51,8 @@ struct BlockInfo {
     // Loads whose misses the out-of-order core can have in flight together: the block's loads
     // divided by its longest chain of loads each addressed by the one before (1 for a chase).
     uint32_t load_parallelism = 1;
+    // The block ends in a call: the next block is a function entered through its call edge.
+    bool ends_in_call = false;
     // The block ends in a conditional branch at branch_pc to branch_target (else to pc + size).
     bool conditional_branch = false;
     uint32_t branch_pc = 0;

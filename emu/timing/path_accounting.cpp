@@ -128,6 +128,8 @@ void PathAccounting::close(const Frame &frame, const CounterSnapshot &now, bool 
 
 void PathAccounting::on_call(PathId path, uint32_t esp, const CounterSnapshot &now, uint32_t caller) {
     if (path >= paths_.size()) return;
+    // A recursive call is part of the open outer call, whose totals already hold it.
+    if (std::any_of(calls_.begin(), calls_.end(), [path](const Frame &f) { return f.entity == path; })) return;
     calls_.push_back(open(path, esp, caller, now));
 }
 

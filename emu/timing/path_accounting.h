@@ -76,7 +76,9 @@ struct PathStats {
 uint64_t nearest_rank(std::span<const uint64_t> sorted, unsigned percent);
 CycleSummary summarize_cycles(std::vector<uint64_t> samples);
 
-// Tracked calls live on a shadow stack keyed by ESP. on_call records the ESP at the function's
+// Tracked calls live on a shadow stack keyed by ESP. A call of a path that is already open
+// (recursion, direct or through other paths) is not a call of its own: the outermost call's
+// totals hold it, so totals never count the same cycles twice. on_call records the ESP at the function's
 // first instruction (pointing at the return address); on_return(esp) closes every open call whose
 // frame lies below `esp`, so a longjmp-like unwind that skips returns still closes the calls it
 // discarded. Regions are begun and ended by name and nest. The innermost open path or region

@@ -65,8 +65,8 @@ CounterSnapshot TimingModel::snapshot() const {
     return s;
 }
 
-void TimingModel::on_tracked_entry(uint32_t pc) {
-    if (auto it = entries_.find(pc); it != entries_.end()) {
+void TimingModel::on_tracked_entry(uint32_t pc, bool entered_by_call) {
+    if (auto it = entries_.find(pc); entered_by_call && it != entries_.end()) {
         uint32_t esp = guest_.esp();
         uint32_t ret = 0;
         const bool have_ret = guest_.read_virtual(esp, &ret, sizeof ret);
@@ -91,9 +91,11 @@ void TimingModel::resolve_branch(uint32_t pc) {
 void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
     if (pending_branch_)
         resolve_branch(block.pc);
+    const bool entered_by_call = last_block_called_;
+    last_block_called_ = block.ends_in_call;
     size_t s = watch_slot(block.pc);
     if (watch_bits_[s / 64] & (1ull << (s % 64)))
-        on_tracked_entry(block.pc);
+        on_tracked_entry(block.pc, entered_by_call);
     block_start_cycles_ = clock_.cycles;
     current_block_ = &block;
     port_accesses_in_block_ = 0;

@@ -100,7 +100,7 @@ private:
     std::optional<uint64_t> rewritten_pte(const TlbEntry &entry) const;
     CounterSnapshot snapshot() const;
     CounterSnapshot snapshot_at_port(bool after) const;
-    void on_tracked_entry(uint32_t pc);
+    void on_tracked_entry(uint32_t pc, bool entered_by_call);
 
     const BoardConfig &board_;
     PhysView ram_;
@@ -110,6 +110,9 @@ private:
     MemorySystem memory_;
     BranchPredictor branches_;
     PathAccounting paths_;
+    // The last block ended in a call: only a block entered that way starts a tracked call, so a
+    // function whose first instruction is also its loop's target is counted once per call.
+    bool last_block_called_ = false;
     // The conditional branch that ended the last block, resolved by the next block's address.
     bool pending_branch_ = false;
     uint32_t pending_branch_pc_ = 0, pending_target_ = 0, pending_fallthrough_ = 0;

@@ -28,6 +28,7 @@ const struct scenario scenarios[] = {
     { "validate_bandwidth", scenario_validate_bandwidth },
     { "validate_branch", scenario_validate_branch },
     { "validate_issue", scenario_validate_issue },
+    { "validate_paths", scenario_validate_paths },
 };
 
 const int nr_scenarios = ARRAY_SIZE(scenarios);

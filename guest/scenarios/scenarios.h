@@ -35,5 +35,6 @@ int scenario_validate_latency(void);
 int scenario_validate_bandwidth(void);
 int scenario_validate_branch(void);
 int scenario_validate_issue(void);
+int scenario_validate_paths(void);
 
 #endif

@@ -131,19 +131,27 @@ TEST(PathAccounting, UnwindClosesSkippedFrames) {
     EXPECT_EQ(paths[0].callees.at(0).name, "inner");
 }
 
-TEST(PathAccounting, RecursionClosesOnlyTheInnerCall) {
+// The inner call's 20 cycles are inside the outer call's 50: counted once, in the outer call.
+TEST(PathAccounting, RecursionIsPartOfTheOuterCall) {
     PathAccounting acc;
     auto f = acc.add_path("f");
+    auto g = acc.add_path("g");
     acc.on_call(f, 0x5000, at(0));
     acc.on_call(f, 0x4f00, at(10));
-    EXPECT_EQ(acc.on_return(0x4f04, at(30)), 1u);
     EXPECT_EQ(acc.open_calls(), 1u);
+    EXPECT_EQ(acc.on_return(0x4f04, at(30)), 0u);
+    // Through another path too: f -> g -> f.
+    acc.on_call(g, 0x4e00, at(32));
+    acc.on_call(f, 0x4d00, at(34));
+    EXPECT_EQ(acc.on_return(0x4d04, at(38)), 0u);
+    EXPECT_EQ(acc.on_return(0x4e04, at(40)), 1u);
     EXPECT_EQ(acc.on_return(0x5004, at(50)), 1u);
     auto p = acc.paths().at(0);
-    EXPECT_EQ(p.calls, 2u);
-    EXPECT_EQ(p.cycles.total, 70u);
-    EXPECT_EQ(p.callees.at(0).name, "f");
-    EXPECT_EQ(p.callees.at(0).cycles, 20u);
+    EXPECT_EQ(p.calls, 1u);
+    EXPECT_EQ(p.cycles.total, 50u);
+    ASSERT_EQ(p.callees.size(), 1u);
+    EXPECT_EQ(p.callees.at(0).name, "g");
+    EXPECT_EQ(acc.paths().at(1).cycles.total, 8u);
 }
 
 TEST(PathAccounting, RegionsNestAndCollectCallees) {
