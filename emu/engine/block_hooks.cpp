@@ -103,10 +103,20 @@ void Engine::run_intercepts(uint32_t pc) {
     }
 }
 
-void Engine::on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self) {
+// Unicorn 2.1 does not write the block's address back to EIP when a block hook stops it before
+// the block runs if any code hook exists (the rdtsc, invlpg and control-register hooks): EIP then
+// still holds the start of an earlier block of the chain. Everything that stops here therefore
+// writes EIP itself, so that the run resumes, and an interrupt returns, exactly at this block.
+void Engine::stop_before_block(uint32_t pc) {
+    set_reg(UC_X86_REG_EIP, pc);
+    uc_emu_stop(uc_);
+}
+
+void Engine::on_block(uc_struct *, uint64_t address, uint32_t size, void *self) {
     auto *e = static_cast<Engine *>(self);
+    const uint32_t pc = uint32_t(address);
     if (e->stop_requested_) {
-        uc_emu_stop(uc);
+        e->stop_before_block(pc);
         return;
     }
     if (e->debug_) {
@@ -121,45 +131,49 @@ void Engine::on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self
     if (e->events_ && e->now() >= e->events_->next_due())
         e->events_->run_due(e->now());
     if (e->interrupts_ && e->interrupts_->intr() && e->interrupt_window_open()) {
-        // Stop before the block runs (nothing of it is counted); the run loop delivers the
-        // interrupt with this block's address as the return EIP.
+        // Nothing of the block is counted; the run loop delivers the interrupt with this block's
+        // address as the return EIP.
         e->interrupt_taken_ = true;
-        uc_emu_stop(uc);
+        e->stop_before_block(pc);
         return;
     }
     bool retranslate = false;
-    const BlockInfo *info = e->block_info(uint32_t(address), size, retranslate);
+    const BlockInfo *info = e->block_info(pc, size, retranslate);
     if (retranslate) {
-        // Stop before the block runs; the run loop flushes the translations and resumes here.
+        // The run loop flushes the translations and resumes here.
         e->retranslate_ = true;
-        e->retranslate_pc_ = uint32_t(address);
+        e->retranslate_pc_ = pc;
         e->retranslate_size_ = size;
         if (e->debug_)
             e->debug_->replay_block = true;
-        uc_emu_stop(uc);
+        e->stop_before_block(pc);
         return;
     }
     e->current_block_ = info;
     if (!e->intercept_bits_.empty()) {
-        size_t s = intercept_slot(uint32_t(address));
+        size_t s = intercept_slot(pc);
         if (e->intercept_bits_[s / 64] & (1ull << (s % 64)))
-            e->run_intercepts(uint32_t(address));
+            e->run_intercepts(pc);
     }
     if (info) {
         e->instructions_ += info->icount;
         if (e->timing_)
             e->timing_->on_block(*info, e->model_memory_);
     }
-    if (e->stop_if_over_budget())
+    if (e->over_budget() || e->signal_pending()) {
+        e->set_reg(UC_X86_REG_EIP, pc);
+        if (!e->stop_if_over_budget())
+            e->stop_for_signal();
         return;
-    if (e->stop_for_signal())
-        return;
+    }
     // Reading the clock on every block would dominate a tight loop; every 4096th is plenty.
     if ((++e->blocks_seen_ & 0xfff) == 0) {
-        if (e->past_deadline())
+        if (e->past_deadline()) {
+            e->set_reg(UC_X86_REG_EIP, pc);
             e->stop_for_timeout();
-        else if (e->setup_.tick)
+        } else if (e->setup_.tick) {
             e->setup_.tick();
+        }
     }
 }
 

@@ -25,8 +25,6 @@ constexpr uint64_t kOptionRomBase = 0xC0000;
 constexpr uint64_t kHighRomBase = 0xFFFF0000;
 constexpr uint32_t kPageFaultVector = 14;
 constexpr uint32_t kEflagsIf = 1u << 9;
-// The ROM's last byte: no instruction starts there, so uc_emu_start never stops on its own.
-constexpr uint64_t kNoExit = 0xFFFFFFFFull;
 
 void check(uc_err err, const char *what) {
     if (err != UC_ERR_OK)
@@ -47,6 +45,11 @@ Engine::Engine(const EngineSetup &setup)
     check(uc_open(UC_ARCH_X86, UC_MODE_32, &uc_), "uc_open");
     // The host owns translation: it models the TLBs and must see every virtual address.
     check(uc_ctl_tlb_mode(uc_, UC_TLB_VIRTUAL), "selecting the virtual TLB mode");
+    // An empty set of exits: the run stops only when a hook asks. With a single `until` address
+    // instead, Unicorn translates that address after every stop to drop its code, and where the
+    // guest does not map it (Linux leaves 0xfffff000 unmapped) that refused fill reached the guest
+    // as a page fault.
+    check(uc_ctl_exits_enable(uc_), "enabling the exits mechanism");
 
     ram_ = std::make_unique<HostMemory>(setup.ram_bytes);
     code_frames_.assign((setup.ram_bytes / 4096 + 63) / 64, 0);
@@ -71,6 +74,9 @@ Engine::Engine(const EngineSetup &setup)
           "hooking OUT");
     check(uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void *>(&Engine::on_cpuid), this, 1, 0, UC_X86_INS_CPUID),
           "hooking CPUID");
+    check(uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void *>(&Engine::on_sysenter), this, 1, 0,
+                      UC_X86_INS_SYSENTER),
+          "hooking SYSENTER");
     check(uc_hook_add(uc_, &h, UC_HOOK_INTR, reinterpret_cast<void *>(&Engine::on_interrupt), this, 1, 0),
           "hooking exceptions");
     check(uc_hook_add(uc_, &h, UC_HOOK_INSN_INVALID, reinterpret_cast<void *>(&Engine::on_invalid_insn), this, 1, 0),
@@ -306,8 +312,16 @@ void Engine::stop_for_timeout() {
     stop(StopReason::Timeout, std::string(buf) + " at eip=" + crash_line("", nullptr));
 }
 
+bool Engine::over_budget() const {
+    return setup_.max_instructions && instructions_ + deliveries_ > setup_.max_instructions;
+}
+
+bool Engine::signal_pending() const {
+    return setup_.stop_signal && setup_.stop_signal->load(std::memory_order_relaxed) != 0;
+}
+
 bool Engine::stop_if_over_budget() {
-    if (!setup_.max_instructions || instructions_ + deliveries_ <= setup_.max_instructions)
+    if (!over_budget())
         return false;
     stop(StopReason::Budget, "instruction budget of " + std::to_string(setup_.max_instructions) +
                                  " exhausted at eip=" + crash_line("", nullptr));
@@ -389,7 +403,7 @@ RunOutcome Engine::run() {
         }
         pending_fault_.reset();
         uint64_t begin = reg(UC_X86_REG_EIP);
-        uc_err err = uc_emu_start(uc_, begin, kNoExit, 0, 0);
+        uc_err err = uc_emu_start(uc_, begin, 0, 0, 0);
         if (stop_requested_ || stop_for_signal())
             break;
         // A fault whose handler faults again never reaches a block hook; the limit still holds.
@@ -410,6 +424,11 @@ RunOutcome Engine::run() {
             interrupt_taken_ = false;
             take_interrupt();
             debug_delivered();
+            continue;
+        }
+        if (sysenter_pending_) {
+            sysenter_pending_ = false;
+            enter_sysenter();
             continue;
         }
         if (pending_fault_) {

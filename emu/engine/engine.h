@@ -161,6 +161,7 @@ private:
     static bool on_unmapped(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
     static void on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self);
     static bool on_tlb_fill(uc_struct *uc, uint64_t vaddr, int type, void *result, void *self);
+    bool holds_descriptor_table(uint32_t page) const;
     static void on_mem(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
     static void on_mem_empty(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
     static void on_special(uc_struct *uc, uint64_t address, uint32_t size, void *self);
@@ -175,6 +176,9 @@ private:
     // An exception or interrupt was delivered: a step ends at the handler's first instruction.
     void debug_delivered();
     void update_debug_hooks();
+    static void on_sysenter(uc_struct *uc, void *self);
+    void enter_sysenter();
+    uint32_t msr(uint32_t index) const;
 
     template <typename Change>
     void change_memory_map(Change &&change);
@@ -203,6 +207,10 @@ private:
     // Stops the run (and returns true) once instructions plus deliveries exceed the budget.
     bool stop_if_over_budget();
     bool stop_for_signal();
+    bool over_budget() const;
+    bool signal_pending() const;
+    // Stops from the block hook, before the block runs, with EIP at the block.
+    void stop_before_block(uint32_t pc);
     std::string crash_line(const std::string &what, const Fault *fault) const;
     const BlockInfo *block_info(uint32_t pc, uint32_t size, bool &retranslate);
     bool hook_special_instructions(const BlockInfo &block);
@@ -260,6 +268,7 @@ private:
     EventQueue *events_ = nullptr;
     uint64_t idle_cycles_ = 0;        // time halted, when no timing model keeps the clock
     bool interrupt_taken_ = false;    // the block hook stopped to deliver an external interrupt
+    bool sysenter_pending_ = false;   // the guest executed SYSENTER; the run loop enters the kernel
 
     uint64_t instructions_ = 0;
     // Exceptions delivered: progress the engine makes without completing an instruction (a

@@ -40,7 +40,12 @@ bool Engine::on_tlb_fill(uc_struct *, uint64_t vaddr, int type, void *result, vo
                                                                                         : AccessKind::Read;
     uint16_t cs = 0;
     uc_reg_read(e->uc_, UC_X86_REG_CS, &cs);
-    Privilege priv = (cs & 3) == 3 ? Privilege::User : Privilege::Supervisor;
+    // The CPU reads descriptor tables and the TSS with supervisor rights even at CPL 3 (a user
+    // `mov gs`, or the interrupt delivery that reloads SS and CS). Unicorn does not say which MMU
+    // index asked, so those pages are walked as supervisor: a user-mode read of such a page is not
+    // refused here as it would be on hardware.
+    Privilege priv = (cs & 3) == 3 && !e->holds_descriptor_table(va & ~kPageMask) ? Privilege::User
+                                                                               : Privilege::Supervisor;
     WalkResult r = walk_page_tables(PhysView{e->ram_->data(), e->ram_->size()}, regs, va, kind, priv);
     apply_updates(r, *e->ram_);
     // The engine's walk is the first to see a clear Accessed/Dirty bit, so the update is charged here.
@@ -63,6 +68,19 @@ bool Engine::on_tlb_fill(uc_struct *, uint64_t vaddr, int type, void *result, vo
     entry->perms = uc_prot(perms);
     e->translations_.on_fill(va & ~kPageMask, entry->paddr);
     return true;
+}
+
+bool Engine::holds_descriptor_table(uint32_t page) const {
+    for (int table : {UC_X86_REG_GDTR, UC_X86_REG_IDTR, UC_X86_REG_LDTR, UC_X86_REG_TR}) {
+        uc_x86_mmr r{};
+        uc_reg_read(uc_, table, &r);
+        if (table == UC_X86_REG_LDTR && (r.selector & 0xfffc) == 0)
+            continue;
+        uint64_t base = uint32_t(r.base), last = base + r.limit;
+        if (base <= uint64_t(page) + kPageMask && last >= page)
+            return true;
+    }
+    return false;
 }
 
 std::optional<uint64_t> Engine::translate(uint32_t va, bool write) const {
