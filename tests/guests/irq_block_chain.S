@@ -2,7 +2,7 @@
  * Interrupts that arrive between chained translation blocks. After one `rdtsc` (which makes the
  * emulator place a code hook), a loop of three blocks linked by direct jumps increments ESI in
  * the first and EDI in the second, and checks in the third that they agree, 2,000,000 times,
- * while an 8254 at ~600 kHz interrupts it thousands of times. An interrupt that returned to any
+ * while an 8254 at ~30 kHz interrupts it hundreds of times. An interrupt that returned to any
  * place but the instruction it interrupted would run an increment twice or skip one. The IRQ0
  * handler counts its calls and saves nothing it does not touch.
  */
@@ -12,7 +12,7 @@
 
 #define KERNEL_CS 0x08
 #define ITERATIONS 2000000
-#define DIVISOR 2
+#define DIVISOR 40
 #define INTERRUPTS_WANTED 100
 
     .text

@@ -2,7 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <regex>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -29,19 +28,21 @@ uint64_t path_calls(const nlohmann::json &report, const std::string &name) {
 }
 
 // One boot serves every assertion: a Linux boot is the slowest thing the suite runs.
-TEST(DebianLinux, BootsWithTheBoardsMemoryMapAndItsAllocatorsAreTimedBySymbol) {
+TEST(DebianLinux, BootsToItsBusyboxInitWithItsAllocatorsTimedBySymbol) {
     if (kSanitized)
         GTEST_SKIP() << "a Linux boot runs billions of instructions; too slow under ASan, run it in the normal build";
     std::string why;
     auto kernel = debian_kernel(why);
     if (!kernel)
         GTEST_SKIP() << why;
-    // The decompressor alone runs ~2.2e9 instructions; by 3.5e9 the kernel has set up memory.
+    // ~7.2e9 instructions to the init's exit (2.2e9 of them in the XZ decompressor): ~2 minutes
+    // alone on the 2-core development machine, several times that when the suite shares it.
     ScratchDir dir;
     auto report_file = dir.file("report.json");
     auto run = run_ia32emu_args({"run", kernel->bzimage.string(), "--initrd", kernel->initrd.string(), "--cmdline",
                                  kLinuxCmdline, "--symbols", kernel->system_map.string(), "--report",
-                                 report_file.string(), "--no-timing", "--max-insns", "3500000000"});
+                                 report_file.string(), "--no-timing", "--timeout", "840"},
+                                std::chrono::seconds(850));
     EXPECT_TRUE(contains(run.out, "Linux version " + kernel->version.substr(0, kernel->version.rfind('-'))))
         << run.describe() << "\n" << run.out;
     // The E820 map reaches the kernel as the firmware's table says (Linux prints it inclusive).
@@ -52,18 +53,22 @@ TEST(DebianLinux, BootsWithTheBoardsMemoryMapAndItsAllocatorsAreTimedBySymbol) {
     EXPECT_TRUE(contains(run.out, "147MB HIGHMEM available.")) << run.out;
     EXPECT_TRUE(contains(run.out, std::string("Kernel command line: ") + kLinuxCmdline)) << run.out;
     EXPECT_TRUE(contains(run.out, "RAMDISK: [mem 0x")) << run.out;
+    // Interrupts, the idle loop, user mode and system calls work: the initramfs's /init runs and
+    // only it ends the run, through /dev/port and the exit port, with status 0.
+    EXPECT_FALSE(contains(run.out, "Kernel panic")) << run.out;
+    EXPECT_FALSE(contains(run.out, "BUG:")) << run.out;
+    EXPECT_TRUE(contains(run.out, "Run /init as init process")) << run.out;
+    EXPECT_TRUE(contains(run.out, "ia32emu-init:")) << run.out;
+    EXPECT_EQ(run.exit_status, 0) << run.describe() << "\n" << run.err;
 
-    // Linux's own allocators, found through its kallsyms tables, are tracked paths: the slab and
-    // the page allocator are busy long before the budget runs out.
+    // Linux's own allocators, found through its kallsyms tables, are tracked paths.
     std::ifstream in(report_file);
     ASSERT_TRUE(in) << run.describe();
     auto report = nlohmann::json::parse(in);
+    EXPECT_EQ(report["exit"]["reason"], "guest_exit");
     EXPECT_GT(path_calls(report, "kmem_cache_alloc"), 1000u);
     EXPECT_GT(path_calls(report, "__kmalloc"), 100u);
     EXPECT_GT(path_calls(report, "__alloc_pages"), 10u);
-    // Where the budget stopped it is named by symbol, in the kernel's own text.
-    static const std::regex symbolized(R"(eip=0xc[0-9a-f]{7} \([A-Za-z_][A-Za-z0-9_.]*\+0x[0-9a-f]+\))");
-    EXPECT_TRUE(std::regex_search(run.err, symbolized)) << run.err;
 }
 
 } // namespace
