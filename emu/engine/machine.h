@@ -25,6 +25,7 @@
 #include "emu/report/report.h"
 #include "emu/timing/timing_model.h"
 #include "devices/bochs_display.h"
+#include "devices/cmos_rtc.h"
 #include "devices/dma_fault.h"
 #include "devices/edu_dma.h"
 #include "devices/exit_port.h"
@@ -47,6 +48,7 @@ struct MachineOptions {
     std::filesystem::path symbols;    // System.map-format listing, for kernels without a symbol table
     std::vector<uint8_t> firmware;    // 64 KiB ROM image
     std::function<void(uint8_t)> serial_sink;
+    std::vector<uint8_t> serial_input;  // what arrives on COM1's receive line (--serial-in)
     uint64_t max_instructions = 0;
     double timeout_seconds = 0;
     std::optional<std::chrono::steady_clock::time_point> started;   // see EngineSetup::started
@@ -104,6 +106,7 @@ private:
     Pit8254 pit_;
     SystemPortB port_b_;
     Uart16550 uart_;
+    CmosRtc rtc_;
     ExitPort exit_port_;
     FwCfg fw_cfg_;
     MagicOps magic_ops_;
