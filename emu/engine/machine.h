@@ -31,9 +31,11 @@
 #include "devices/exit_port.h"
 #include "devices/magic_ops.h"
 #include "devices/fw_cfg.h"
+#include "devices/i8042.h"
 #include "devices/pci_host_bridge.h"
 #include "devices/pic8259.h"
 #include "devices/pit8254.h"
+#include "devices/post_code_port.h"
 #include "devices/system_port_b.h"
 #include "devices/uart16550.h"
 #include "devices/vga_text.h"
@@ -107,6 +109,8 @@ private:
     SystemPortB port_b_;
     Uart16550 uart_;
     CmosRtc rtc_;
+    I8042 keyboard_controller_;
+    PostCodePort post_code_;
     ExitPort exit_port_;
     FwCfg fw_cfg_;
     MagicOps magic_ops_;

@@ -275,10 +275,6 @@ ProcessResult run_qemu(const std::filesystem::path &qemu, const QemuRun &run) {
                                   "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
                                   "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"};
     argv.insert(argv.end(), run.extra_args.begin(), run.extra_args.end());
-    if (!run.serial_input.empty()) {
-        // run_process gives children /dev/null; a shell hands QEMU the file instead.
-        argv.insert(argv.begin(), {"/bin/sh", "-c", "exec \"$@\" < \"$0\"", run.serial_input.string()});
-    }
     return run_process(argv, run.safety_limit);
 }
 

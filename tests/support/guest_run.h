@@ -117,7 +117,6 @@ struct QemuRun {
     std::filesystem::path kernel = our_kernel();
     std::string append;                        // -append; QEMU prefixes the kernel's path itself
     unsigned memory_mib = 1024;                // ia32emu's default board has 1 GiB
-    std::filesystem::path serial_input;        // fed to -serial stdio as QEMU's standard input
     std::vector<std::string> extra_args;
     std::chrono::milliseconds safety_limit = kDefaultSafetyLimit;
 };
