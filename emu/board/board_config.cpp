@@ -14,6 +14,7 @@
 
 #include <toml++/toml.h>
 
+#include "emu/board/civil_time.h"
 #include "emu/board/presets.h"
 #include "emu/board/toml_depth.h"
 #include "emu/report/text_escape.h"
@@ -193,6 +194,10 @@ const ParamDescriptor kParams[] = {
     {"dma.latency", "cycles", "1000", "doorbell to first byte of a transfer", 0, kMaxCycles, false, U32(dma.latency)},
     {"dma.bytes_per_cycle", "bytes/cycle", "0.0667", "sustained DMA rate (32-bit/33 MHz PCI at a 2 GHz core)", 1, 64,
      false, REAL(dma.bytes_per_cycle)},
+
+    {"rtc.base", "", "2024-01-01T00:00:00",
+     "what the CMOS clock reads at power-on (QEMU: -rtc base=...,clock=vm); it then follows modelled time", 0, 0,
+     false, STR(rtc.base)},
 
     {"budget.max_insns", "instructions", "0", "default instruction budget (0: unlimited)", 0,
      uint64_t(std::numeric_limits<int64_t>::max()), false, U64(budget.max_insns)},
@@ -522,12 +527,16 @@ void BoardConfig::apply_override(std::string_view assignment) {
     sync_derived();
 }
 
+int64_t RtcConfig::base_seconds() const { return parse_rtc_base(base).value_or(0); }
+
 void BoardConfig::validate() const {
     if (cpu.vendor.size() != 12)
         fail("", "cpu.vendor: expected 12 characters, got " + std::to_string(cpu.vendor.size()) + " (" +
                      in_quotes(cpu.vendor) + ")");
     if (cpu.brand.size() > 47)
         fail("", "cpu.brand: at most 47 characters fit in CPUID, got " + std::to_string(cpu.brand.size()));
+    if (!parse_rtc_base(rtc.base))
+        fail("", "rtc.base: expected YYYY-MM-DDTHH:MM:SS between 1900 and 2199, got " + in_quotes(rtc.base));
     if (memory.ram_size % (4 * KiB) != 0)
         fail("", "memory.ram_size: " + std::to_string(memory.ram_size) + " is not a multiple of 4 KiB");
     if (memory.pci_hole_start % MiB != 0)

@@ -58,6 +58,12 @@ struct StringConfig {
     uint32_t line_cycles = 0;       // core cycles per destination line moved or filled
 };
 
+// The CMOS clock's reading at cycle 0, as QEMU's -rtc base= (then it follows modelled time).
+struct RtcConfig {
+    std::string base;               // "YYYY-MM-DDTHH:MM:SS"
+    int64_t base_seconds() const;   // seconds since 1970; the text was validated
+};
+
 struct BudgetConfig {
     uint64_t max_insns = 0;         // 0: unlimited
     uint32_t timeout_seconds = 0;   // 0: unlimited
@@ -106,6 +112,7 @@ struct BoardConfig {
     BranchPredictorParams branch;
     StringConfig strings;
     DmaConfig dma;
+    RtcConfig rtc;
     BudgetConfig budget;
 
     // The table's defaults (those of the `default` board), validated.

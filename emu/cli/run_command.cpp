@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -35,6 +37,27 @@ void say_fail_on(const Report &report) {
     for (const auto &m : report.exit.fail_on.matched)
         what += (what.empty() ? "" : ", ") + std::to_string(m.count) + " " + m.kind;
     std::fprintf(stderr, "ia32emu: --fail-on: the run recorded %s (exit %d)\n", what.c_str(), kExitFailOn);
+}
+
+// The receive line's bytes; a missing, unreadable or oversized file is bad input.
+bool read_serial_input(const std::filesystem::path &path, std::vector<uint8_t> &bytes) {
+    constexpr uintmax_t kMaxSerialInput = 64u << 20;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        std::fprintf(stderr, "ia32emu: --serial-in: '%s' does not exist or is not a regular file\n", path.c_str());
+        return false;
+    }
+    if (std::filesystem::file_size(path, ec) > kMaxSerialInput) {
+        std::fprintf(stderr, "ia32emu: --serial-in: '%s' is larger than 64 MiB\n", path.c_str());
+        return false;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        std::fprintf(stderr, "ia32emu: --serial-in: cannot read '%s'\n", path.c_str());
+        return false;
+    }
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return true;
 }
 
 } // namespace
@@ -81,6 +104,8 @@ int run_command(const RunRequest &req) {
             }
             out = serial.get();
         }
+        if (!req.serial_in.empty() && !read_serial_input(req.serial_in, opts.serial_input))
+            return kExitBadInput;
         // Line by line wherever it goes, so that a log of a run killed from outside is complete.
         std::setvbuf(out, nullptr, _IOLBF, BUFSIZ);
         opts.serial_sink = [out](uint8_t b) { std::fputc(b, out); };

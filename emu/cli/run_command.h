@@ -17,6 +17,7 @@ struct RunRequest {
     uint64_t max_insns = 0;
     double timeout = 0;
     std::filesystem::path serial_file;
+    std::filesystem::path serial_in;     // bytes COM1 receives, at the line rate
     std::filesystem::path firmware;
     std::filesystem::path report_file;   // `-` is standard output
     std::filesystem::path trace_file;

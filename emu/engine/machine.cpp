@@ -7,8 +7,10 @@
 #include <iterator>
 
 #include "emu/introspect/symbol_map.h"
+#include "devices/abi/cmos_rtc.h"
 #include "devices/abi/exit_port.h"
 #include "devices/abi/fw_cfg.h"
+#include "devices/abi/i8042.h"
 #include "devices/abi/magic_ops.h"
 #include "devices/abi/pic8259.h"
 #include "devices/abi/pit8254.h"
@@ -137,7 +139,12 @@ Machine::Machine(MachineOptions options)
       pit_([this] { return engine_.now(); }, uint64_t(options_.board.cpu.clock_mhz) * 1'000'000, events_,
            pic_.line(PIT_IRQ)),
       port_b_(pit_),
-      uart_(UART_COM1_BASE, options_.serial_sink),
+      uart_(UART_COM1_BASE, options_.serial_sink, [this] { return engine_.now(); },
+            uint64_t(options_.board.cpu.clock_mhz) * 1'000'000, events_, pic_.line(UART_COM1_IRQ)),
+      rtc_(options_.board.rtc.base_seconds(),
+           std::min(options_.board.memory.ram_size, options_.board.memory.pci_hole_start), [this] { return engine_.now(); },
+           uint64_t(options_.board.cpu.clock_mhz) * 1'000'000, events_, pic_.line(RTC_IRQ)),
+      keyboard_controller_(pic_.line(I8042_KBD_IRQ), pic_.line(I8042_AUX_IRQ)),
       magic_ops_([this](RegionOp op, uint32_t name_va) { on_region(op, name_va); }),
       pci_(ports_, options_.board.memory.pci_hole_start),
       edu_(phys_, [this] { return timing_.cycles(); },
@@ -155,6 +162,11 @@ Machine::Machine(MachineOptions options)
     ports_.attach(SYSTEM_PORT_B, 1, port_b_);
     engine_.attach_interrupts(&pic_, &events_);
     ports_.attach(UART_COM1_BASE, 8, uart_);
+    uart_.set_input(std::move(options_.serial_input));
+    ports_.attach(CMOS_INDEX_PORT, 2, rtc_);
+    ports_.attach(I8042_DATA_PORT, 1, keyboard_controller_);
+    ports_.attach(I8042_STATUS_PORT, 1, keyboard_controller_);
+    ports_.attach(POST_CODE_PORT, 1, post_code_);
     ports_.attach(EXIT_PORT, 4, exit_port_);
     ports_.attach(FW_CFG_PORT_SEL, 2, fw_cfg_);
     ports_.attach(ROI_BEGIN_PORT, ROI_PORT_COUNT, magic_ops_);

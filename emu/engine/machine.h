@@ -25,14 +25,17 @@
 #include "emu/report/report.h"
 #include "emu/timing/timing_model.h"
 #include "devices/bochs_display.h"
+#include "devices/cmos_rtc.h"
 #include "devices/dma_fault.h"
 #include "devices/edu_dma.h"
 #include "devices/exit_port.h"
 #include "devices/magic_ops.h"
 #include "devices/fw_cfg.h"
+#include "devices/i8042.h"
 #include "devices/pci_host_bridge.h"
 #include "devices/pic8259.h"
 #include "devices/pit8254.h"
+#include "devices/post_code_port.h"
 #include "devices/system_port_b.h"
 #include "devices/uart16550.h"
 #include "devices/vga_text.h"
@@ -47,6 +50,7 @@ struct MachineOptions {
     std::filesystem::path symbols;    // System.map-format listing, for kernels without a symbol table
     std::vector<uint8_t> firmware;    // 64 KiB ROM image
     std::function<void(uint8_t)> serial_sink;
+    std::vector<uint8_t> serial_input;  // what arrives on COM1's receive line (--serial-in)
     uint64_t max_instructions = 0;
     double timeout_seconds = 0;
     std::optional<std::chrono::steady_clock::time_point> started;   // see EngineSetup::started
@@ -104,6 +108,9 @@ private:
     Pit8254 pit_;
     SystemPortB port_b_;
     Uart16550 uart_;
+    CmosRtc rtc_;
+    I8042 keyboard_controller_;
+    PostCodePort post_code_;
     ExitPort exit_port_;
     FwCfg fw_cfg_;
     MagicOps magic_ops_;
