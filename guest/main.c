@@ -33,9 +33,14 @@ void kmain(u32 magic, u32 mbi_phys)
     const char *name = cmdline_get("scenario");
     if (!name || !*name)
         name = "boot";
+    if (strcmp(name, "help") == 0) {
+        scenarios_print_help();
+        guest_exit(GUEST_EXIT_OK);
+    }
     const struct scenario *s = find_scenario(name);
     if (!s) {
         printk("unknown scenario: %s\n", name);
+        scenarios_print_help();
         guest_exit(GUEST_EXIT_BAD_CMDLINE);
     }
 

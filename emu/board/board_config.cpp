@@ -16,6 +16,7 @@
 
 #include "emu/board/civil_time.h"
 #include "emu/board/presets.h"
+#include "emu/board/source_tags.h"
 #include "emu/board/toml_depth.h"
 #include "emu/report/text_escape.h"
 
@@ -373,19 +374,34 @@ void set_from_toml(BoardConfig &config, const ParamDescriptor &p, const toml::no
     }
 }
 
-void apply_table(BoardConfig &config, const toml::table &table, const std::string &prefix, const std::string &source) {
+void apply_table(BoardConfig &config, const toml::table &table, const std::string &prefix, const std::string &source,
+                 const std::vector<std::string_view> &lines) {
     for (auto &&[key, node] : table) {
         std::string dotted = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
         if (prefix.empty() && dotted == "base") continue;
         if (auto sub = node.as_table()) {
-            apply_table(config, *sub, dotted, source);
+            apply_table(config, *sub, dotted, source, lines);
             continue;
         }
-        std::string where = source + ":" + std::to_string(node.source().begin.line);
+        const size_t line = node.source().begin.line;
+        std::string where = source + ":" + std::to_string(line);
         const ParamDescriptor *p = find_param(dotted);
         if (!p) fail(where, "unknown key '" + dotted + "'");
         set_from_toml(config, *p, node, where);
+        const std::string tags = line >= 1 && line <= lines.size() ? source_tags(lines[line - 1]) : std::string();
+        config.provenance[dotted] = where + (tags.empty() ? "" : " " + tags);
     }
+}
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    while (!text.empty()) {
+        const size_t nl = text.find('\n');
+        lines.push_back(text.substr(0, nl));
+        if (nl == std::string_view::npos) break;
+        text.remove_prefix(nl + 1);
+    }
+    return lines;
 }
 
 constexpr int kMaxBaseDepth = 8;
@@ -418,7 +434,7 @@ BoardConfig load_document(std::string_view text, const std::string &source, cons
             config.description = "board file " + source + " (based on " + std::string(name->get()) + ")";
         }
     }
-    apply_table(config, table, "", source);
+    apply_table(config, table, "", source, split_lines(text));
     config.sync_derived();
     return config;
 }
@@ -524,6 +540,7 @@ void BoardConfig::apply_override(std::string_view assignment) {
     if (!p) fail("", "unknown key '" + std::string(key) + "'");
     std::string_view value = assignment.substr(eq + 1);
     set_from_text(*this, *p, trim(value), "");
+    provenance[std::string(key)] = "--set";
     sync_derived();
 }
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 #include <stdexcept>
+#include <map>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -95,6 +96,10 @@ struct ParamDescriptor {
 struct BoardConfig {
     std::string name;
     std::string description;
+    // Where each value not left at the table's default came from: "preset atom-n270:91 [SDM2]
+    // [7CPU]" (the file, its line and the source tags its comment cites), a board file's path and
+    // line, or "--set"; keys absent here have the default the parameter table describes.
+    std::map<std::string, std::string> provenance;
     CpuConfig cpu;
     MemoryConfig memory;
     CostConfig cost;

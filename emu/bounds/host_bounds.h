@@ -29,6 +29,11 @@ inline constexpr size_t kCycleSamples = 8u << 20;
 inline constexpr size_t kCallees = 256;
 // Distinct callers listed under one path (its call sites).
 inline constexpr size_t kCallSites = 256;
+// Completed calls and regions kept on the timeline for --trace (about 48 bytes each here and
+// 200 bytes of JSON); later ones are counted.
+inline constexpr size_t kTimelineSlices = 1u << 18;
+// Distinct call stacks (chains of open paths and regions) kept for --folded.
+inline constexpr size_t kFoldedStacks = 1u << 16;
 // Live allocations the allocation tracker follows.
 inline constexpr size_t kTrackedAllocations = 1u << 20;
 // Frames those allocations cover together (a frame held by two allocations counts twice):

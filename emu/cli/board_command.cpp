@@ -15,10 +15,14 @@ int board_command(const std::string &board, const std::vector<std::string> &over
             config.apply_override(o);
         config.validate();
         std::printf("# board %s: %s\n", config.name.c_str(), config.description.c_str());
+        std::printf("# key = value # [unit] meaning {from: the board file, its line and the sources its comment "
+                    "cites, --set, or default: the value the parameter table gives}\n");
         for (const ParamDescriptor &p : BoardConfig::parameters()) {
             std::string key(p.key), unit(p.unit), description(p.description);
-            std::printf("%-28s = %-24s # %s%s%s\n", key.c_str(), config.get(p.key).c_str(),
-                        unit.empty() ? "" : "[", unit.empty() ? "" : (unit + "] ").c_str(), description.c_str());
+            auto from = config.provenance.find(key);
+            std::printf("%-28s = %-24s # %s%s%s {from: %s}\n", key.c_str(), config.get(p.key).c_str(),
+                        unit.empty() ? "" : "[", unit.empty() ? "" : (unit + "] ").c_str(), description.c_str(),
+                        from == config.provenance.end() ? "default" : from->second.c_str());
         }
         return 0;
     } catch (const ConfigError &e) {

@@ -77,6 +77,10 @@ int main(int argc, char **argv) {
     run->add_option("--fail-on", req.fail_on,
                     "exit 121 when the run records a fault of one of these kinds (KIND[,KIND], e.g. "
                     "dma_rejected,stale_tlb; `any`)");
+    run->add_option("--trace", req.trace_file,
+                    "write tracked calls, regions and faults as Chrome trace-event JSON (Perfetto) to FILE");
+    run->add_option("--folded", req.folded_file,
+                    "write folded stacks of tracked paths and regions weighted by cycles (flamegraph.pl) to FILE");
     run->add_flag("--summary", req.summary, "print a table of paths and regions after the guest's output");
     run->add_option("--path", req.extra_paths, "also track the guest function FN (repeatable)");
     run->add_option("--dma-api", req.dma_api,

@@ -18,9 +18,11 @@
 #include "emu/engine/machine.h"
 #include "emu/introspect/linux_image.h"
 #include "emu/report/fail_on.h"
+#include "emu/report/folded_stacks.h"
 #include "emu/report/report_json.h"
 #include "emu/report/report_target.h"
 #include "emu/report/summary.h"
+#include "emu/report/trace_events.h"
 
 namespace ia32emu {
 namespace {
@@ -94,6 +96,18 @@ int run_command(const RunRequest &req) {
         if (!req.report_file.empty())
             report_target = ReportTarget::resolve(req.report_file);
         const bool report_on_stdout = report_target && report_target->is_stdout();
+        // Trace and folded stacks go to files (or FIFOs): stdout already carries the guest's output.
+        auto artefact_target = [](const std::filesystem::path &path, const char *option) {
+            std::optional<ReportTarget> target;
+            if (path.empty()) return target;
+            target = ReportTarget::resolve(path);
+            if (target->is_stdout())
+                throw ReportError(std::string(option) + ": " + path.string() +
+                                  " is standard output, which carries the guest's output; name a file");
+            return target;
+        };
+        const std::optional<ReportTarget> trace_target = artefact_target(req.trace_file, "--trace");
+        const std::optional<ReportTarget> folded_target = artefact_target(req.folded_file, "--folded");
 
         std::FILE *out = report_on_stdout ? stderr : stdout;
         if (!req.serial_file.empty()) {
@@ -121,6 +135,8 @@ int run_command(const RunRequest &req) {
 
         opts.model_memory = !req.no_timing;
         opts.check_mmu = req.check_mmu;
+        opts.record_timeline = trace_target.has_value();
+        opts.record_folded = folded_target.has_value();
         opts.extra_paths = req.extra_paths;
         opts.dma_api = req.dma_api;
         for (const std::string &m : req.modules)
@@ -160,6 +176,10 @@ int run_command(const RunRequest &req) {
         }
         if (report_target)
             report_target->write(report_text(report));
+        if (trace_target)
+            trace_target->write(trace_json(machine.path_accounting(), report));
+        if (folded_target)
+            folded_target->write(folded_text(machine.path_accounting(), report));
         if (!req.fb_dump.empty()) {
             std::string error;
             if (!machine.dump_framebuffer(req.fb_dump.string(), error)) {

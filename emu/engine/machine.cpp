@@ -183,6 +183,9 @@ Machine::Machine(MachineOptions options)
             read_only.push_back({p.paddr, p.mem_size, p.what});
     kernel_.dma_checks().set_read_only_image(std::move(read_only));
     edu_.set_mapping_checker(&kernel_.dma_checks());
+    kernel_.dma_checks().set_clock([this] { return timing_.cycles(); });
+    if (options_.record_timeline) timing_.record_timeline();
+    if (options_.record_folded) timing_.record_folded();
     edu_.set_fault_sink(this);
     // The device writes RAM behind the CPU's caches: the modelled lines it overwrote are stale,
     // and so is any code translated from those bytes.
@@ -370,6 +373,7 @@ ReportFault Machine::dma_fault(const DmaFinding &f) const {
     r.eip = f.eip;
     r.symbol = image_.describe_address(f.eip);
     r.detail = f.detail;
+    r.cycles = f.cycles;
     if (!f.name.empty())
         r.fields[f.kind == "dma_rejected" ? "rule" : "check"] = f.name;
     r.fields["bus"] = hex64(f.bus);
@@ -444,6 +448,7 @@ Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
         f.eip = outcome.eip;
         f.symbol = image_.describe_address(outcome.eip);
         f.detail = outcome.diagnostic;
+        f.cycles = timing_.cycles();
         r.faults.push_back(std::move(f));
     }
     r.exit.code = outcome.process_status();

@@ -62,6 +62,8 @@ struct MachineOptions {
     std::vector<ModuleSpec> modules;  // Multiboot modules, in order
     const std::atomic<int> *stop_signal = nullptr;   // see EngineSetup
     std::function<void()> tick;                      // see EngineSetup
+    bool record_timeline = false;     // every completed call and region, for --trace
+    bool record_folded = false;       // self cycles per call stack, for --folded
 };
 
 class Machine : public DmaFaultSink {
@@ -80,6 +82,7 @@ public:
 
     Engine &engine() { return engine_; }
     uint64_t modelled_cycles() const { return timing_.cycles(); }
+    const PathAccounting &path_accounting() const { return timing_.path_accounting(); }
 
     // The firmware's memory map for this board, as the firmware hands it to the kernel.
     static std::vector<uint8_t> e820_table(uint64_t ram_bytes, uint64_t pci_hole_start);

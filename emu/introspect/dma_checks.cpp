@@ -119,6 +119,7 @@ void DmaChecks::record(DmaFinding f) {
     if (f.owners.size() > kMaxOwnersListed)
         f.owners.resize(kMaxOwnersListed);
     f.detail = cap(std::move(f.detail));
+    if (clock_) f.cycles = clock_();
     findings_.push_back(std::move(f));
 }
 

@@ -62,6 +62,7 @@ struct DmaFinding {
     std::vector<DmaOwner> owners;
     std::vector<uint32_t> backtrace;   // return addresses, innermost first
     std::string detail;     // one line, capped
+    uint64_t cycles = 0;    // the modelled cycle count when it was found
 };
 
 struct DmaMapRequest {
@@ -119,6 +120,9 @@ public:
 
     DmaChecks(AllocationTracker &allocations, Symbolizer symbolize, DmaCheckScope scope = {});
     void set_backtrace(Backtrace backtrace) { backtrace_ = std::move(backtrace); }
+    // The modelled cycle count, stamped on each finding.
+    using Clock = std::function<uint64_t()>;
+    void set_clock(Clock clock) { clock_ = std::move(clock); }
     const DmaCheckScope &scope() const { return scope_; }
     // The kernel image's read-only segments, as loaded: rule kernel_image_write guards them.
     void set_read_only_image(std::vector<ReadOnlyImageRange> ranges) { read_only_ = std::move(ranges); }
@@ -179,6 +183,7 @@ private:
     DmaCheckScope scope_;
     std::vector<ReadOnlyImageRange> read_only_;
     Backtrace backtrace_;
+    Clock clock_;
     uint64_t next_id_ = 1;
     std::map<uint64_t, DmaMapping> live_;   // by id
     // Recently unmapped bus ranges, to tell a double unmap from one of a mapping never made.

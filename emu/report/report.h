@@ -36,6 +36,7 @@ struct ReportFault {
     uint32_t eip = 0;
     std::string symbol;   // the guest function holding eip, "" when unknown
     std::string detail;   // one line
+    uint64_t cycles = 0;  // the modelled cycle count when it was recorded
     // Structured fields a fault kind adds (the DMA sanitizer's rule/check, mapping, owners,
     // backtrace), written after the common ones.
     nlohmann::ordered_json fields = nlohmann::ordered_json::object();

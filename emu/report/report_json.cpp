@@ -107,7 +107,7 @@ nlohmann::ordered_json report_to_json(const Report &r) {
     const ReportTotals &t = r.totals;
     Json faults = Json::array();
     for (const auto &f : r.faults) {
-        Json fault{{"kind", f.kind}, {"eip", hex32(f.eip)}, {"symbol", f.symbol}, {"detail", f.detail}};
+        Json fault{{"kind", f.kind}, {"eip", hex32(f.eip)}, {"symbol", f.symbol}, {"detail", f.detail}, {"cycles", f.cycles}};
         for (const auto &[key, value] : f.fields.items())
             fault[key] = value;
         faults.push_back(std::move(fault));

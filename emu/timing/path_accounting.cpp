@@ -62,7 +62,45 @@ uint32_t PathAccounting::innermost_open() const {
 
 PathAccounting::Frame PathAccounting::open(uint32_t ref, uint32_t esp, uint32_t caller, const CounterSnapshot &now) {
     const Frame *parent = innermost_frame();
-    return Frame{ref,   parent ? parent->entity : kNoParent, esp, caller, next_order_++, false, now};
+    Frame frame{ref,   parent ? parent->entity : kNoParent, esp, caller, next_order_++, parent ? parent->order : kNoOrder,
+                false, now};
+    if (folded_on_) frame.stack = folded_stack(parent, ref);
+    return frame;
+}
+
+// A folded-stack frame name may not hold the format's separators: ';' between frames, a line
+// break between stacks.
+uint32_t PathAccounting::folded_stack(const Frame *parent, uint32_t ref) {
+    if (parent && parent->stack == kNoStack) return kNoStack;
+    std::string text = parent ? stacks_[parent->stack].stack + ";" : std::string();
+    for (char c : entity(ref).name) text += c == ';' || c == '\n' || c == '\r' ? '_' : c;
+    auto found = stack_ids_.find(text);
+    if (found != stack_ids_.end()) return found->second;
+    if (stacks_.size() >= bounds::kFoldedStacks) return kNoStack;
+    stack_ids_.emplace(text, uint32_t(stacks_.size()));
+    stacks_.push_back(FoldedStack{std::move(text), 0});
+    return uint32_t(stacks_.size() - 1);
+}
+
+PathAccounting::Frame *PathAccounting::open_frame(uint64_t order) {
+    for (auto it = calls_.rbegin(); it != calls_.rend(); ++it)
+        if (it->order == order) return &*it;
+    for (auto it = regions_open_.rbegin(); it != regions_open_.rend(); ++it)
+        if (it->order == order) return &*it;
+    return nullptr;
+}
+
+void PathAccounting::record_timeline() {
+    timeline_on_ = true;
+    timeline_.reserve(std::min<size_t>(bounds::kTimelineSlices, 1u << 14));
+}
+
+void PathAccounting::record_folded() { folded_on_ = true; }
+
+std::vector<FoldedStack> PathAccounting::folded() const {
+    std::vector<FoldedStack> out = stacks_;
+    std::sort(out.begin(), out.end(), [](const FoldedStack &a, const FoldedStack &b) { return a.stack < b.stack; });
+    return out;
 }
 
 void PathAccounting::set_failure_rule(PathId path, FailureRule rule) {
@@ -112,7 +150,26 @@ void PathAccounting::close(const Frame &frame, const CounterSnapshot &now, bool 
             ++dropped_call_sites_;
         }
     }
-    if (frame.parent == kNoParent) return;
+    if (timeline_on_) {
+        if (timeline_.size() < bounds::kTimelineSlices)
+            timeline_.push_back({frame.entity, frame.order, frame.start.cycles, now.cycles, frame.failed, unwound});
+        else
+            ++dropped_slices_;
+    }
+    if (folded_on_) {
+        if (frame.stack != kNoStack)
+            stacks_[frame.stack].self_cycles += cycles - std::min(cycles, frame.child_cycles);
+        else
+            ++dropped_stack_calls_;
+        // A parent that already closed (a region ended while a call opened in it still ran)
+        // counted these cycles as its own.
+        if (Frame *parent = frame.parent_order == kNoOrder ? nullptr : open_frame(frame.parent_order))
+            parent->child_cycles += cycles;
+    }
+    if (frame.parent == kNoParent) {
+        root_cycles_ += cycles;
+        return;
+    }
     auto &callees = entity(frame.parent).callees;
     auto it = std::find_if(callees.begin(), callees.end(), [&](const Callee &c) { return c.entity == frame.entity; });
     if (it == callees.end()) {
@@ -240,6 +297,8 @@ void PathAccounting::count_dropped(std::map<std::string, uint64_t> &dropped) con
     add("cycle_samples", dropped_samples_);
     add("callees", dropped_callees_);
     add("call_sites", dropped_call_sites_);
+    add("timeline_slices", dropped_slices_);
+    add("folded_stack_calls", dropped_stack_calls_);
 }
 std::vector<PathStats> PathAccounting::regions() const { return stats(regions_); }
 

@@ -71,6 +71,23 @@ struct PathStats {
     std::vector<CallSiteStats> call_sites;   // paths only; most cycles first
 };
 
+// One completed call or region on the modelled-cycle timeline, kept when the timeline is on.
+struct TimelineSlice {
+    uint32_t entity;             // PathAccounting's reference: see is_region() and name_of()
+    uint64_t order;              // opening sequence number, unique in the run
+    uint64_t start_cycles = 0;
+    uint64_t end_cycles = 0;
+    bool failed = false;
+    bool unwound = false;
+};
+
+// Cycles spent in the innermost entry of one chain of open paths and regions (outermost first,
+// names joined by ';'), not in anything tracked nested inside it.
+struct FoldedStack {
+    std::string stack;
+    uint64_t self_cycles = 0;
+};
+
 // Nearest-rank percentile of ascending `sorted`: the smallest sample such that at least
 // `percent`% of the samples are <= it, i.e. sorted[ceil(percent/100 * n) - 1]. 0 when empty.
 uint64_t nearest_rank(std::span<const uint64_t> sorted, unsigned percent);
@@ -109,8 +126,21 @@ public:
     // Marks the innermost open region called `name` as failed; false when none is open.
     bool region_fail(std::string_view name);
 
+    // Keeps every completed call and region, up to bounds::kTimelineSlices, for --trace.
+    void record_timeline();
+    const std::vector<TimelineSlice> &timeline() const { return timeline_; }
+    // Accumulates self cycles per call stack, up to bounds::kFoldedStacks stacks, for --folded.
+    void record_folded();
+    // In order of the stack text; the cycles of the whole run outside any tracked path or region
+    // are not in it (see root_cycles()).
+    std::vector<FoldedStack> folded() const;
+    // Inclusive cycles of calls and regions that closed with nothing tracked open around them.
+    uint64_t root_cycles() const { return root_cycles_; }
+    static bool is_region(uint32_t entity) { return entity & kRegionBit; }
+    const std::string &name_of(uint32_t entity) const { return this->entity(entity).name; }
+
     // Adds what was not kept past the caps of emu/bounds/host_bounds.h: region names, nested
-    // region begins, cycle samples and callee entries.
+    // region begins, cycle samples, callee entries, timeline slices and folded stacks.
     void count_dropped(std::map<std::string, uint64_t> &dropped) const;
 
     size_t open_calls() const { return calls_.size(); }
@@ -148,9 +178,14 @@ private:
         uint32_t esp;      // for calls only
         uint32_t caller;   // for calls only
         uint64_t order;    // opening sequence number
+        uint64_t parent_order;
         bool failed;
         CounterSnapshot start;
+        uint32_t stack = kNoStack;   // folded stack id
+        uint64_t child_cycles = 0;   // inclusive cycles of tracked entries closed inside it
     };
+    static constexpr uint32_t kNoStack = 0xffff'ffffu;
+    static constexpr uint64_t kNoOrder = ~0ull;
 
     Entity &entity(uint32_t ref) { return ref & kRegionBit ? regions_[ref & ~kRegionBit] : paths_[ref]; }
     const Entity &entity(uint32_t ref) const { return ref & kRegionBit ? regions_[ref & ~kRegionBit] : paths_[ref]; }
@@ -158,6 +193,8 @@ private:
     const Frame *innermost_frame() const;
     Frame open(uint32_t ref, uint32_t esp, uint32_t caller, const CounterSnapshot &now);
     void close(const Frame &frame, const CounterSnapshot &now, bool unwound);
+    Frame *open_frame(uint64_t order);
+    uint32_t folded_stack(const Frame *parent, uint32_t entity);
     std::vector<PathStats> stats(const std::vector<Entity> &entities) const;
 
     size_t samples_reserved_;
@@ -171,6 +208,14 @@ private:
     size_t samples_kept_ = 0;
     uint64_t dropped_region_names_ = 0, dropped_region_begins_ = 0, dropped_samples_ = 0, dropped_callees_ = 0;
     uint64_t dropped_call_sites_ = 0;
+    bool timeline_on_ = false;
+    std::vector<TimelineSlice> timeline_;
+    uint64_t dropped_slices_ = 0;
+    bool folded_on_ = false;
+    std::vector<FoldedStack> stacks_;
+    std::unordered_map<std::string, uint32_t> stack_ids_;
+    uint64_t dropped_stack_calls_ = 0;
+    uint64_t root_cycles_ = 0;
 };
 
 } // namespace ia32emu

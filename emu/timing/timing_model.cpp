@@ -299,6 +299,7 @@ void TimingModel::check_stale(const TlbEntry &entry, uint32_t va) {
     f.detail = "access to " + hex32(va) + " used a TLB entry whose PTE at " + hex64(entry.pte_pa) +
                " was rewritten from " + hex64(entry.pte_value) + " to " + hex64(now) +
                "; no invalidation dropped the entry since (invlpg, or a CR3 reload for a non-global entry)";
+    f.cycles = clock_.cycles;
     faults_.add(std::move(f));
 }
 
@@ -321,7 +322,8 @@ void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool w
             f.eip = guest_.eip();
             f.detail = "model translated " + hex32(va) + " to " + hex64(entry->translate(va)) + ", engine used " +
                        hex64(pa);
-            faults_.add(std::move(f));
+            f.cycles = clock_.cycles;
+    faults_.add(std::move(f));
         }
     }
     if (in_fast_string_)
@@ -416,7 +418,8 @@ void TimingModel::region_end(const std::string &name) {
         f.kind = "region_mismatch";
         f.eip = guest_.eip();
         f.detail = "region_end(\"" + name + "\") with no open region of that name";
-        faults_.add(std::move(f));
+        f.cycles = clock_.cycles;
+    faults_.add(std::move(f));
     }
 }
 
@@ -426,7 +429,8 @@ void TimingModel::region_fail(const std::string &name) {
         f.kind = "region_mismatch";
         f.eip = guest_.eip();
         f.detail = "region_fail(\"" + name + "\") with no open region of that name";
-        faults_.add(std::move(f));
+        f.cycles = clock_.cycles;
+    faults_.add(std::move(f));
     }
 }
 

@@ -72,6 +72,9 @@ public:
     void region_end(const std::string &name);
     void region_fail(const std::string &name);
     const PathAccounting &path_accounting() const { return paths_; }
+    // Keep every completed call and region for --trace; self cycles per call stack for --folded.
+    void record_timeline() { paths_.record_timeline(); }
+    void record_folded() { paths_.record_folded(); }
 
     // The TSC an rdtsc at `site` of the block now running reads.
     uint64_t tsc_at(const RdtscSite &site) const { return block_start_cycles_ + site.cycles_through; }

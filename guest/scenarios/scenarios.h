@@ -5,10 +5,15 @@
 struct scenario {
     const char *name;
     int (*run)(void);
+    const char *args;   /* its command-line parameters, "" when none */
+    const char *what;   /* one line for scenario=help */
 };
 
 extern const struct scenario scenarios[];
 extern const int nr_scenarios;
+
+/* Prints every scenario with its parameters and one line on what it shows. */
+void scenarios_print_help(void);
 
 int scenario_boot(void);
 int scenario_traps(void);

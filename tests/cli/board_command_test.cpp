@@ -31,6 +31,34 @@ TEST(BoardCommand, ShowsPresetValuesAndOverrides) {
     EXPECT_TRUE(found) << atom.out;
 }
 
+std::string line_of(const ProcessResult &r, const std::string &key) {
+    for (const std::string &line : r.out_lines())
+        if (line.rfind(key + " ", 0) == 0) return line;
+    return {};
+}
+
+// Each value says where it came from: the preset's line and the sources its comment cites, a
+// board file's line, --set, or the table's default.
+TEST(BoardCommand, ShowsTheProvenanceOfEveryValue) {
+    ScratchDir dir;
+    const auto file = dir.write("mine.toml", "base = \"atom-n270\"\n[cache.l2]\nlatency = 18   # [MINE] measured, "
+                                             "see \"#1\"\nways = 8\n");
+    ProcessResult r = run_process({ia32emu_binary().string(), "board", file.string(), "--set", "tlb.walk_cycles=9"});
+    ASSERT_EQ(r.exit_status, 0) << r.describe();
+    // The preset's own line: "size = "24KiB"      # [SDM2] descriptor 0Eh: ...; [7CPU] [TOMS]"
+    EXPECT_NE(line_of(r, "cache.l1d.size").find("{from: preset atom-n270:91 [SDM2] [7CPU] [TOMS]}"), std::string::npos)
+        << line_of(r, "cache.l1d.size");
+    EXPECT_NE(line_of(r, "memory.mmio_latency").find("[EST]}"), std::string::npos) << line_of(r, "memory.mmio_latency");
+    EXPECT_NE(line_of(r, "cache.l2.latency").find("{from: " + file.string() + ":3 [MINE]}"), std::string::npos)
+        << line_of(r, "cache.l2.latency");
+    EXPECT_NE(line_of(r, "cache.l2.ways").find("{from: " + file.string() + ":4}"), std::string::npos)
+        << line_of(r, "cache.l2.ways");
+    EXPECT_NE(line_of(r, "tlb.walk_cycles").find("{from: --set}"), std::string::npos) << line_of(r, "tlb.walk_cycles");
+    size_t defaults = 0;
+    for (const std::string &line : r.out_lines()) defaults += line.find("{from: default}") != std::string::npos;
+    EXPECT_LT(defaults, r.out_lines().size() / 2) << "the preset sets most parameters";
+}
+
 TEST(BoardCommand, UnknownBoardOrKeyIsBadInputNamingIt) {
     ProcessResult board = run_process({ia32emu_binary().string(), "board", "no-such-board"});
     EXPECT_EQ(board.exit_status, 2);

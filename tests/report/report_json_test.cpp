@@ -50,7 +50,7 @@ Report sample_report() {
     region.calls = 1;
     region.cycles = summarize_cycles({900});
     r.regions.push_back(region);
-    r.faults.push_back({"stale_tlb", 0xc0101234, "vmalloc", "va=0xd0000000 old=0x1003 new=0x2003"});
+    r.faults.push_back({"stale_tlb", 0xc0101234, "vmalloc", "va=0xd0000000 old=0x1003 new=0x2003", 1234});
     r.exit.code = 0;
     r.exit.reason = "guest_exit";
     r.totals.clock_mhz = 2000;
@@ -140,7 +140,7 @@ TEST(ReportJson, PathsRegionsAndFaults) {
     EXPECT_EQ(j["regions"][0]["name"], "bench/kmalloc/32");
     EXPECT_EQ(keys(j["regions"][0]), keys(p));
     EXPECT_EQ(j["faults"][0], (Json{{"kind", "stale_tlb"}, {"eip", "0xc0101234"}, {"symbol", "vmalloc"},
-                                    {"detail", "va=0xd0000000 old=0x1003 new=0x2003"}}));
+                                    {"detail", "va=0xd0000000 old=0x1003 new=0x2003"}, {"cycles", 1234}}));
 }
 
 TEST(ReportJson, SameReportSameBytes) {
