@@ -21,13 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path &p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 std::vector<std::string> entries(const fs::path &dir) {
     std::vector<std::string> out;
     for (const auto &e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
@@ -64,7 +57,7 @@ TEST_P(StopBySignal, WritesTheReportFlushesSerialAndExitsAsTheShellWould) {
     EXPECT_EQ(r.out.rfind(kRunawayLine, 0), 0u) << r.out;
     EXPECT_NE(r.out.find("ia32emu summary:"), std::string::npos) << "summary asked for: " << r.out;
     EXPECT_NE(r.err.find(std::string("signal: ") + name), std::string::npos) << r.err;
-    auto j = nlohmann::json::parse(slurp(report));
+    auto j = nlohmann::json::parse(file_contents(report));
     EXPECT_EQ(j["exit"]["reason"], "signal");
     EXPECT_EQ(j["exit"]["signal"], name);
     EXPECT_EQ(j["exit"]["code"], 128 + signo);
@@ -86,16 +79,16 @@ TEST(RunControl, KilledBenchKeepsEverySerialLineAndAParseableReport) {
                                                  serial.string(), "--report", report.string()}),
                          SignalWhen{SIGTERM,
                                     [&](const ProcessResult &) {
-                                        return slurp(serial).find("bench: kmalloc/1024 x2 ok\n") != std::string::npos;
+                                        return file_contents(serial).find("bench: kmalloc/1024 x2 ok\n") != std::string::npos;
                                     }},
                          std::chrono::seconds(120));
     ASSERT_FALSE(r.killed_by_safety_net) << "--serial FILE was not written through: " << r.describe();
     EXPECT_EQ(r.exit_status, 143) << r.describe();
-    const std::string log = slurp(serial);
+    const std::string log = file_contents(serial);
     EXPECT_NE(log.find("bench: reps=2\n"), std::string::npos) << log;
     EXPECT_NE(log.find("bench: kmalloc/1024 x2 ok\n"), std::string::npos) << log;
     EXPECT_EQ(log.find("bench: fragmented lowmem"), std::string::npos) << "the run was not stopped mid-way";
-    auto j = nlohmann::json::parse(slurp(report));
+    auto j = nlohmann::json::parse(file_contents(report));
     EXPECT_EQ(j["exit"]["reason"], "signal");
     bool found = false;
     for (const auto &region : j["regions"])
@@ -131,7 +124,7 @@ TEST_F(ReportPaths, SymlinkIsFollowedAndStaysASymlink) {
     auto r = run_hello(link.string());
     ASSERT_EQ(r.exit_status, kHelloExit) << r.describe();
     EXPECT_TRUE(fs::is_symlink(link));
-    EXPECT_EQ(nlohmann::json::parse(slurp(target))["exit"]["reason"], "guest_exit");
+    EXPECT_EQ(nlohmann::json::parse(file_contents(target))["exit"]["reason"], "guest_exit");
     EXPECT_EQ(entries(dir_.path()), (std::vector<std::string>{"link.json", "real.json"}));
 }
 
@@ -141,14 +134,14 @@ TEST_F(ReportPaths, DanglingSymlinkCreatesItsTarget) {
     auto r = run_hello(dir_.file("link.json").string());
     ASSERT_EQ(r.exit_status, kHelloExit) << r.describe();
     EXPECT_TRUE(fs::is_symlink(dir_.file("link.json")));
-    EXPECT_TRUE(nlohmann::json::accept(slurp(dir_.file("out/new.json"))));
+    EXPECT_TRUE(nlohmann::json::accept(file_contents(dir_.file("out/new.json"))));
 }
 
 TEST_F(ReportPaths, FifoIsWrittenNotReplaced) {
     const fs::path fifo = dir_.file("report.fifo");
     ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
     std::string received;
-    std::thread reader([&] { received = slurp(fifo); });
+    std::thread reader([&] { received = file_contents(fifo); });
     auto r = run_hello(fifo.string());
     reader.join();
     ASSERT_EQ(r.exit_status, kHelloExit) << r.describe();
@@ -179,7 +172,7 @@ TEST_F(ReportPaths, DashWithSerialFileKeepsSerialThere) {
     auto r = run_hello("-", {"--serial", dir_.file("serial.log").string()});
     ASSERT_EQ(r.exit_status, kHelloExit) << r.describe();
     EXPECT_TRUE(nlohmann::json::accept(r.out));
-    EXPECT_NE(slurp(dir_.file("serial.log")).find("hello"), std::string::npos);
+    EXPECT_NE(file_contents(dir_.file("serial.log")).find("hello"), std::string::npos);
 }
 
 TEST_F(ReportPaths, UnusablePathsAreBadInputBeforeTheRun) {

@@ -20,11 +20,6 @@
 namespace ia32emu::test {
 namespace {
 
-std::string slurp(const std::filesystem::path &p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // 80x25 cells of {character, attribute} as text: one line a row, trailing blanks dropped. Only
 // ASCII is expected from this kernel; anything else shows as '?' and fails the comparison.
 std::string cells_to_text(const std::string &cells) {
@@ -57,7 +52,7 @@ protected:
         ProcessResult q;
         std::thread runner([&] { q = run_process(argv, std::chrono::seconds(60)); });
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(50);
-        while (slurp(serial).find(marker) == std::string::npos && std::chrono::steady_clock::now() < deadline)
+        while (file_contents(serial).find(marker) == std::string::npos && std::chrono::steady_clock::now() < deadline)
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         int fd = socket(AF_UNIX, SOCK_STREAM, 0);
         sockaddr_un addr{};
@@ -68,7 +63,7 @@ protected:
             char cmd[256];
             std::snprintf(cmd, sizeof cmd, "pmemsave 0x%x %u \"%s\"\n", base, bytes, dump.c_str());
             bool sent = write(fd, cmd, std::strlen(cmd)) == ssize_t(std::strlen(cmd));
-            while (sent && slurp(dump).size() < bytes && std::chrono::steady_clock::now() < deadline)
+            while (sent && file_contents(dump).size() < bytes && std::chrono::steady_clock::now() < deadline)
                 std::this_thread::sleep_for(std::chrono::milliseconds(50));
             const char quit[] = "quit\n";
             sent = write(fd, quit, sizeof quit - 1) == ssize_t(sizeof quit - 1);
@@ -77,7 +72,7 @@ protected:
         runner.join();
         close(fd);
         EXPECT_TRUE(connected) << "no QEMU monitor at " << socket_path << ": " << q.describe();
-        return {slurp(dump), slurp(serial)};
+        return {file_contents(dump), file_contents(serial)};
     }
 
     ScratchDir dir_;
@@ -92,7 +87,7 @@ TEST_F(VgaParityTest, BareBonesScreenIsTheSameAsQemus) {
     auto [cells, qemu_serial] = qemu_memory_after(kernel, "vga: done\n", 0xB8000, 80 * 25 * 2);
     ASSERT_EQ(cells.size(), 80u * 25 * 2) << "QEMU serial:\n" << qemu_serial;
     const std::string expected = cells_to_text(cells);
-    EXPECT_EQ(slurp(ours_dump), expected);
+    EXPECT_EQ(file_contents(ours_dump), expected);
     EXPECT_NE(expected.find("Colours: yellow on blue."), std::string::npos) << expected;
     // Same CRTC cursor shape and location read back on both machines.
     EXPECT_EQ(comparable_lines(ours.out), comparable_lines(qemu_serial));

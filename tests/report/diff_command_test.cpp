@@ -18,13 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path &p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // One selftest run per board, shared by the tests: each run takes seconds.
 class DiffCommand : public ::testing::Test {
 protected:
@@ -70,7 +63,7 @@ TEST_F(DiffCommand, IdenticalRunsShowNoChangeAndPass) {
 TEST_F(DiffCommand, SmallerCacheIsARegressionOneLineEach) {
     auto r = diff(*base_, *small_l1d_);
     ASSERT_EQ(r.exit_status, kExitDiffRegression) << r.describe();
-    const auto a = nlohmann::json::parse(slurp(*base_)), b = nlohmann::json::parse(slurp(*small_l1d_));
+    const auto a = nlohmann::json::parse(file_contents(*base_)), b = nlohmann::json::parse(file_contents(*small_l1d_));
     auto kmalloc = [](const nlohmann::json &j) {
         for (const auto &p : j["paths"])
             if (p["name"] == "kmalloc") return p;
@@ -118,7 +111,7 @@ TEST_F(DiffCommand, ThresholdsPerMetricDecideWhatGates) {
 
 TEST_F(DiffCommand, RefusesWhatCannotBeCompared) {
     ScratchDir dir;
-    auto j = nlohmann::json::parse(slurp(*base_));
+    auto j = nlohmann::json::parse(file_contents(*base_));
     j["schema"] = "ia32emu-report/1";
     const fs::path old_schema = dir.write("old.json", j.dump());
     auto r = diff(*base_, old_schema);
@@ -126,19 +119,19 @@ TEST_F(DiffCommand, RefusesWhatCannotBeCompared) {
     ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
     EXPECT_NE(r.err.find("report schema 'ia32emu-report/1'"), std::string::npos) << r.err;
 
-    j = nlohmann::json::parse(slurp(*base_));
+    j = nlohmann::json::parse(file_contents(*base_));
     j["exit"]["reason"] = "timeout";
     r = diff(*base_, dir.write("cut.json", j.dump()));
     EXPECT_EQ(r.exit_status, 2);
     EXPECT_NE(r.err.find("ended differently"), std::string::npos) << r.err;
 
-    j = nlohmann::json::parse(slurp(*base_));
+    j = nlohmann::json::parse(file_contents(*base_));
     for (auto &p : j["paths"]) p["name"] = "renamed_" + p["name"].get<std::string>();
     r = diff(*base_, dir.write("renamed.json", j.dump()));
     EXPECT_EQ(r.exit_status, 2);
     EXPECT_NE(r.err.find("nothing to compare"), std::string::npos) << r.err;
 
-    j = nlohmann::json::parse(slurp(*base_));
+    j = nlohmann::json::parse(file_contents(*base_));
     j["paths"][0].erase("cycles");
     r = diff(*base_, dir.write("field.json", j.dump()));
     EXPECT_EQ(r.exit_status, 2);

@@ -18,13 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path &p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 size_t count(const std::string &text, const std::string &what) {
     size_t n = 0;
     for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -61,7 +54,7 @@ protected:
         auto r = run_ia32emu_args({"run", our_kernel().string(), "--cmdline", "scenario=bench reps=1 slub_debug=-",
                                    "--report", dir_->file("bench.json").string()});
         ASSERT_EQ(r.exit_status, 0) << r.describe();
-        report_ = new nlohmann::json(nlohmann::json::parse(slurp(dir_->file("bench.json"))));
+        report_ = new nlohmann::json(nlohmann::json::parse(file_contents(dir_->file("bench.json"))));
     }
     static void TearDownTestSuite() {
         delete report_;
@@ -151,7 +144,7 @@ TEST_F(ReportCommand, HtmlRendersInHeadlessChromium) {
     const fs::path page = dir.file("bench.html");
     auto r = run_ia32emu_args({"report", dir_->file("bench.json").string(), "--html", page.string()});
     ASSERT_EQ(r.exit_status, 0) << r.describe();
-    const std::string html = slurp(page);
+    const std::string html = file_contents(page);
     // Self-contained: nothing is fetched from anywhere.
     EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));
     EXPECT_EQ(html.find("https://"), std::string::npos);

@@ -20,13 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-std::string slurp(const fs::path &p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 ProcessResult run_with_artefacts(const ScratchDir &dir, const std::string &cmdline, const std::string &tag) {
     return run_ia32emu_args({"run", our_kernel().string(), "--cmdline", cmdline, "--report",
                              dir.file(tag + ".json").string(), "--trace", dir.file(tag + ".trace.json").string(),
@@ -40,8 +33,8 @@ protected:
         dir_ = new ScratchDir;
         auto r = run_with_artefacts(*dir_, "scenario=bench reps=1 slub_debug=-", "bench");
         ASSERT_EQ(r.exit_status, 0) << r.describe();
-        report_ = new Json(Json::parse(slurp(dir_->file("bench.json"))));
-        trace_ = new Json(Json::parse(slurp(dir_->file("bench.trace.json"))));
+        report_ = new Json(Json::parse(file_contents(dir_->file("bench.json"))));
+        trace_ = new Json(Json::parse(file_contents(dir_->file("bench.trace.json"))));
     }
     static void TearDownTestSuite() {
         delete report_;
@@ -110,7 +103,7 @@ TEST_F(TraceAndFolded, SlicesNestPerTrackAndCallsNestInCalls) {
 }
 
 TEST_F(TraceAndFolded, FoldedStacksAddUpToTheRunAndToEachRegion) {
-    const std::string folded = slurp(dir_->file("bench.folded"));
+    const std::string folded = file_contents(dir_->file("bench.folded"));
     std::map<std::string, uint64_t> stacks;
     uint64_t sum = 0;
     for (const std::string &line : split_lines(folded)) {
@@ -145,8 +138,8 @@ TEST(TraceFaults, StaleTlbIsAnInstantEventAtItsCycle) {
     ScratchDir dir;
     auto r = run_with_artefacts(dir, "scenario=validate_stale_tlb flush=none", "stale");
     ASSERT_EQ(r.exit_status, 0) << r.describe();
-    const Json report = Json::parse(slurp(dir.file("stale.json")));
-    const Json trace = Json::parse(slurp(dir.file("stale.trace.json")));
+    const Json report = Json::parse(file_contents(dir.file("stale.json")));
+    const Json trace = Json::parse(file_contents(dir.file("stale.trace.json")));
     std::vector<uint64_t> reported;
     for (const Json &f : report["faults"])
         if (f["kind"] == "stale_tlb") reported.push_back(f["cycles"]);
@@ -168,9 +161,9 @@ TEST(TraceFaults, SameRunGivesTheSameBytesAndBadTargetsAreRefused) {
     ScratchDir dir;
     for (const char *tag : {"a", "b"})
         ASSERT_EQ(run_with_artefacts(dir, "scenario=selftest slub_debug=-", tag).exit_status, 0);
-    EXPECT_EQ(slurp(dir.file("a.trace.json")), slurp(dir.file("b.trace.json")));
-    EXPECT_EQ(slurp(dir.file("a.folded")), slurp(dir.file("b.folded")));
-    EXPECT_GT(slurp(dir.file("a.folded")).size(), 100u);
+    EXPECT_EQ(file_contents(dir.file("a.trace.json")), file_contents(dir.file("b.trace.json")));
+    EXPECT_EQ(file_contents(dir.file("a.folded")), file_contents(dir.file("b.folded")));
+    EXPECT_GT(file_contents(dir.file("a.folded")).size(), 100u);
 
     for (const std::vector<std::string> &bad :
          {std::vector<std::string>{"--trace", dir.path().string()}, std::vector<std::string>{"--folded", "-"},

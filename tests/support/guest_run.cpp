@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <system_error>
 
@@ -98,6 +99,11 @@ bool starts_with_any(std::string_view line, std::initializer_list<std::string_vi
 }
 
 } // namespace
+
+std::string file_contents(const std::filesystem::path &path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 std::vector<std::string> ProcessResult::out_lines() const { return split_lines(out); }
 std::vector<std::string> ProcessResult::err_lines() const { return split_lines(err); }

@@ -124,6 +124,7 @@ ProcessResult run_qemu(const std::filesystem::path &qemu, const QemuRun &run);
 constexpr int qemu_exit_status(int guest_code) { return ((guest_code << 1) | 1) & 0xff; }
 
 // Line filters for comparing the serial output of two machines.
+std::string file_contents(const std::filesystem::path &path);   // the whole file, bytes as they are; "" if unreadable
 std::vector<std::string> split_lines(std::string_view text);   // drops '\r', keeps empty lines
 using LinePredicate = std::function<bool(std::string_view)>;
 std::vector<std::string> drop_lines(const std::vector<std::string> &lines, const LinePredicate &unwanted);

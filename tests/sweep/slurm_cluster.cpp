@@ -54,13 +54,6 @@ std::string short_hostname() {
     return host.substr(0, host.find('.'));
 }
 
-std::string slurp(const fs::path &p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 } // namespace
 
 std::optional<std::string> SlurmCluster::unavailable() {
@@ -194,7 +187,7 @@ std::string SlurmCluster::logs() const {
     std::string text;
     for (const char *name : {"munged.out", "munged.log", "slurmctld.out", "slurmctld.log", "slurmd.out", "slurmd.log"}) {
         const fs::path p = folder_ / "log" / name;
-        if (fs::exists(p)) text += "--- " + std::string(name) + "\n" + slurp(p);
+        if (fs::exists(p)) text += "--- " + std::string(name) + "\n" + file_contents(p);
     }
     return text;
 }

@@ -15,13 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path &p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 size_t count_of(const std::string &text, const std::string &needle) {
     size_t n = 0;
     for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
@@ -95,44 +88,44 @@ TEST_F(SweepCommandTest, FailingPointsAreRecordedAndTheSweepGoesOn) {
     ProcessResult r = sweep({file.string(), "--out", out_.string(), "-j", "2"});
     EXPECT_EQ(r.exit_status, 1) << r.describe();
     EXPECT_EQ(count_of(r.err, " failed ("), 3u) << r.err;
-    const nlohmann::json manifest = nlohmann::json::parse(slurp(out_ / "sweep.json"));
+    const nlohmann::json manifest = nlohmann::json::parse(file_contents(out_ / "sweep.json"));
     ASSERT_EQ(manifest.at("points").size(), 3u);
     for (const auto &point : manifest.at("points")) {
         const fs::path folder = out_ / "points" / point.at("id").get<std::string>();
         for (const char *name : {"board.toml", "command", "status.json", "stderr.txt"})
             EXPECT_TRUE(fs::exists(folder / name)) << folder / name;
-        const nlohmann::json status = nlohmann::json::parse(slurp(folder / "status.json"));
+        const nlohmann::json status = nlohmann::json::parse(file_contents(folder / "status.json"));
         EXPECT_EQ(status.at("status"), "failed");
         EXPECT_EQ(status.at("exit_code"), 2);
         // The run's own one-line diagnosis is the point's message.
         EXPECT_NE(status.at("message").get<std::string>().find("junk.elf"), std::string::npos) << status.dump();
     }
-    const std::string csv = slurp(out_ / "results.csv");
+    const std::string csv = file_contents(out_ / "results.csv");
     EXPECT_EQ(count_of(csv, "\n"), 4u) << csv;
     EXPECT_EQ(count_of(csv, ",failed,2,"), 3u) << csv;
     EXPECT_TRUE(csv.starts_with("point,cache.l1d.size,status,exit_code,faults,kind,name,calls,")) << csv;
-    EXPECT_NE(slurp(out_ / "results.html").find("<svg"), std::string::npos);
+    EXPECT_NE(file_contents(out_ / "results.html").find("<svg"), std::string::npos);
 }
 
 TEST_F(SweepCommandTest, RerunKeepsFinishedPointsAndForceRunsThemAgain) {
     const fs::path file = sweep_file("[grid]\ncache.l1d.size = [\"16KiB\", \"32KiB\", \"64KiB\"]\n");
     ASSERT_EQ(sweep({file.string(), "--out", out_.string()}).exit_status, 1);
-    const std::string csv = slurp(out_ / "results.csv");
+    const std::string csv = file_contents(out_ / "results.csv");
 
     ProcessResult again = sweep({file.string(), "--out", out_.string()});
     EXPECT_EQ(again.exit_status, 1);
     EXPECT_NE(again.err.find("3 finished and kept, 0 to run"), std::string::npos) << again.err;
     EXPECT_EQ(count_of(again.err, " failed ("), 0u) << again.err;
-    EXPECT_EQ(slurp(out_ / "results.csv"), csv);
+    EXPECT_EQ(file_contents(out_ / "results.csv"), csv);
 
     // A point without a status (never ran, or stopped) runs again; the others are kept.
-    const nlohmann::json manifest = nlohmann::json::parse(slurp(out_ / "sweep.json"));
+    const nlohmann::json manifest = nlohmann::json::parse(file_contents(out_ / "sweep.json"));
     const std::string lost = manifest.at("points").at(1).at("id");
     fs::remove(out_ / "points" / lost / "status.json");
     ProcessResult resumed = sweep({file.string(), "--out", out_.string()});
     EXPECT_NE(resumed.err.find("2 finished and kept, 1 to run"), std::string::npos) << resumed.err;
     EXPECT_NE(resumed.err.find("[3/3] " + lost + " failed"), std::string::npos) << resumed.err;
-    EXPECT_EQ(slurp(out_ / "results.csv"), csv);
+    EXPECT_EQ(file_contents(out_ / "results.csv"), csv);
 
     ProcessResult forced = sweep({file.string(), "--out", out_.string(), "--force"});
     EXPECT_NE(forced.err.find("0 finished and kept, 3 to run"), std::string::npos) << forced.err;

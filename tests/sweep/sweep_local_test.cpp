@@ -22,13 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path &p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // The CSV as maps from column name to field (no field of these sweeps needs quoting).
 std::vector<std::map<std::string, std::string>> parse_csv(const std::string &csv) {
     std::vector<std::string> lines = split_lines(csv);
@@ -69,7 +62,7 @@ TEST(SweepLocal, L1dMissesFallAsTheL1dGrows) {
     ProcessResult r = run_ia32emu_args({"sweep", file.string(), "--out", out.string(), "-j", "2"});
     ASSERT_EQ(r.exit_status, 0) << r.describe();
 
-    const auto rows = parse_csv(slurp(out / "results.csv"));
+    const auto rows = parse_csv(file_contents(out / "results.csv"));
     std::map<std::string, std::map<std::string, std::map<std::string, std::string>>> by_size;   // size -> entity
     for (const auto &row : rows) {
         EXPECT_EQ(row.at("status"), "ok");
@@ -104,7 +97,7 @@ TEST(SweepLocal, L1dMissesFallAsTheL1dGrows) {
     }
 
     // The page: one plot (one swept parameter), a line per total/path/region, every point listed.
-    const std::string html = slurp(out / "results.html");
+    const std::string html = file_contents(out / "results.html");
     size_t plots = 0;
     for (size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++plots;
     EXPECT_EQ(plots, 1u);
@@ -114,15 +107,15 @@ TEST(SweepLocal, L1dMissesFallAsTheL1dGrows) {
     EXPECT_EQ(html.find("<script"), std::string::npos);   // self-contained and static
 
     // A point's folder holds all it needs: its command, run again there, gives the same report.
-    const nlohmann::json manifest = nlohmann::json::parse(slurp(out / "sweep.json"));
+    const nlohmann::json manifest = nlohmann::json::parse(file_contents(out / "sweep.json"));
     const fs::path folder = out / "points" / manifest.at("points").at(0).at("id").get<std::string>();
     for (const char *name : {"board.toml", "command", "report.json", "serial.txt", "status.json"})
         EXPECT_TRUE(fs::exists(folder / name)) << name;
-    EXPECT_NE(slurp(folder / "serial.txt").find("validate_sweep: mem=direct"), std::string::npos);
-    nlohmann::json first = nlohmann::json::parse(slurp(folder / "report.json"));
+    EXPECT_NE(file_contents(folder / "serial.txt").find("validate_sweep: mem=direct"), std::string::npos);
+    nlohmann::json first = nlohmann::json::parse(file_contents(folder / "report.json"));
     ProcessResult again = run_process({"/bin/sh", "-c", "cd '" + folder.string() + "' && . ./command"});
     ASSERT_EQ(again.exit_status, 0) << again.describe();
-    nlohmann::json second = nlohmann::json::parse(slurp(folder / "report.json"));
+    nlohmann::json second = nlohmann::json::parse(file_contents(folder / "report.json"));
     first.erase("host");
     second.erase("host");
     EXPECT_EQ(first, second);

@@ -20,13 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-std::string slurp(const fs::path &p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 class SweepSlurmTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -49,16 +42,16 @@ TEST_F(SweepSlurmTest, JobArrayGivesTheLocalCsvByteForByte) {
                                                        "[grid]\ncache.l1d.size = [\"16KiB\", \"32KiB\", \"64KiB\"]\n");
     ProcessResult local = run_ia32emu_args({"sweep", file.string(), "--out", dir_.file("local").string()});
     ASSERT_EQ(local.exit_status, 0) << local.describe();
-    const std::string expected = slurp(dir_.file("local") / "results.csv");
+    const std::string expected = file_contents(dir_.file("local") / "results.csv");
     ASSERT_EQ(std::count(expected.begin(), expected.end(), '\n'), 1 + 3 * 5) << expected;
 
     const fs::path out = dir_.file("slurm");
     ProcessResult slurm = run_ia32emu_args({"sweep", file.string(), "--out", out.string(), "--slurm", "--throttle", "2"});
     ASSERT_EQ(slurm.exit_status, 0) << slurm.describe() << "\n" << cluster_->logs();
     EXPECT_NE(slurm.err.find("submitted Slurm job"), std::string::npos) << slurm.err;
-    EXPECT_EQ(slurp(out / "results.csv"), expected);
-    EXPECT_NE(slurp(out / "slurm" / "array.sh").find("#SBATCH --array=0-2%2\n"), std::string::npos);
-    const std::string job_id = slurp(out / "slurm" / "job_id");
+    EXPECT_EQ(file_contents(out / "results.csv"), expected);
+    EXPECT_NE(file_contents(out / "slurm" / "array.sh").find("#SBATCH --array=0-2%2\n"), std::string::npos);
+    const std::string job_id = file_contents(out / "slurm" / "job_id");
     for (int task = 0; task < 3; ++task)
         EXPECT_TRUE(fs::exists(out / "slurm" / (job_id.substr(0, job_id.size() - 1) + "_" + std::to_string(task) + ".out")));
 
@@ -81,7 +74,7 @@ TEST_F(SweepSlurmTest, JobArrayGivesTheLocalCsvByteForByte) {
         collected = run_ia32emu_args({"sweep", "collect", later.string()});
     } while (collected.exit_status != 0 && std::chrono::steady_clock::now() < deadline);
     ASSERT_EQ(collected.exit_status, 0) << collected.describe() << "\n" << cluster_->logs();
-    EXPECT_EQ(slurp(later / "results.csv"), expected);
+    EXPECT_EQ(file_contents(later / "results.csv"), expected);
 }
 
 } // namespace
