@@ -59,6 +59,18 @@ void EduDma::settle() {
         raise_irq(EDU_IRQ_DMA);
 }
 
+void EduDma::raise_irq(uint32_t bits) {
+    irq_status_ |= bits;
+    if (irq_status_ != 0)
+        pci_.set_intx(true);
+}
+
+void EduDma::lower_irq(uint32_t bits) {
+    irq_status_ &= ~bits;
+    if (irq_status_ == 0)
+        pci_.set_intx(false);
+}
+
 uint32_t EduDma::factorial(uint32_t n) {
     // 34! and above have at least 32 factors of two, so they are 0 modulo 2^32; stopping there
     // keeps a guest-chosen n from costing billions of host multiplications.
@@ -125,7 +137,7 @@ void EduDma::mmio_write(uint64_t offset, unsigned size, uint32_t value) {
         raise_irq(value);
         return;
     case EDU_IRQ_ACK:
-        irq_status_ &= ~value;
+        lower_irq(value);
         return;
     default:
         break;
@@ -230,6 +242,9 @@ void EduDma::start(uint32_t command) {
     const uint64_t duration = config_.latency_cycles + uint64_t(std::ceil(double(len) / config_.bytes_per_cycle));
     completion_ = cycle + duration;
     cmd_ |= EDU_DMA_CMD_START;
+    // One event per transfer: DMA registers ignore writes until it has run.
+    if (events_ != nullptr)
+        events_->schedule(completion_, [this](uint64_t) { settle(); });
     ++stats_.transfers;
     stats_.busy_cycles += duration;
     (to_ram ? stats_.bytes_to_ram : stats_.bytes_to_device) += len;

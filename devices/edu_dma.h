@@ -7,6 +7,7 @@
 
 #include "devices/dma_checker.h"
 #include "devices/dma_fault.h"
+#include "emu/board/event_queue.h"
 #include "emu/board/mmio_device.h"
 #include "emu/board/pci_function.h"
 #include "emu/board/physical_memory.h"
@@ -35,8 +36,12 @@ struct EduDmaStats {
 //  - A 4096-byte transfer works (QEMU 7.2's bounds check is off by one).
 //  - Factorials finish at once (EDU_STATUS_COMPUTING never reads set); the result wraps modulo
 //    2^32 as QEMU's does.
-//  - No interrupt is delivered (the engine cannot inject one): the IRQ status register and
-//    irq_pending() record what would be asserted. No MSI capability.
+//  - Interrupts as QEMU's INTx path: INTA# is asserted while the IRQ status register (0x24) is
+//    non-zero; 0x60 ORs bits into it, 0x64 clears them, a DMA command with EDU_DMA_CMD_IRQ sets
+//    EDU_IRQ_DMA when it completes and a factorial sets EDU_IRQ_FACT when EDU_STATUS_IRQ_FACT is
+//    set. With an event queue (set_event_queue) completion is an event at its cycle, so the
+//    interrupt arrives on time while the CPU halts; without one it is noticed at the next
+//    register access. No MSI capability (QEMU has one; drivers that do not enable MSI use INTx).
 //  - Strict: a DMA command is REJECTED, with no byte moved, EDU_STATUS_DMA_REJECTED and the rule
 //    number in the status register, a WARN on the log and a DmaFault to the sink, when in this
 //    order: (a) bus mastering is off; the device-side range leaves the 4 KiB buffer (QEMU logs
@@ -56,6 +61,7 @@ public:
 
     PciFunction& pci() { return pci_; }
     void set_mapping_checker(DmaMappingChecker* checker) { checker_ = checker; }
+    void set_event_queue(EventQueue* events) { events_ = events; }
     void set_fault_sink(DmaFaultSink* sink) { sink_ = sink; }
     // Told of every range a transfer wrote into RAM, so that caches can drop what it overwrote.
     void set_ram_written(std::function<void(uint64_t pa, uint64_t len)> listener) { ram_written_ = std::move(listener); }
@@ -81,7 +87,8 @@ private:
     void start(uint32_t command);
     bool check(uint64_t bus, uint64_t device, uint64_t len, bool to_ram, Rejection& why);
     void reject(const Rejection& why, bool to_ram, uint64_t bus, uint64_t len, uint64_t cycle);
-    void raise_irq(uint32_t bits) { irq_status_ |= bits; }
+    void raise_irq(uint32_t bits);
+    void lower_irq(uint32_t bits);
     static uint32_t factorial(uint32_t n);
 
     PhysicalMemory& ram_;
@@ -90,6 +97,7 @@ private:
     uint64_t mask_;
     PciFunction pci_;
     DmaMappingChecker* checker_ = nullptr;
+    EventQueue* events_ = nullptr;
     DmaFaultSink* sink_ = nullptr;
     std::function<void(uint64_t, uint64_t)> ram_written_;
 

@@ -14,8 +14,8 @@ constexpr uint8_t kInterfaceTestPassed = 0x00;
 constexpr size_t kQueueBytes = 16;
 }  // namespace
 
-I8042::I8042(IrqLine kbd_irq, IrqLine aux_irq)
-    : kbd_irq_(std::move(kbd_irq)), aux_irq_(std::move(aux_irq)), ctr_(I8042_CTR_KBDINT | I8042_CTR_AUXINT),
+I8042::I8042(IrqLine kbd_irq, IrqLine aux_irq, std::function<void()> reset)
+    : kbd_irq_(std::move(kbd_irq)), aux_irq_(std::move(aux_irq)), reset_(std::move(reset)), ctr_(I8042_CTR_KBDINT | I8042_CTR_AUXINT),
       status_(I8042_STR_CMDDAT | I8042_STR_KEYLOCK), output_port_(kOutputPortReset | kOutputPortA20 | kOutputPortOnes) {}
 
 void I8042::update_irqs() {
@@ -41,10 +41,13 @@ void I8042::queue(uint8_t byte, bool aux) {
 }
 
 void I8042::command(uint8_t cmd) {
-    // 0xF0-0xFF pulse output-port bits 3-0 low; only bit 0 (CPU reset) means anything, and reset
-    // is not modelled.
-    if (cmd >= 0xf0)
+    // 0xF0-0xFF pulse low the output-port bits 3-0 whose command bit is clear; only bit 0, the
+    // CPU's reset line, is wired to anything.
+    if (cmd >= 0xf0) {
+        if (!(cmd & kOutputPortReset) && reset_)
+            reset_();
         return;
+    }
     switch (cmd) {
     case I8042_CMD_READ_CTR: queue(ctr_, false); break;
     case I8042_CMD_WRITE_CTR:
@@ -84,7 +87,11 @@ void I8042::data(uint8_t value) {
         ctr_ = value;
         update_irqs();
         break;
-    case I8042_CMD_WRITE_OUTPUT: output_port_ = value; break;
+    case I8042_CMD_WRITE_OUTPUT:
+        output_port_ = value;
+        if (!(value & kOutputPortReset) && reset_)
+            reset_();
+        break;
     case I8042_CMD_KBD_LOOP: queue(value, false); break;
     case I8042_CMD_AUX_LOOP: queue(value, true); break;
     default: break;   // for the keyboard or the mouse: nothing is plugged in

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 
 #include "emu/board/interrupt_source.h"
 #include "emu/board/port_bus.h"
@@ -30,11 +31,14 @@ namespace ia32emu {
 //
 // Output waits in a queue behind OBF; a byte raises IRQ1 (IRQ12 for auxiliary data) while the
 // command byte enables it, as QEMU's level. Bytes written for the keyboard or sent to the mouse
-// (0xD4) are dropped: no device answers. Not modelled: a reset through the output port or the
-// 0xFE pulse (ignored), A20 gating, the input buffer's timing (IBF always reads 0).
+// (0xD4) are dropped: no device answers. Bit 0 of the output port is the CPU's reset line: a
+// pulse command (0xF0-0xFF) with bit 0 clear, 0xFE being the usual one, or an output-port write
+// (0xD1) with bit 0 clear asks the board to reset, as on QEMU. Not modelled: A20 gating, the
+// input buffer's timing (IBF always reads 0).
 class I8042 : public PortDevice {
 public:
-    I8042(IrqLine kbd_irq, IrqLine aux_irq);
+    // `reset` is called when the guest drives the CPU reset line; it may be empty (ignored).
+    I8042(IrqLine kbd_irq, IrqLine aux_irq, std::function<void()> reset = {});
 
     uint32_t io_read(uint16_t port, unsigned size) override;
     void io_write(uint16_t port, unsigned size, uint32_t value) override;
@@ -53,6 +57,7 @@ private:
     void update_irqs();
 
     IrqLine kbd_irq_, aux_irq_;
+    std::function<void()> reset_;
     bool kbd_level_ = false, aux_level_ = false;
     std::deque<Output> out_;
     uint8_t last_read_ = 0;

@@ -5,13 +5,13 @@
  * switched on and bus mastering is left off, the state SeaBIOS hands to a kernel: a driver that
  * wants DMA must enable it itself. SeaBIOS packs BARs downward from the top of its window; we fill
  * upward from the hole start, so addresses differ between the two boards and kernels must read
- * them from the BARs, as they must anyway.
+ * them from the BARs, as they must anyway. Interrupt lines are SeaBIOS's too (pci_irq.c).
  */
 #include "pci_setup.h"
 
-#include "devices/abi/pci.h"
 #include "fail.h"
-#include "io.h"
+#include "pci_config.h"
+#include "pci_irq.h"
 
 #define IO_WINDOW_START 0xc000u
 #define IO_WINDOW_END 0x10000u
@@ -33,41 +33,6 @@ static struct bar bars[MAX_BARS];
 static u32 bar_count;
 static u16 functions[MAX_FUNCTIONS];
 static u32 function_count;
-
-static u32 config_address(u16 bdf, u8 reg)
-{
-    return 0x80000000u | (u32)bdf << 8 | (reg & 0xfcu);
-}
-
-static u32 config_read32(u16 bdf, u8 reg)
-{
-    outl(PCI_CONFIG_ADDRESS, config_address(bdf, reg));
-    return inl(PCI_CONFIG_DATA);
-}
-
-static void config_write32(u16 bdf, u8 reg, u32 v)
-{
-    outl(PCI_CONFIG_ADDRESS, config_address(bdf, reg));
-    outl(PCI_CONFIG_DATA, v);
-}
-
-static u16 config_read16(u16 bdf, u8 reg)
-{
-    outl(PCI_CONFIG_ADDRESS, config_address(bdf, reg));
-    return inw(PCI_CONFIG_DATA + (reg & 2));
-}
-
-static void config_write16(u16 bdf, u8 reg, u16 v)
-{
-    outl(PCI_CONFIG_ADDRESS, config_address(bdf, reg));
-    outw(PCI_CONFIG_DATA + (reg & 2), v);
-}
-
-static u8 config_read8(u16 bdf, u8 reg)
-{
-    outl(PCI_CONFIG_ADDRESS, config_address(bdf, reg));
-    return inb(PCI_CONFIG_DATA + (reg & 3));
-}
 
 /* Writes all-ones and reads back which address bits the device implements, then restores. */
 static u32 probe_mask(u16 bdf, u8 reg)
@@ -192,6 +157,7 @@ void pci_setup(u32 hole_start)
     sort_by_size();
     place(0, hole_start, MEM_WINDOW_END);
     place(1, IO_WINDOW_START, IO_WINDOW_END);
+    pci_irq_setup(functions, function_count);
     for (u32 i = 0; i < function_count; i++) {
         u16 bdf = functions[i];
         u16 cmd = config_read16(bdf, PCI_COMMAND);

@@ -31,6 +31,7 @@
 #define I8042_CMD_AUX_SEND 0xd4
 #define I8042_CMD_DISABLE_A20 0xdd
 #define I8042_CMD_ENABLE_A20 0xdf
+#define I8042_CMD_PULSE_RESET 0xfe   /* pulse output-port bit 0 (the CPU reset line) low */
 
 #define I8042_SELF_TEST_PASSED 0x55
 

@@ -22,12 +22,25 @@
 #define PCI_COMMAND_IO 0x1
 #define PCI_COMMAND_MEMORY 0x2
 #define PCI_COMMAND_MASTER 0x4
+#define PCI_COMMAND_INTX_DISABLE 0x400  /* the function's INTx# stays deasserted */
+#define PCI_STATUS_INTERRUPT 0x08       /* RO: the function asserts INTx# (even when disabled) */
 
 #define PCI_BAR_IO 0x1
 #define PCI_BAR_MEM_PREFETCH 0x8
 
 #define PCI_HOST_BRIDGE_VENDOR 0x8086  /* i440FX */
 #define PCI_HOST_BRIDGE_DEVICE 0x1237
+#define PCI_ISA_BRIDGE_VENDOR 0x8086   /* PIIX3 function 0, the PCI-to-ISA bridge in slot 1 */
+#define PCI_ISA_BRIDGE_DEVICE 0x7000
+#define PCI_ISA_BRIDGE_SLOT 1
+
+/*
+ * PIIX3 PIRQ route control (ISA bridge config 0x60-0x63, PIRQA#-PIRQD#): an IRQ number below 16
+ * routes the link to that 8259 input; bit 7 set disconnects it (the reset value 0x80).
+ */
+#define PIIX_PIRQRC 0x60
+#define PIIX_PIRQRC_DISABLE 0x80
+#define PIIX_PIRQ_COUNT 4
 
 #define PCI_DEFAULT_HOLE_START 0xe0000000u
 

@@ -10,7 +10,8 @@ namespace ia32emu {
 
 namespace {
 // Command bits a driver may change: I/O, memory, bus master, and INTx disable (Linux writes it).
-constexpr uint16_t kCommandWritable = PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | 0x0400;
+constexpr uint16_t kCommandWritable = PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE;
+constexpr unsigned kDeviceSpecificStart = 0x40;
 constexpr unsigned kCacheLineSize = 0x0c;
 constexpr unsigned kLatencyTimer = 0x0d;
 
@@ -75,6 +76,38 @@ void PciFunction::add_io_bar(unsigned index, uint16_t size, PortDevice& register
     declare(index, bar, PCI_BAR_IO, 0x0000fffcu);
 }
 
+void PciFunction::add_device_register(unsigned offset, uint8_t reset, uint8_t writable) {
+    if (offset < kDeviceSpecificStart || offset >= kPciConfigSize)
+        throw std::invalid_argument("PCI device register at " + std::to_string(offset) +
+                                    " is outside the device-specific space 0x40-0xff");
+    config_[offset] = reset;
+    writable_[offset] = writable;
+}
+
+void PciFunction::set_intx(bool asserted) {
+    intx_ = asserted;
+    if (asserted)
+        config_[PCI_STATUS] |= PCI_STATUS_INTERRUPT;
+    else
+        config_[PCI_STATUS] &= static_cast<uint8_t>(~PCI_STATUS_INTERRUPT);
+    drive_intx();
+}
+
+void PciFunction::connect_intx(IrqLine line) {
+    intx_line_ = std::move(line);
+    wire_ = false;
+    drive_intx();
+}
+
+void PciFunction::drive_intx() {
+    const bool level = intx_ && !(command() & PCI_COMMAND_INTX_DISABLE);
+    if (level == wire_)
+        return;
+    wire_ = level;
+    if (intx_line_)
+        intx_line_(level);
+}
+
 const PciBar* PciFunction::bar(unsigned index) const {
     return index < kPciBarCount && declared_[index] ? &bars_[index] : nullptr;
 }
@@ -105,6 +138,9 @@ void PciFunction::config_write(unsigned offset, unsigned size, uint32_t value) {
         const auto byte = static_cast<uint8_t>(value >> (i * 8));
         config_[at] = static_cast<uint8_t>((config_[at] & ~writable_[at]) | (byte & writable_[at]));
     }
+    drive_intx();
+    if (write_listener_)
+        write_listener_(offset, size);
 }
 
 uint16_t PciFunction::command() const { return static_cast<uint16_t>(config_read(PCI_COMMAND, 2)); }

@@ -3,7 +3,9 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 
+#include "emu/board/interrupt_source.h"
 #include "emu/board/mmio_device.h"
 #include "emu/board/port_bus.h"
 
@@ -40,7 +42,9 @@ constexpr unsigned kPciConfigSize = 256;
 // fall out of one rule: a write changes only the writable bits. A BAR's writable bits are its
 // address bits above the size, so writing all ones reads back ~(size-1) with the type bits,
 // exactly what sizing code expects. Only 32-bit BARs are modelled; the expansion ROM BAR and
-// capabilities are absent (they read 0).
+// capabilities are absent (they read 0). INTx# as PCI 2.3 has it: the status register's interrupt
+// bit shows what the device drives, and the command register's INTx-disable bit keeps the wire
+// to the interrupt router low without losing the device's level.
 class PciFunction {
 public:
     explicit PciFunction(const PciIds& ids);
@@ -53,6 +57,19 @@ public:
     void add_memory_bar(unsigned index, uint32_t size, bool prefetchable, uint8_t* host,
                         uint64_t host_size);
     void add_io_bar(unsigned index, uint16_t size, PortDevice& registers);
+
+    // A register in the device-specific part of the space (0x40-0xff): its reset value and the
+    // bits software may change. std::invalid_argument below 0x40 or past the end.
+    void add_device_register(unsigned offset, uint8_t reset, uint8_t writable);
+    // Told (offset, size) after every configuration write has changed the bytes.
+    void set_write_listener(std::function<void(unsigned offset, unsigned size)> listener) {
+        write_listener_ = std::move(listener);
+    }
+
+    // The device drives its INTx# pin; the board wires the pin to an interrupt router.
+    void set_intx(bool asserted);
+    void connect_intx(IrqLine line);
+    bool intx_asserted() const { return intx_; }
 
     const PciBar* bar(unsigned index) const;  // nullptr when the BAR is not declared
     uint32_t bar_base(unsigned index) const;  // the programmed address, type bits removed
@@ -73,12 +90,17 @@ private:
     void put16(unsigned offset, uint16_t value);
     void put32(unsigned offset, uint32_t value);
     uint32_t get32(unsigned offset) const;
+    void drive_intx();
 
     PciIds ids_;
     std::array<uint8_t, kPciConfigSize> config_{};
     std::array<uint8_t, kPciConfigSize> writable_{};
     std::array<PciBar, kPciBarCount> bars_{};
     std::array<bool, kPciBarCount> declared_{};
+    std::function<void(unsigned, unsigned)> write_listener_;
+    bool intx_ = false;   // what the device drives
+    bool wire_ = false;   // what the router sees
+    IrqLine intx_line_;
 };
 
 }  // namespace ia32emu

@@ -78,7 +78,8 @@ std::string GdbSession::stop_reply(const DebugStop &stop) const {
 std::string GdbSession::exit_reply(const RunOutcome &outcome) {
     switch (outcome.reason) {
     case StopReason::GuestExit:
-    case StopReason::Halted: return "W" + hex2(unsigned(outcome.process_status()));
+    case StopReason::Halted:
+    case StopReason::Reset: return "W" + hex2(unsigned(outcome.process_status()));
     case StopReason::Crash: return "X" + hex2(kGdbSigSegv);
     case StopReason::Timeout: return "X" + hex2(kGdbSigAlrm);
     case StopReason::Budget: return "X" + hex2(kGdbSigXcpu);

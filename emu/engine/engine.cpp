@@ -302,6 +302,16 @@ void Engine::request_crash(std::string diagnostic) {
     stop(StopReason::Crash, std::move(diagnostic));
 }
 
+void Engine::request_reset(const std::string &how) {
+    if (stop_requested_)
+        return;
+    uint32_t eip = reg(UC_X86_REG_EIP);
+    char at[32];
+    std::snprintf(at, sizeof at, "0x%08x", eip);
+    std::string sym = symbolizer_ ? symbolizer_(eip) : "";
+    stop(StopReason::Reset, "guest reset the machine: " + how + " at " + at + (sym.empty() ? "" : " (" + sym + ")"));
+}
+
 bool Engine::past_deadline() const {
     return setup_.timeout_seconds > 0 && std::chrono::steady_clock::now() > deadline_;
 }

@@ -88,6 +88,9 @@ public:
     void request_exit(uint32_t code);
     // Ends the run as a crash with a one-line diagnostic (e.g. a device detected wild DMA).
     void request_crash(std::string diagnostic);
+    // The guest drove the CPU's reset line (`how` says through what): the run ends there, as
+    // QEMU's -no-reboot ends it, with the EIP and symbol of the instruction that did it.
+    void request_reset(const std::string &how);
 
     RunOutcome run();
 

@@ -144,9 +144,11 @@ Machine::Machine(MachineOptions options)
       rtc_(options_.board.rtc.base_seconds(),
            std::min(options_.board.memory.ram_size, options_.board.memory.pci_hole_start), [this] { return engine_.now(); },
            uint64_t(options_.board.cpu.clock_mhz) * 1'000'000, events_, pic_.line(RTC_IRQ)),
-      keyboard_controller_(pic_.line(I8042_KBD_IRQ), pic_.line(I8042_AUX_IRQ)),
+      keyboard_controller_(pic_.line(I8042_KBD_IRQ), pic_.line(I8042_AUX_IRQ),
+                           [this] { engine_.request_reset("the keyboard controller pulsed the CPU reset line"); }),
       magic_ops_([this](RegionOp op, uint32_t name_va) { on_region(op, name_va); }),
       pci_(ports_, options_.board.memory.pci_hole_start),
+      isa_bridge_([this](unsigned irq, bool level) { pic_.set_irq(irq, level); }),
       edu_(phys_, [this] { return timing_.cycles(); },
            EduDmaConfig{options_.board.dma.mask_bits, options_.board.dma.latency, options_.board.dma.bytes_per_cycle}),
       guest_memory_(engine_, PhysView{engine_.ram(), engine_.ram_size()}),
@@ -173,9 +175,13 @@ Machine::Machine(MachineOptions options)
     ports_.attach(0x3C0, 0x20, vga_);
     engine_.map_host_memory(VGA_TEXT_BASE, VGA_TEXT_SIZE, vga_.text_buffer());
     pci_.add(PciHostBridge::kSlot, host_bridge_.pci());
+    pci_.add(PiixIsaBridge::kSlot, isa_bridge_.pci());
     pci_.add(kDisplaySlot, display_.pci());
     pci_.add(kEduSlot, edu_.pci());
-    check_memory_bars_fit({{"i440FX host bridge", &host_bridge_.pci()}, {"bochs-display", &display_.pci()}, {"edu", &edu_.pci()}},
+    isa_bridge_.connect(edu_.pci(), kEduSlot);
+    edu_.set_event_queue(&events_);
+    check_memory_bars_fit({{"i440FX host bridge", &host_bridge_.pci()}, {"PIIX3 ISA bridge", &isa_bridge_.pci()},
+                           {"bochs-display", &display_.pci()}, {"edu", &edu_.pci()}},
                           options_.board.memory.pci_hole_start);
     std::vector<ReadOnlyImageRange> read_only;
     for (const LoadPiece &p : image_.pieces())

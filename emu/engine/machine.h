@@ -34,6 +34,7 @@
 #include "devices/i8042.h"
 #include "devices/pci_host_bridge.h"
 #include "devices/pic8259.h"
+#include "devices/piix_isa_bridge.h"
 #include "devices/pit8254.h"
 #include "devices/post_code_port.h"
 #include "devices/system_port_b.h"
@@ -121,6 +122,7 @@ private:
     BarLayout bar_layout_;
     std::vector<BarFragment> mapped_bars_;   // what the engine maps now
     PciHostBridge host_bridge_;
+    PiixIsaBridge isa_bridge_;
     BochsDisplay display_;
     EduDma edu_;
     VgaText vga_;

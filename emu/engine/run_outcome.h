@@ -10,6 +10,7 @@ enum class StopReason {
     GuestExit,      // the guest wrote its exit code to the exit port
     Crash,          // triple fault, unhandled CPU error, wild access
     Halted,         // hlt with interrupts disabled, or with nothing left that could interrupt
+    Reset,          // the guest asked the board to reset (the 8042's reset line)
     Budget,         // the instruction budget ran out
     Timeout,        // the wall-clock limit ran out
     Signal,         // SIGINT, SIGTERM or SIGHUP asked the run to stop
@@ -17,6 +18,7 @@ enum class StopReason {
 
 // Documented in the README; chosen above the codes our guest uses so they cannot be confused.
 inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitReset = 122;
 inline constexpr int kExitHalted = 123;
 inline constexpr int kExitTimeout = 124;
 inline constexpr int kExitBudget = 125;
@@ -48,6 +50,7 @@ struct RunOutcome {
         case StopReason::Budget: return kExitBudget;
         case StopReason::Timeout: return kExitTimeout;
         case StopReason::Halted: return kExitHalted;
+        case StopReason::Reset: return kExitReset;
         // As a shell reports a process its signal ended: 130 for SIGINT, 143 for SIGTERM.
         case StopReason::Signal: return 128 + signal;
         case StopReason::Crash: break;
@@ -60,6 +63,7 @@ struct RunOutcome {
         case StopReason::Budget: return "instruction_budget";
         case StopReason::Timeout: return "timeout";
         case StopReason::Halted: return "halted";
+        case StopReason::Reset: return "reset";
         case StopReason::Signal: return "signal";
         case StopReason::Crash: break;
         }

@@ -49,7 +49,9 @@ TRAP_ERR(29)
 TRAP_ERR(30)
 TRAP_NOERR(31)
 
-/* Builds struct trap_frame (arch/traps.h) below the vector and error code. */
+/* Builds struct trap_frame (arch/traps.h) below the vector and error code; the IRQ stubs
+ * (irqentry.S) come here too. */
+    .globl trap_common
 trap_common:
     pushl %es
     pushl %ds

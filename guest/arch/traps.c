@@ -3,6 +3,7 @@
 #include "arch/cpu.h"
 #include "arch/exit.h"
 #include "arch/gdt.h"
+#include "arch/irq.h"
 #include "lib/printk.h"
 
 #define IDT_ENTRIES 256
@@ -47,16 +48,28 @@ const char *trap_name(int vector)
     return names[vector];
 }
 
-/* Vectors 32..255 stay not-present: an unexpected interrupt shows up as #NP, then an oops. */
+static void set_gate(int vector, u32 handler)
+{
+    idt[vector].offset_lo = (u16)handler;
+    idt[vector].selector = KERNEL_CS;
+    idt[vector].zero = 0;
+    idt[vector].type_attr = GATE_INTERRUPT32;
+    idt[vector].offset_hi = (u16)(handler >> 16);
+}
+
+void set_interrupt_gate(int vector, u32 handler)
+{
+    if (vector < NR_EXCEPTIONS || vector >= IDT_ENTRIES)
+        panic("set_interrupt_gate: bad vector %d", vector);
+    set_gate(vector, handler);
+}
+
+/* Vectors 32..255 stay not-present until a driver asks (arch/irq.c): an unexpected interrupt
+ * shows up as #NP, then an oops. */
 void trap_init(void)
 {
-    for (int v = 0; v < NR_EXCEPTIONS; v++) {
-        idt[v].offset_lo = (u16)trap_stubs[v];
-        idt[v].selector = KERNEL_CS;
-        idt[v].zero = 0;
-        idt[v].type_attr = GATE_INTERRUPT32;
-        idt[v].offset_hi = (u16)(trap_stubs[v] >> 16);
-    }
+    for (int v = 0; v < NR_EXCEPTIONS; v++)
+        set_gate(v, trap_stubs[v]);
     struct idt_ptr p = { sizeof(idt) - 1, (u32)(uintptr_t)idt };
     __asm__ volatile("lidt %0" : : "m"(p));
 }
@@ -91,10 +104,15 @@ void oops(const struct trap_frame *tf)
     guest_exit(GUEST_EXIT_OOPS);
 }
 
-/* Called from trap_common. A scenario's handler goes first, then the fixup table, then oops. */
+/* Called from trap_common. External interrupts go to their line's handler; for an exception a
+ * scenario's handler goes first, then the fixup table, then oops. */
 void trap_dispatch(struct trap_frame *tf);
 void trap_dispatch(struct trap_frame *tf)
 {
+    if (tf->vector >= IRQ_BASE_VECTOR && tf->vector < IRQ_BASE_VECTOR + I8259_NR_IRQS) {
+        irq_dispatch(tf->vector - IRQ_BASE_VECTOR);
+        return;
+    }
     if (tf->vector < NR_EXCEPTIONS && handlers[tf->vector] && handlers[tf->vector](tf))
         return;
     if (fixup_exception(tf))

@@ -55,6 +55,8 @@ typedef int (*trap_handler_t)(struct trap_frame *tf);
 
 void trap_init(void);
 void set_trap_handler(int vector, trap_handler_t fn);
+/* A ring-0 interrupt gate (IF cleared on entry) for a vector above the exceptions. */
+void set_interrupt_gate(int vector, u32 handler);
 const char *trap_name(int vector);
 void oops(const struct trap_frame *tf) __attribute__((noreturn));
 /* Moves tf->eip to the fixup of a faulting instruction listed in __ex_table; 1 if there was one. */

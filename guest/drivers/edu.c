@@ -1,11 +1,12 @@
-/* edu driver: PCI probe, register checks and polled DMA. */
+/* edu driver: PCI probe, register checks, and DMA that sleeps for its completion interrupt. */
 #include "drivers/edu.h"
+#include "arch/irq.h"
 #include "devices/abi/qemu_pci_ids.h"
 #include "lib/printk.h"
 #include "mm/io.h"
 
 /*
- * Upper bound on command-register polls. ia32emu completes a transfer in modelled cycles and
+ * Upper bound on command-register polls (without an interrupt line, or to see the engine idle). ia32emu completes a transfer in modelled cycles and
  * QEMU after 100 ms of virtual time, both far below this; it only stops a broken device from
  * hanging the run.
  */
@@ -20,6 +21,26 @@ static u32 edu_read(const struct edu *edu, u32 reg)
 static void edu_write(struct edu *edu, u32 reg, u32 val)
 {
     writel(val, (volatile u8 *)edu->regs + reg);
+}
+
+/* Level-triggered: the status must be acknowledged before the EOI, or the line fires again. */
+static void edu_interrupt(unsigned irq, void *data)
+{
+    (void)irq;
+    struct edu *edu = data;
+    u32 status = edu_read(edu, EDU_IRQ_STATUS);
+    edu_write(edu, EDU_IRQ_ACK, status);
+    if (status & EDU_IRQ_DMA)
+        edu->dma_interrupts++;
+}
+
+/* The line is 0xff ("unknown") when no firmware routed one; IRQ 0 is the timer's. */
+static int edu_request_irq(struct edu *edu)
+{
+    u32 line = pci_read_config_dword(&edu->pdev, PCI_INTERRUPT_LINE) & 0xff;
+    if (line == 0 || line >= I8259_NR_IRQS || request_irq(line, edu_interrupt, edu) != 0)
+        return -1;
+    return (int)line;
 }
 
 int edu_probe(struct edu *edu)
@@ -68,11 +89,20 @@ int edu_probe(struct edu *edu)
     dma_set_seg_boundary(&pdev->dev, EDU_SEG_BOUNDARY);
     pci_set_master(pdev);
     edu->last_status = 0;
+    edu->dma_interrupts = 0;
+    edu->irq = edu_request_irq(edu);
+    if (edu->irq >= 0)
+        printk("edu: DMA completion by interrupt on IRQ %d\n", edu->irq);
+    else
+        printk("edu: no interrupt line, DMA completion is polled\n");
     return 0;
 }
 
 void edu_remove(struct edu *edu)
 {
+    if (edu->irq >= 0)
+        free_irq((unsigned)edu->irq);
+    edu->irq = -1;
     pci_clear_master(&edu->pdev);
     iounmap(edu->regs);
     edu->regs = NULL;
@@ -104,7 +134,14 @@ static enum edu_dma_result edu_dma(struct edu *edu, u32 src, u32 dst, u32 len, u
         printk("edu: DMA engine stuck busy\n");
         return EDU_DMA_TIMEOUT;
     }
-    edu_dma_start(edu, src, dst, len, cmd);
+    if (edu->irq >= 0) {
+        u32 seen = edu->dma_interrupts;
+        edu_dma_start(edu, src, dst, len, cmd | EDU_DMA_CMD_IRQ);
+        while (edu->dma_interrupts == seen)
+            irq_sleep();
+    } else {
+        edu_dma_start(edu, src, dst, len, cmd);
+    }
     if (!wait_idle(edu)) {
         printk("edu: DMA did not complete\n");
         return EDU_DMA_TIMEOUT;

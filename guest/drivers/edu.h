@@ -1,6 +1,8 @@
 /*
  * Driver for the edu DMA engine (PCI 1234:11e8, devices/abi/edu.h): probe, and DMA between RAM
- * and the device's 4 KiB buffer by polling (no interrupts are delivered on this board).
+ * and the device's 4 KiB buffer. A transfer sleeps in `hlt` until the device's completion
+ * interrupt (INTA#, on the 8259 line the firmware wrote into the interrupt line register); on a
+ * board that routes no line it polls the command register instead.
  */
 #ifndef GUEST_DRIVERS_EDU_H
 #define GUEST_DRIVERS_EDU_H
@@ -29,11 +31,13 @@ struct edu {
     struct pci_dev pdev;
     void *regs;        /* BAR0 through ioremap */
     u32 last_status;   /* EDU_STATUS after the last transfer */
+    int irq;           /* the 8259 line in use, or -1: completion is polled */
+    volatile u32 dma_interrupts;   /* completions the interrupt handler has seen */
 };
 
 /*
  * Finds the device, maps BAR0, checks the identification and liveness registers, enables bus
- * mastering and sets the 28-bit DMA mask. 0 on success; otherwise prints an `edu:` line and
+ * mastering, sets the 28-bit DMA mask and takes its interrupt line. 0 on success; otherwise prints an `edu:` line and
  * returns -1 (no device, bad identification or mapping failure).
  */
 int edu_probe(struct edu *edu);

@@ -16,6 +16,7 @@ extern const int nr_scenarios;
 void scenarios_print_help(void);
 
 int scenario_boot(void);
+int scenario_timer(void);
 int scenario_traps(void);
 int scenario_triple(void);
 int scenario_selftest(void);

@@ -278,6 +278,60 @@ TEST_F(EduRejectTest, ZeroCountMovesNothingAndCompletesAfterLatency) {
     EXPECT_TRUE(sink.faults.empty());
 }
 
+// QEMU's INTx: INTA# follows "IRQ status != 0"; raise (0x60) ORs, ack (0x64) clears bits, and
+// the wire falls only when the last bit is acknowledged.
+TEST_F(EduTest, IrqStatusDrivesIntaUntilTheLastBitIsAcknowledged) {
+    std::vector<bool> wire;
+    edu.pci().connect_intx([&](bool level) { wire.push_back(level); });
+    wr(EDU_IRQ_RAISE, 0x30);
+    EXPECT_TRUE(edu.pci().intx_asserted());
+    EXPECT_EQ(edu.pci().config_read(PCI_STATUS, 2) & PCI_STATUS_INTERRUPT, PCI_STATUS_INTERRUPT);
+    wr(EDU_IRQ_RAISE, 0x40);
+    wr(EDU_IRQ_ACK, 0x10);
+    EXPECT_TRUE(edu.pci().intx_asserted());
+    wr(EDU_IRQ_ACK, 0x60);
+    EXPECT_FALSE(edu.pci().intx_asserted());
+    EXPECT_EQ(edu.pci().config_read(PCI_STATUS, 2) & PCI_STATUS_INTERRUPT, 0u);
+    wr(EDU_IRQ_RAISE, 0);   // nothing set: QEMU leaves the line low
+    EXPECT_EQ(wire, (std::vector<bool>{true, false}));
+}
+
+// With an event queue the completion is an event: the interrupt arrives at the completion cycle
+// without any register access, and only when the command asked for one.
+TEST_F(EduTest, DmaCompletionInterruptArrivesOnTimeThroughTheEventQueue) {
+    EventQueue events;
+    edu.set_event_queue(&events);
+    master(true);
+    dma(kBufA, EDU_BUFFER_OFFSET, 64, EDU_DMA_CMD_START | EDU_DMA_CMD_IRQ);
+    const uint64_t done = edu.completion_cycle();
+    EXPECT_EQ(events.next_due(), done);
+    cycle = done - 1;
+    events.run_due(cycle);
+    EXPECT_FALSE(edu.pci().intx_asserted());
+    cycle = done;
+    events.run_due(cycle);
+    EXPECT_TRUE(edu.pci().intx_asserted());
+    EXPECT_FALSE(edu.busy());
+    EXPECT_EQ(rd(EDU_IRQ_STATUS), EDU_IRQ_DMA);
+    wr(EDU_IRQ_ACK, EDU_IRQ_DMA);
+    EXPECT_FALSE(edu.pci().intx_asserted());
+
+    dma(EDU_BUFFER_OFFSET, kBufB, 64, EDU_DMA_CMD_START | EDU_DMA_CMD_TO_RAM);
+    cycle = edu.completion_cycle();
+    events.run_due(cycle);
+    EXPECT_FALSE(edu.busy());
+    EXPECT_FALSE(edu.pci().intx_asserted());
+}
+
+// A driver sleeping for completion must wake up for a refused command too.
+TEST_F(EduTest, RejectedDmaWithTheIrqBitInterruptsAtOnce) {
+    master(false);
+    dma(kBufA, EDU_BUFFER_OFFSET, 64, EDU_DMA_CMD_START | EDU_DMA_CMD_IRQ);
+    EXPECT_TRUE(edu.pci().intx_asserted());
+    EXPECT_EQ(rd(EDU_IRQ_STATUS), EDU_IRQ_DMA);
+    EXPECT_NE(rd(EDU_STATUS) & EDU_STATUS_DMA_REJECTED, 0u);
+}
+
 TEST(EduConfig, RejectsBadParameters) {
     std::vector<uint8_t> ram(0x1000);
     PhysicalMemory mem(ram.data(), ram.size(), {{0, 0x1000}});

@@ -22,7 +22,8 @@ protected:
     void put(uint8_t v) { ports.write(I8042_DATA_PORT, 1, v); }
 
     bool irq1 = false, irq12 = false;
-    I8042 kbc{[this](bool l) { irq1 = l; }, [this](bool l) { irq12 = l; }};
+    int resets = 0;
+    I8042 kbc{[this](bool l) { irq1 = l; }, [this](bool l) { irq12 = l; }, [this] { ++resets; }};
     PortBus ports;
 };
 
@@ -75,6 +76,24 @@ TEST_F(I8042Test, InterfaceTestsPortsAndLoopback) {
     // Keyboard commands go nowhere: no keyboard, no reply.
     put(0xff);
     EXPECT_EQ(status() & I8042_STR_OBF, 0);
+}
+
+// Output-port bit 0 is the CPU's reset line: 0xFE (and any pulse with bit 0 clear) or an output
+// port written with bit 0 clear resets, as QEMU's pckbd; pulses of other bits do nothing.
+TEST_F(I8042Test, ResetLineThroughPulseAndOutputPort) {
+    cmd(0xff);
+    cmd(0xf1);
+    EXPECT_EQ(resets, 0);
+    cmd(I8042_CMD_PULSE_RESET);
+    EXPECT_EQ(resets, 1);
+    cmd(0xf0);
+    EXPECT_EQ(resets, 2);
+    cmd(I8042_CMD_WRITE_OUTPUT);
+    put(0x03);
+    EXPECT_EQ(resets, 2);
+    cmd(I8042_CMD_WRITE_OUTPUT);
+    put(0x02);
+    EXPECT_EQ(resets, 3);
 }
 
 TEST(PostCodePortTest, AcceptsWritesAndReadsAllOnes) {
