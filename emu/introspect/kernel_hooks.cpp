@@ -312,6 +312,7 @@ void KernelHooks::intercept_dma_api() {
                         r.dir = d;
                         r.sg_list = sg;
                         r.sg_nents = nents;
+                        r.sg_mapped = int(mapped);
                         r.max_segment = limits.max_segment;
                         r.segment_boundary = limits.boundary;
                         uint32_t page = memory_.word(entry + api_.sg.page_link) & ~3u;
@@ -374,14 +375,15 @@ void KernelHooks::intercept_dma_api() {
         case DmaRole::SyncSgForCpu:
         case DmaRole::SyncSgForDevice:
             engine_.intercept(sym->address, [this, arg, api, dir, role = fn.role](uint32_t esp) -> Engine::ReturnHandler {
-                uint32_t caller = memory_.word(esp);
-                DmaDirection d = dir(arg("dir", esp));
-                for_each_sg_entry(arg("sg", esp), int(arg("nents", esp)), [&](uint32_t entry) {
-                    uint32_t len = memory_.word(entry + api_.sg.dma_length);
-                    if (len)
-                        checks_.on_sync(api, caller, memory_.word(entry + api_.sg.dma_address), len, d,
-                                        role == DmaRole::SyncSgForCpu);
+                uint32_t sg = arg("sg", esp);
+                int nents = int(arg("nents", esp));
+                std::vector<std::pair<uint64_t, uint64_t>> entries;
+                for_each_sg_entry(sg, nents, [&](uint32_t entry) {
+                    entries.emplace_back(memory_.word(entry + api_.sg.dma_address),
+                                         memory_.word(entry + api_.sg.dma_length));
                 });
+                checks_.on_sync_sg(api, memory_.word(esp), sg, nents, entries, dir(arg("dir", esp)),
+                                   role == DmaRole::SyncSgForCpu);
                 return nullptr;
             });
             break;
