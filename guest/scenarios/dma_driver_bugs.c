@@ -30,6 +30,7 @@
  *   unmap_never_mapped teardown unmaps every ring slot, the never-filled one too (bus 0)
  *   shared_cacheline   a descriptor's status and header mapped apart, in one cacheline
  *   remap_leak         the refill path maps the same buffer 9 times and unmaps it once
+ *   unmap_error        a vmalloc packet is mapped (refused), and the drop path unmaps the error
  *
  * Exit 0 when every transfer completed (QEMU, or ia32emu with a bug only the API side sees);
  * 7 (GUEST_EXIT_DMA_REJECTED) when ia32emu's strict device refused one.
@@ -42,6 +43,7 @@
 #include "lib/string.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
+#include "mm/vmalloc.h"
 #include "scenarios/dma_common.h"
 
 #define RX_LEN 512
@@ -363,6 +365,34 @@ static int rx_refill(struct ringdrv *rd, bool bug)
     return ret;
 }
 
+/* Sends one packet; a packet the API cannot map is dropped. */
+static __attribute__((noinline)) void ringdrv_xmit(struct ringdrv *rd, void *data, u32 len, bool unmap_on_drop)
+{
+    dma_addr_t bus = dma_map_single(rd->dev, data, len, DMA_TO_DEVICE);
+    if (dma_mapping_error(rd->dev, bus))
+        goto drop;
+    ringdrv_tx(rd, bus, len);
+    dma_unmap_single(rd->dev, bus, len, DMA_TO_DEVICE);
+    return;
+drop:
+    if (unmap_on_drop)
+        dma_unmap_single(rd->dev, bus, len, DMA_TO_DEVICE);
+    printk("dma: ringdrv dropped a packet it could not map\n");
+}
+
+static int tx_xmit(struct ringdrv *rd, bool bug)
+{
+    u8 *packet = bug ? vmalloc(RX_LEN) : kmalloc(RX_LEN, GFP_DMA);
+    if (!packet)
+        return GUEST_EXIT_OOM;
+    ringdrv_xmit(rd, packet, RX_LEN, bug);
+    if (bug)
+        vfree(packet);
+    else
+        kfree(packet);
+    return GUEST_EXIT_OK;
+}
+
 static bool one_of(const char *bug, const char *const *names)
 {
     for (; *names; names++)
@@ -404,6 +434,8 @@ int scenario_dma_driver_bugs(void)
         ret = rx_desc(&rd, !none);
     if (ret == GUEST_EXIT_OK && (none || !strcmp(bug, "remap_leak")))
         ret = rx_refill(&rd, !none);
+    if (ret == GUEST_EXIT_OK && (none || !strcmp(bug, "unmap_error")))
+        ret = tx_xmit(&rd, !none);
     if (ret == GUEST_EXIT_OK)
         ret = tx_api(&rd, bug);
     edu_remove(&edu);

@@ -60,6 +60,9 @@ const Bug kBugs[] = {
     // 8 overlaps, the 9th mapping past Linux's limit of 7, and 8 mappings leaked.
     {"remap_leak", GUEST_EXIT_OK, "dma_api_misuse", "overlapping_cacheline", "kmalloc", "ringdrv_refill", 17},
     {"remap_leak", GUEST_EXIT_OK, "dma_api_misuse", "cacheline_overlap_limit", "kmalloc", "ringdrv_refill", 17},
+    // The refused map of the vmalloc packet is itself named (dma_map_refused, map_vmalloc).
+    {"unmap_error", GUEST_EXIT_OK, "dma_api_misuse", "unmap_invalid_address", "", "ringdrv_xmit", 3},
+    {"unmap_error", GUEST_EXIT_OK, "dma_api_misuse", "map_vmalloc", "", "ringdrv_xmit", 3},
 };
 
 class DmaSanitizerTest : public GuestTest, public ::testing::WithParamInterface<Bug> {};
@@ -190,7 +193,7 @@ INSTANTIATE_TEST_SUITE_P(ApiSideBugs, DmaSanitizerQemuTest,
                                            "sync_unmapped", "unmap_wrong_function", "unmap_sg_nents", "sync_sg_nents",
                                            "free_cpu_address", "sync_out_of_range", "sync_direction",
                                            "unmap_direction", "unmap_never_mapped", "shared_cacheline",
-                                           "remap_leak"));
+                                           "remap_leak", "unmap_error"));
 
 } // namespace
 } // namespace ia32emu::test
