@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,17 @@ TEST_P(DmaSanitizerTest, TheBugIsNamedWithItsOwnerAndTheDriversFunction) {
         EXPECT_EQ(f.at("owners")[0].at("allocator"), bug.owner) << f.dump(1);
         EXPECT_TRUE(f.at("owners")[0].at("caller_symbol").get<std::string>().starts_with("scenario_dma_driver_bugs") ||
                     f.at("owners")[0].at("caller_symbol").get<std::string>().starts_with("rx_"))
+            << f.dump(1);
+    }
+    // A misuse of a mapping names it: the API call that made it and the driver code that called.
+    static const std::set<std::string> kNoMapping = {"unmap_never_mapped", "unmap_invalid_address", "sync_never_mapped",
+                                                     "map_stack", "map_kernel_text", "map_vmalloc"};
+    if (std::string(bug.kind) == "dma_api_misuse" && !kNoMapping.count(bug.rule_or_check)) {
+        ASSERT_TRUE(f.contains("mapping")) << f.dump(1);
+        EXPECT_TRUE(f.at("mapping").at("api").get<std::string>().starts_with("dma_")) << f.dump(1);
+        const std::string caller = f.at("mapping").at("caller_symbol");
+        EXPECT_TRUE(caller.starts_with("ringdrv_") || caller.starts_with("rx_") ||
+                    caller.starts_with("scenario_dma_driver_bugs"))
             << f.dump(1);
     }
     if (std::string(bug.kind) == "dma_rejected" && std::string(bug.rule_or_check) != "bus_master_off") {
