@@ -219,20 +219,34 @@ KernelHooks::SegmentLimits KernelHooks::segment_limits(uint32_t dev) const {
     return out;
 }
 
+// A map by page (dma_map_page, each sg entry) names no CPU address: its first frame is compared
+// with the frames of the areas instead, as Linux's check_for_stack compares pages. The areas lie
+// in the kernel image or one stack, physically contiguous, so their two ends bound them.
 void KernelHooks::check_area(const DmaMapRequest &r, uint32_t esp) {
-    if (r.va == 0)
-        return;
+    std::optional<uint64_t> pa;
+    if (r.va == 0) {
+        if (r.extents.empty())
+            return;
+        pa = r.extents.front().pa;
+    }
+    auto inside = [&](uint32_t start, uint32_t end) {
+        if (!pa)
+            return r.va >= start && r.va < end;
+        std::optional<uint64_t> first = memory_.translate(start), last = memory_.translate(end - 1);
+        return first && last && *pa >= *first && *pa <= *last;
+    };
     for (const ResolvedArea &a : areas_)
-        if (r.va >= a.start && r.va < a.end) {
+        if (inside(a.start, a.end)) {
             checks_.on_forbidden_area(r, a.check, a.what);
             return;
         }
     if (api_.thread_stack) {
         uint32_t base = esp & ~(api_.thread_stack - 1);
-        if (r.va >= base && r.va - base < api_.thread_stack)
+        if (inside(base, base + api_.thread_stack))
             checks_.on_forbidden_area(r, "map_stack", "the stack");
     }
-    if (allocations_.vmalloc_area_at(r.va))
+    // A vmalloc page mapped by page is how vmalloc memory is meant to reach a device.
+    if (!pa && allocations_.vmalloc_area_at(r.va))
         checks_.on_forbidden_area(r, "map_vmalloc", "a vmalloc area (not physically contiguous)");
 }
 
@@ -298,7 +312,7 @@ void KernelHooks::intercept_dma_api() {
                 uint32_t caller = memory_.word(esp), sg = arg("sg", esp), dev = arg("dev", esp);
                 int nents = int(arg("nents", esp));
                 DmaDirection d = dir(arg("dir", esp));
-                return [this, api, caller, sg, dev, nents, d](uint32_t mapped) {
+                return [this, api, caller, sg, dev, nents, d, esp](uint32_t mapped) {
                     if (mapped == 0)
                         return;
                     SegmentLimits limits = segment_limits(dev);
@@ -324,8 +338,10 @@ void KernelHooks::intercept_dma_api() {
                         r.extents = page_extents(page, offset, uint32_t(r.size));
                         if (r.extents.empty())
                             r.extents = {PhysExtent{r.bus, r.size}};
-                        if (r.size)
-                            checks_.on_map(r);
+                        if (!r.size)
+                            return;
+                        check_area(r, esp);
+                        checks_.on_map(r);
                     });
                 };
             });

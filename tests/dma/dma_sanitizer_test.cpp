@@ -64,6 +64,7 @@ const Bug kBugs[] = {
     // The refused map of the vmalloc packet is itself named (dma_map_refused, map_vmalloc).
     {"unmap_error", GUEST_EXIT_OK, "dma_api_misuse", "unmap_invalid_address", "", "ringdrv_xmit", 3},
     {"unmap_error", GUEST_EXIT_OK, "dma_api_misuse", "map_vmalloc", "", "ringdrv_xmit", 3},
+    {"sg_stack", GUEST_EXIT_OK, "dma_api_misuse", "map_stack", "", "ringdrv_read_status", 1},
 };
 
 class DmaSanitizerTest : public GuestTest, public ::testing::WithParamInterface<Bug> {};
@@ -205,7 +206,7 @@ INSTANTIATE_TEST_SUITE_P(ApiSideBugs, DmaSanitizerQemuTest,
                                            "sync_unmapped", "unmap_wrong_function", "unmap_sg_nents", "sync_sg_nents",
                                            "free_cpu_address", "sync_out_of_range", "sync_direction",
                                            "unmap_direction", "unmap_never_mapped", "shared_cacheline",
-                                           "remap_leak", "unmap_error"));
+                                           "remap_leak", "unmap_error", "sg_stack"));
 
 } // namespace
 } // namespace ia32emu::test
