@@ -31,6 +31,8 @@
  *   shared_cacheline   a descriptor's status and header mapped apart, in one cacheline
  *   remap_leak         the refill path maps the same buffer 9 times and unmaps it once
  *   unmap_error        a vmalloc packet is mapped (refused), and the drop path unmaps the error
+ *   sg_stack           a status block on the stack handed to the device through a scatterlist
+ *   map_mmio           the driver maps the device's own ioremap()ed registers (refused, dropped)
  *
  * Exit 0 when every transfer completed (QEMU, or ia32emu with a bug only the API side sees);
  * 7 (GUEST_EXIT_DMA_REJECTED) when ia32emu's strict device refused one.
@@ -380,16 +382,40 @@ drop:
     printk("dma: ringdrv dropped a packet it could not map\n");
 }
 
-static int tx_xmit(struct ringdrv *rd, bool bug)
+static int tx_xmit(struct ringdrv *rd, const char *bug)
 {
-    u8 *packet = bug ? vmalloc(RX_LEN) : kmalloc(RX_LEN, GFP_DMA);
+    if (!strcmp(bug, "map_mmio")) {
+        ringdrv_xmit(rd, rd->edu->regs, 64, false);
+        return GUEST_EXIT_OK;
+    }
+    bool vmalloc_packet = !strcmp(bug, "unmap_error");
+    u8 *packet = vmalloc_packet ? vmalloc(RX_LEN) : kmalloc(RX_LEN, GFP_DMA);
     if (!packet)
         return GUEST_EXIT_OOM;
-    ringdrv_xmit(rd, packet, RX_LEN, bug);
-    if (bug)
+    ringdrv_xmit(rd, packet, RX_LEN, vmalloc_packet);
+    if (vmalloc_packet)
         vfree(packet);
     else
         kfree(packet);
+    return GUEST_EXIT_OK;
+}
+
+/* Reads the device's 64-byte status block through a one-entry scatterlist. */
+static __attribute__((noinline)) int ringdrv_read_status(struct ringdrv *rd, bool on_stack)
+{
+    u8 stack_block[64];
+    u8 *block = on_stack ? stack_block : kmalloc(sizeof stack_block, GFP_DMA);
+    if (!block)
+        return GUEST_EXIT_OOM;
+    struct scatterlist sg;
+    sg_init_table(&sg, 1);
+    sg_set_page(&sg, virt_to_page(block), sizeof stack_block, (unsigned long)block & ~PAGE_MASK);
+    if (dma_map_sg(rd->dev, &sg, 1, DMA_FROM_DEVICE) != 1)
+        return GUEST_EXIT_DMA_REFUSED;
+    ringdrv_rx(rd, sg_dma_address(&sg), sizeof stack_block);
+    dma_unmap_sg(rd->dev, &sg, 1, DMA_FROM_DEVICE);
+    if (!on_stack)
+        kfree(block);
     return GUEST_EXIT_OK;
 }
 
@@ -434,8 +460,10 @@ int scenario_dma_driver_bugs(void)
         ret = rx_desc(&rd, !none);
     if (ret == GUEST_EXIT_OK && (none || !strcmp(bug, "remap_leak")))
         ret = rx_refill(&rd, !none);
-    if (ret == GUEST_EXIT_OK && (none || !strcmp(bug, "unmap_error")))
-        ret = tx_xmit(&rd, !none);
+    if (ret == GUEST_EXIT_OK && (none || !strcmp(bug, "unmap_error") || !strcmp(bug, "map_mmio")))
+        ret = tx_xmit(&rd, bug);
+    if (ret == GUEST_EXIT_OK && (none || !strcmp(bug, "sg_stack")))
+        ret = ringdrv_read_status(&rd, !none);
     if (ret == GUEST_EXIT_OK)
         ret = tx_api(&rd, bug);
     edu_remove(&edu);

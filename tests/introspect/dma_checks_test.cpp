@@ -273,6 +273,23 @@ TEST_F(DmaChecksTest, ADeviceReadOnlyMappingMayShareACachelineAndUnmappingEndsTh
     EXPECT_TRUE(names().empty()) << names().front();
 }
 
+// Linux tracks coherent buffers' cachelines too: streaming-mapping a coherent buffer's memory is
+// an overlap.
+TEST_F(DmaChecksTest, AStreamingMappingOverACoherentBufferOverlapsIt) {
+    DmaMapRequest r;
+    r.call = DmaCallClass::Coherent;
+    r.api = "dma_alloc_coherent";
+    r.caller = kDriver;
+    r.va = 0x100000;
+    r.extents = memory.extents(0x100000, 4096);
+    r.size = 4096;
+    r.bus = 0x100000;
+    checks.on_map(r);
+    map(0x100800, 64, DmaDirection::FromDevice);
+    EXPECT_EQ(names(), Names{"overlapping_cacheline"});
+    EXPECT_NE(checks.findings()[0].detail.find("dma_alloc_coherent"), std::string::npos) << checks.findings()[0].detail;
+}
+
 TEST_F(DmaChecksTest, TheNinthLiveMappingOfALineSaysMappingsLeak) {
     allocations.on_alloc("kmalloc", kDriver, 0x100000, 512);
     for (int i = 0; i < 10; ++i)
