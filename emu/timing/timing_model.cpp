@@ -136,22 +136,26 @@ void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
     }
 }
 
-const TlbEntry *TimingModel::translate_for_timing(Tlb &tlb, uint32_t va, AccessKind kind, bool &walked) {
+inline const TlbEntry *TimingModel::translate_for_timing(Tlb &tlb, uint32_t va, AccessKind kind, bool &walked) {
     TlbLookup hit = tlb.lookup(va);
     if (hit.entry && !(kind == AccessKind::Write && !hit.entry->flags.dirty)) {
         clock_.charge(hit.cycles);
         return hit.entry;
     }
+    walked = true;
+    return walk_and_fill(tlb, va, kind, hit.entry != nullptr);
+}
+
+const TlbEntry *TimingModel::walk_and_fill(Tlb &tlb, uint32_t va, AccessKind kind, bool held) {
     PagingRegs regs = guest_.paging();
     WalkResult walk = walk_page_tables(ram_, regs, va, kind, Privilege::Supervisor);
-    walked = true;
     if (!walk.ok())
         return nullptr;
     if (regs.cr0 & kCr0Pg) {
         ++page_walks_;
         // The walk starts only once the second level has missed too: its lookup is paid as well
         // (7-cpu's N270 table: an L2-TLB miss adds 16 cycles on top of the L1-TLB miss's 7).
-        uint32_t second_lookup = board_.tlb.has_stlb && !hit.entry ? board_.tlb.stlb.hit_latency : 0;
+        uint32_t second_lookup = board_.tlb.has_stlb && !held ? board_.tlb.stlb.hit_latency : 0;
         clock_.charge(second_lookup + charge_walk(walk));
     }
     const TlbEntry *filled = tlb.insert(tlb_entry_from_walk(va, walk), va);

@@ -89,7 +89,11 @@ public:
     void add_fault(ReportFault fault) { faults_.add(std::move(fault)); }
 
 private:
+    // A TLB hit, or walk_and_fill; `walked` is set when it walked.
     const TlbEntry *translate_for_timing(Tlb &tlb, uint32_t va, AccessKind kind, bool &walked);
+    // The miss path, kept out of line so the hit path stays small enough to inline. `held`: the
+    // TLB had the page (a write through a clean entry walks again to set Dirty).
+    [[gnu::noinline]] const TlbEntry *walk_and_fill(Tlb &tlb, uint32_t va, AccessKind kind, bool held);
     uint32_t charge_walk(const WalkResult &walk);
     // Cycles a data read of `pa` keeps the core waiting, by the rules in timing_model.cpp.
     uint32_t read_cost(const TlbEntry *entry, uint64_t pa, unsigned size);
