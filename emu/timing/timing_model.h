@@ -132,6 +132,11 @@ private:
     uint64_t window_insns_ = 0;        // retired instructions when the interval opened
     uint64_t window_stall_ = 0;        // stall cycles charged since
     uint32_t window_block_misses_ = 0; // misses of the current block inside the interval
+    // General registers (bit = schedule index) holding values that the interval's misses loaded,
+    // or values computed from them: a later block's load addressed through one cannot issue
+    // before that miss returns (a pointer chase whose load and use are in different blocks), so
+    // such a block closes the interval as a chasing block does.
+    uint8_t window_loaded_ = 0;
     // A fast-string block runs one element per block: the lines its last elements touched, so
     // each destination line is charged once.
     bool in_fast_string_ = false;
