@@ -150,6 +150,9 @@ void Engine::on_block(uc_struct *, uint64_t address, uint32_t size, void *self) 
         return;
     }
     e->current_block_ = info;
+    // Capstone's undecoded remainder of a block is unknown, so it may unmask interrupts too.
+    if (!info || (info->flags & kInsnMaySetIf) || !info->fully_decoded)
+        e->interrupts_masked_ = false;
     if (!e->intercept_bits_.empty()) {
         size_t s = intercept_slot(pc);
         if (e->intercept_bits_[s / 64] & (1ull << (s % 64)))

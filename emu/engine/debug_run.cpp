@@ -262,6 +262,7 @@ bool Engine::write_debug_reg(DebugReg r, const uint8_t *in) {
     }
     if (uc_reg_write(uc_, id.id, buf) != UC_ERR_OK)
         return false;
+    interrupts_masked_ = false;
     // A new EIP starts a fresh block: nothing of the old one is left to skip.
     if (r == DebugReg::Eip)
         debug_->stopped_inside_block = false;

@@ -260,6 +260,8 @@ void Engine::set_reg(int id, uint32_t value) {
         uc_reg_write(uc_, UC_X86_REG_CR3, &cr3);
         return;
     }
+    if (id == UC_X86_REG_EFLAGS)
+        interrupts_masked_ = false;
     uc_reg_write(uc_, id, &value);
 }
 
@@ -412,6 +414,8 @@ RunOutcome Engine::run() {
                 break;
         }
         pending_fault_.reset();
+        // Between runs the engine or a debugger may have changed anything, EFLAGS included.
+        interrupts_masked_ = false;
         uint64_t begin = reg(UC_X86_REG_EIP);
         uc_err err = uc_emu_start(uc_, begin, 0, 0, 0);
         if (stop_requested_ || stop_for_signal())

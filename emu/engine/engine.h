@@ -271,6 +271,10 @@ private:
     EventQueue *events_ = nullptr;
     uint64_t idle_cycles_ = 0;        // time halted, when no timing model keeps the clock
     bool interrupt_taken_ = false;    // the block hook stopped to deliver an external interrupt
+    // EFLAGS.IF was clear at the last block boundary and no instruction or register write since
+    // could have set it: reading EFLAGS costs more than the rest of the block hook, and a guest
+    // that runs with interrupts masked while a request is pending would pay it on every block.
+    bool interrupts_masked_ = false;
     bool sysenter_pending_ = false;   // the guest executed SYSENTER; the run loop enters the kernel
 
     uint64_t instructions_ = 0;

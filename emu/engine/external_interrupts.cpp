@@ -24,8 +24,12 @@ uint64_t Engine::now() const { return timing_ ? timing_->cycles() : instructions
 // The instruction after `sti`, `mov ss` or `pop ss` runs before any interrupt (Intel SDM Vol. 3A,
 // 6.8.3); QEMU ends the block there and marks the next block, which is the one starting now.
 bool Engine::interrupt_window_open() {
-    if (!(reg(UC_X86_REG_EFLAGS) & kEflagsIf))
+    if (interrupts_masked_)
         return false;
+    if (!(reg(UC_X86_REG_EFLAGS) & kEflagsIf)) {
+        interrupts_masked_ = true;
+        return false;
+    }
     return !(read_hflags(uc_, context_, hflags_offset_) & kHflagsInhibitIrq);
 }
 

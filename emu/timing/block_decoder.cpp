@@ -114,6 +114,52 @@ private:
     unsigned loads_ = 0, longest_ = 0;
 };
 
+// Where the values of the eight general registers come from across a block: the registers at its
+// start, and its loads (BlockInfo::loaded_out, address_from, carried_from).
+class RegisterOrigins {
+public:
+    void add(const cs_insn &insn, const ScheduledInsn &s) {
+        uint8_t from = 0;
+        bool loaded = false;
+        for (uint8_t r : s.sources)
+            if (r < 8) {
+                from |= from_[r];
+                loaded = loaded || loaded_[r];
+            }
+        if (s.reads_memory) {
+            uint8_t address = 0;
+            const cs_x86 &x = insn.detail->x86;
+            for (uint8_t i = 0; i < x.op_count; ++i) {
+                if (x.operands[i].type != X86_OP_MEM) continue;
+                for (unsigned r : {unsigned(x.operands[i].mem.base), unsigned(x.operands[i].mem.index)}) {
+                    uint8_t sr = r == X86_REG_INVALID ? kNoRegister : scheduled_register(r);
+                    if (sr < 8) address |= from_[sr];
+                }
+            }
+            address_from_ |= address;
+            from |= address;
+            loaded = true;
+        }
+        for (uint8_t r : s.results)
+            if (r < 8) {
+                from_[r] = from;
+                loaded_[r] = loaded;
+            }
+    }
+    void store(BlockInfo &info) const {
+        info.address_from = address_from_;
+        info.carried_from = from_;
+        info.loaded_out = 0;
+        for (unsigned r = 0; r < 8; ++r)
+            if (loaded_[r]) info.loaded_out = uint8_t(info.loaded_out | 1u << r);
+    }
+
+private:
+    std::array<uint8_t, 8> from_{1, 2, 4, 8, 16, 32, 64, 128};
+    std::array<bool, 8> loaded_{};
+    uint8_t address_from_ = 0;
+};
+
 // The registers one instruction loads from memory into, and those its memory operands address with.
 struct Dataflow {
     std::array<unsigned, 2> loaded{};
@@ -216,12 +262,14 @@ const BlockInfo &BlockDecoder::decode(uint32_t pc, std::span<const uint8_t> byte
         bool loops_to_start = false;
         IssueSchedule schedule(core_, load_slot_, store_slot_);
         LoadChains chains;
+        RegisterOrigins origins;
         while (left > 0 && cs_disasm_iter(csh(handle_), &code, &left, &address, insn_)) {
             InsnCost cost = costs_.classify(*insn_);
             flows.push_back(dataflow_of(*insn_, cost.flags & kInsnReadsMemory));
             note_branch(*info, *insn_, loops_to_start);
             ScheduledInsn s = scheduled(csh(handle_), *insn_, cost);
             chains.add(*insn_, s);
+            origins.add(*insn_, s);
             const uint64_t before = schedule.cycles();
             info->insns.push_back({uint32_t(insn_->address - pc), uint32_t(before)});
             schedule.add(s);
@@ -235,6 +283,7 @@ const BlockInfo &BlockDecoder::decode(uint32_t pc, std::span<const uint8_t> byte
         }
         info->chases = chases(flows, loops_to_start);
         info->load_parallelism = chains.parallelism();
+        origins.store(*info);
         info->static_cycles = schedule.cycles();
         if (left > 0) {
             // Unicorn ends a block at an instruction it cannot run (#UD); we cannot either.

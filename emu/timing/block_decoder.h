@@ -51,6 +51,14 @@ struct BlockInfo {
     // Loads whose misses the out-of-order core can have in flight together: the block's loads
     // divided by its longest chain of loads each addressed by the one before (1 for a chase).
     uint32_t load_parallelism = 1;
+    // Dependence across blocks, over the eight general registers (bit = the schedule's register
+    // index): a load in a later block addressed by a register this block loaded cannot issue
+    // before this block's load returns, so the overlap model must not overlap their misses.
+    uint8_t loaded_out = 0;       // registers whose value at the block's end comes from one of its loads
+    uint8_t address_from = 0;     // registers at the block's start that some load's address comes from
+    // For each register, the registers at the block's start its value at the end comes from
+    // (its own bit when the block leaves it alone).
+    std::array<uint8_t, 8> carried_from{1, 2, 4, 8, 16, 32, 64, 128};
     // The block ends in a call: the next block is a function entered through its call edge.
     bool ends_in_call = false;
     // The block ends in a conditional branch at branch_pc to branch_target (else to pc + size).

@@ -118,6 +118,16 @@ x86_reg written_register(const cs_insn &insn) {
     return x.operands[0].reg;
 }
 
+bool may_set_interrupt_flag(unsigned id) {
+    switch (id) {
+    case X86_INS_STI: case X86_INS_POPF: case X86_INS_POPFD: case X86_INS_IRET: case X86_INS_IRETD:
+    case X86_INS_LJMP: case X86_INS_LCALL: case X86_INS_RSM:
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool has_rep_prefix(const cs_insn &insn) {
     uint8_t p = insn.detail->x86.prefix[0];
     return p == X86_PREFIX_REP || p == X86_PREFIX_REPNE;
@@ -187,7 +197,7 @@ InsnCost CostTable::classify(const cs_insn &insn) const {
     } else if (is_move(id)) {
         out.cls = InsnClass::Move;
     }
-    out.flags = uint16_t(out.flags | memory);
+    out.flags = uint16_t(out.flags | memory | (may_set_interrupt_flag(id) ? kInsnMaySetIf : 0));
 
     const bool reads = memory & kInsnReadsMemory, writes = memory & kInsnWritesMemory;
     switch (out.cls) {

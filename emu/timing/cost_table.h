@@ -44,6 +44,7 @@ enum InsnFlag : uint16_t {
     kInsnCpuid = 1 << 9,
     kInsnHlt = 1 << 10,
     kInsnFastString = 1 << 11,  // rep movs or rep stos: fast-string operation moves whole lines
+    kInsnMaySetIf = 1 << 12,    // sti, popf, iret, or a far jump/call (a task switch) can set EFLAGS.IF
 };
 
 struct InsnCost {

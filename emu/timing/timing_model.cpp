@@ -88,9 +88,27 @@ void TimingModel::resolve_branch(uint32_t pc) {
     clock_.charge(branches_.resolve(pending_branch_pc_, pc == pending_target_));
 }
 
+namespace {
+
+// The registers whose values at the end of `block` come from `regs` at its start.
+uint8_t carried(const BlockInfo &block, uint8_t regs) {
+    uint8_t out = 0;
+    for (unsigned r = 0; regs && r < block.carried_from.size(); ++r)
+        if (block.carried_from[r] & regs)
+            out = uint8_t(out | 1u << r);
+    return out;
+}
+
+} // namespace
+
 void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
     if (pending_branch_)
         resolve_branch(block.pc);
+    if (current_block_ && window_open_ && clock_.instructions - window_insns_ < board_.core.rob_entries)
+        window_loaded_ = uint8_t(carried(*current_block_, window_loaded_) |
+                                 (window_block_misses_ ? current_block_->loaded_out : 0));
+    else
+        window_loaded_ = 0;
     const bool entered_by_call = last_block_called_;
     last_block_called_ = block.ends_in_call;
     size_t s = watch_slot(block.pc);
@@ -104,7 +122,7 @@ void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
     pending_target_ = block.branch_target;
     pending_fallthrough_ = block.pc + block.size;
     window_block_misses_ = 0;
-    if (block.chases)
+    if (block.chases || (block.address_from & window_loaded_))
         window_open_ = false;
     bool fast_string = model_memory && board_.strings.fast && (block.flags & kInsnFastString) && block.icount == 1;
     if (fast_string && !in_fast_string_)
@@ -136,22 +154,26 @@ void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
     }
 }
 
-const TlbEntry *TimingModel::translate_for_timing(Tlb &tlb, uint32_t va, AccessKind kind, bool &walked) {
+inline const TlbEntry *TimingModel::translate_for_timing(Tlb &tlb, uint32_t va, AccessKind kind, bool &walked) {
     TlbLookup hit = tlb.lookup(va);
     if (hit.entry && !(kind == AccessKind::Write && !hit.entry->flags.dirty)) {
         clock_.charge(hit.cycles);
         return hit.entry;
     }
+    walked = true;
+    return walk_and_fill(tlb, va, kind, hit.entry != nullptr);
+}
+
+const TlbEntry *TimingModel::walk_and_fill(Tlb &tlb, uint32_t va, AccessKind kind, bool held) {
     PagingRegs regs = guest_.paging();
     WalkResult walk = walk_page_tables(ram_, regs, va, kind, Privilege::Supervisor);
-    walked = true;
     if (!walk.ok())
         return nullptr;
     if (regs.cr0 & kCr0Pg) {
         ++page_walks_;
         // The walk starts only once the second level has missed too: its lookup is paid as well
         // (7-cpu's N270 table: an L2-TLB miss adds 16 cycles on top of the L1-TLB miss's 7).
-        uint32_t second_lookup = board_.tlb.has_stlb && !hit.entry ? board_.tlb.stlb.hit_latency : 0;
+        uint32_t second_lookup = board_.tlb.has_stlb && !held ? board_.tlb.stlb.hit_latency : 0;
         clock_.charge(second_lookup + charge_walk(walk));
     }
     const TlbEntry *filled = tlb.insert(tlb_entry_from_walk(va, walk), va);
@@ -237,6 +259,8 @@ uint32_t TimingModel::read_cost(const TlbEntry *entry, uint64_t pa, unsigned siz
         window_insns_ = clock_.instructions;
         window_stall_ = stall;
         window_block_misses_ = 1;
+        // What the closed interval loaded has arrived by now: a load addressed by it may overlap.
+        window_loaded_ = 0;
         return stall;
     }
     const uint64_t done = issued + stall;

@@ -89,7 +89,11 @@ public:
     void add_fault(ReportFault fault) { faults_.add(std::move(fault)); }
 
 private:
+    // A TLB hit, or walk_and_fill; `walked` is set when it walked.
     const TlbEntry *translate_for_timing(Tlb &tlb, uint32_t va, AccessKind kind, bool &walked);
+    // The miss path, kept out of line so the hit path stays small enough to inline. `held`: the
+    // TLB had the page (a write through a clean entry walks again to set Dirty).
+    [[gnu::noinline]] const TlbEntry *walk_and_fill(Tlb &tlb, uint32_t va, AccessKind kind, bool held);
     uint32_t charge_walk(const WalkResult &walk);
     // Cycles a data read of `pa` keeps the core waiting, by the rules in timing_model.cpp.
     uint32_t read_cost(const TlbEntry *entry, uint64_t pa, unsigned size);
@@ -128,6 +132,11 @@ private:
     uint64_t window_insns_ = 0;        // retired instructions when the interval opened
     uint64_t window_stall_ = 0;        // stall cycles charged since
     uint32_t window_block_misses_ = 0; // misses of the current block inside the interval
+    // General registers (bit = schedule index) holding values that the interval's misses loaded,
+    // or values computed from them: a later block's load addressed through one cannot issue
+    // before that miss returns (a pointer chase whose load and use are in different blocks), so
+    // such a block closes the interval as a chasing block does.
+    uint8_t window_loaded_ = 0;
     // A fast-string block runs one element per block: the lines its last elements touched, so
     // each destination line is charged once.
     bool in_fast_string_ = false;

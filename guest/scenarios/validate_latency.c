@@ -19,6 +19,9 @@
  * chains=4 walks the same cycle from four points a quarter apart, interleaved: four independent
  * chases whose loads an out-of-order core can have in flight together (memory-level parallelism),
  * where an in-order core waits for each; `loads` still counts every load of the four.
+ * split=1 checks each pointer for NULL before following it, as a linked-list walk in C does: every
+ * load then ends a translation block and its use as the next address is in the block after, so
+ * the dependence crosses blocks; a core still waits for each load as in the one-block chase.
  *
  * Prints one line with the parameters. Exit 0; 6 for a bad parameter; 5 if no memory.
  */
@@ -49,6 +52,30 @@ static __attribute__((noinline)) void chase16(void **cursor, unsigned long loads
                      ".endr\n\t"
                      "sub $16, %%ecx\n\t"
                      "jnz 1b\n\t"
+                     "mov %[end], %%edx\n\t"
+                     "out %%eax, %%dx"
+                     : "+S"(p), "+c"(n)
+                     : "a"(name), [begin] "i"(ROI_BEGIN_PORT), [end] "i"(ROI_END_PORT)
+                     : "edx", "memory", "cc");
+    *cursor = p;
+}
+
+/* chase16 with a NULL test after each load: the conditional branch ends the block there. */
+static __attribute__((noinline)) void chase16_split(void **cursor, unsigned long loads, const char *name)
+{
+    void *p = *cursor;
+    unsigned long n = loads;
+    __asm__ volatile("mov %[begin], %%edx\n\t"
+                     "out %%eax, %%dx\n"
+                     "1:\n\t"
+                     ".rept 16\n\t"
+                     "mov (%%esi), %%esi\n\t"
+                     "test %%esi, %%esi\n\t"
+                     "jz 2f\n\t"
+                     ".endr\n\t"
+                     "sub $16, %%ecx\n\t"
+                     "jnz 1b\n"
+                     "2:\n\t"
                      "mov %[end], %%edx\n\t"
                      "out %%eax, %%dx"
                      : "+S"(p), "+c"(n)
@@ -120,6 +147,11 @@ int scenario_validate_latency(void)
         printk("validate_latency: chains=%lu must be 1 or 4\n", chains);
         return GUEST_EXIT_BAD_CMDLINE;
     }
+    unsigned long split = cmdline_get_ulong("split", 0);
+    if (split > 1 || (split && chains != 1)) {
+        printk("validate_latency: split=%lu must be 0, or 1 with chains=1\n", split);
+        return GUEST_EXIT_BAD_CMDLINE;
+    }
     if (loads < 16 || loads > MAX_LOADS || loads % 16) {
         printk("validate_latency: loads=%lu must be a multiple of 16 in 16..%lu\n", loads, MAX_LOADS);
         return GUEST_EXIT_BAD_CMDLINE;
@@ -152,7 +184,11 @@ int scenario_validate_latency(void)
     vfree(order);
 
     unsigned long lap = nodes < loads ? (nodes + 15) & ~15UL : loads;
-    if (chains == 1) {
+    if (split) {
+        chase16_split(&cursors[0], lap, warm_region);
+        chase16_split(&cursors[0], loads, short_region);
+        chase16_split(&cursors[0], 2 * loads, long_region);
+    } else if (chains == 1) {
         chase16(&cursors[0], lap, warm_region);
         chase16(&cursors[0], loads, short_region);
         chase16(&cursors[0], 2 * loads, long_region);
@@ -161,8 +197,8 @@ int scenario_validate_latency(void)
         chase4x4(cursors, loads, short_region);
         chase4x4(cursors, 2 * loads, long_region);
     }
-    printk("validate_latency: size=%lu stride=%lu nodes=%lu loads=%lu random=%d chains=%lu ok\n", size, stride,
-           nodes, loads, random ? 1 : 0, chains);
+    printk("validate_latency: size=%lu stride=%lu nodes=%lu loads=%lu random=%d chains=%lu split=%lu ok\n", size,
+           stride, nodes, loads, random ? 1 : 0, chains, split);
     vfree(buf);
     return GUEST_EXIT_OK;
 }

@@ -2,6 +2,7 @@
 #include "emu/timing/cost_table.h"
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -83,6 +84,31 @@ TEST(TimingCostTable, ClassifiesAndPricesSingleInstructions) {
         EXPECT_TRUE(b.fully_decoded) << c.text;
         EXPECT_EQ(b.static_cycles, c.cycles) << c.text;
         EXPECT_EQ(b.flags, c.flags) << c.text;
+    }
+}
+
+// The engine skips reading EFLAGS while interrupts stay masked, until a block holds one of these.
+TEST(TimingCostTable, MarksEveryInstructionThatCanSetTheInterruptFlag) {
+    const std::vector<std::pair<const char *, std::vector<uint8_t>>> setters = {
+        {"sti", {0xfb}},
+        {"popfd", {0x9d}},
+        {"popf", {0x66, 0x9d}},
+        {"iretd", {0xcf}},
+        {"ljmp 0x28:0", {0xea, 0x00, 0x00, 0x00, 0x00, 0x28, 0x00}},
+        {"lcall 0x28:0", {0x9a, 0x00, 0x00, 0x00, 0x00, 0x28, 0x00}},
+        {"rsm", {0x0f, 0xaa}},
+    };
+    const std::vector<std::pair<const char *, std::vector<uint8_t>>> others = {
+        {"cli", {0xfa}}, {"pushfd", {0x9c}}, {"ret", {0xc3}}, {"int 0x80", {0xcd, 0x80}}};
+    BlockDecoder decoder(distinct_costs(), CoreParams{});
+    uint32_t pc = 0x1000;
+    for (const auto &[text, bytes] : setters) {
+        EXPECT_TRUE(decoder.decode(pc, bytes).flags & kInsnMaySetIf) << text;
+        pc += 0x100;
+    }
+    for (const auto &[text, bytes] : others) {
+        EXPECT_FALSE(decoder.decode(pc, bytes).flags & kInsnMaySetIf) << text;
+        pc += 0x100;
     }
 }
 

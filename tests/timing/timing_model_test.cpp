@@ -73,6 +73,29 @@ TEST(TimingModelOverlap, TheInOrderCoreWaitsForEveryMiss) {
     EXPECT_GE(chase, 4 * (dram - 1));
 }
 
+// mov esi,[esi] ; test esi,esi ; jz: a pointer chase checking each pointer, so every load ends a
+// block and the next block's load is addressed by it.
+const std::vector<uint8_t> kSplitChase = {0x8b, 0x36, 0x85, 0xf6, 0x74, 0x00};
+// add eax,[esi] ; test eax,eax ; jz: the same shape with loads that do not feed each other.
+const std::vector<uint8_t> kSplitIndependent = {0x03, 0x06, 0x85, 0xc0, 0x74, 0x00};
+
+TEST(TimingModelOverlap, AChaseAcrossBlocksDoesNotOverlapItsMisses) {
+    auto four_blocks = [](Rig &rig, const std::vector<uint8_t> &code, uint64_t first_line) {
+        uint64_t cycles = 0;
+        for (unsigned i = 0; i < 4; ++i) cycles += rig.run(code, 1, first_line + i);
+        return cycles;
+    };
+    // Each shape on a fresh core, so that its first miss cannot overlap the shape run before.
+    Rig chase("pentium-m"), independent("pentium-m"), copied("pentium-m");
+    const uint64_t dram = chase.board.cache.memory_latency;
+    EXPECT_GE(four_blocks(chase, kSplitChase, 0), 4 * (dram - 1));
+    EXPECT_LT(four_blocks(independent, kSplitIndependent, 100), 2 * dram);
+    // A register copy between the blocks carries the dependence along.
+    // mov edi,esi ; mov esi,[edi] ; test esi,esi ; jz
+    const std::vector<uint8_t> through_copy = {0x89, 0xf7, 0x8b, 0x37, 0x85, 0xf6, 0x74, 0x00};
+    EXPECT_GE(four_blocks(copied, through_copy, 200), 4 * (dram - 1));
+}
+
 TEST(TimingModelOverlap, MissesFurtherApartThanTheReorderBufferDoNotOverlap) {
     // Four blocks of four instructions, one miss each: 12 instructions apart at most.
     auto four_blocks = [](Rig &rig) {
