@@ -177,6 +177,9 @@ TEST_F(ReportCommand, HtmlRendersInHeadlessChromium) {
               std::string::npos);
     EXPECT_NE(dom.out.find("<polyline class=\"series\" data-series=\"kmalloc\""), std::string::npos);
     EXPECT_NE(dom.out.find("pentium-m"), std::string::npos) << "the board is shown";
+    EXPECT_NE(dom.out.find("<code>" + (*report_)["run"]["kernel"]["sha256"].get<std::string>() + "</code>"),
+              std::string::npos)
+        << "what ran is shown";
 
     // And drawn: the first two series' colours cover real area in a screenshot.
     auto shot_args = browser;
