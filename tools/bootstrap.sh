@@ -13,7 +13,7 @@ unicorn_pin=2.1.1-2+b2
 # Slurm and munge: the sweep tests start a private single-node cluster (tests/sweep/).
 # Chromium: the report page is rendered headless in tests/report/.
 packages=(build-essential cmake pkg-config nasm libcapstone-dev libspdlog-dev libfmt-dev
-          libgtest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libpng-dev
+          libgtest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libpng-dev libssl-dev
           qemu-system-x86 qemu-system-data python3 chromium gdb
           slurmctld slurmd slurm-client munge)
 # `make fuzz` only: clang and its libFuzzer runtime.

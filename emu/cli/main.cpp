@@ -132,6 +132,8 @@ int main(int argc, char **argv) {
                      "PCT: a metric more than PCT% above A's is a regression (default 5); METRIC=PCT or METRIC=off "
                      "for one metric (repeatable)")
         ->allow_extra_args(false);
+    diff->add_flag("--force", diff_req.force,
+                   "compare reports of different kernels, command lines or boards (refused otherwise, exit 2)");
 
     SweepRequest sweep_req;
     CLI::App *sweep = app.add_subcommand("sweep", "run a grid of boards and command lines here or on Slurm, and collect it");

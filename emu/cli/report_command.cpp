@@ -10,6 +10,7 @@
 #include "emu/report/report_json.h"
 #include "emu/report/report_read.h"
 #include "emu/report/summary.h"
+#include "emu/report/text_escape.h"
 
 namespace ia32emu {
 
@@ -24,8 +25,13 @@ int report_command(const ReportRequest &req) {
         }
         if (req.csv)
             std::cout << report_csv(report);
-        else
+        else {
+            const RunIdentity &run = report.run;
+            std::cout << "ran: kernel " << one_line(run.kernel_path) << " (sha256 " << run.kernel_sha256.substr(0, 12)
+                      << "), cmdline '" << one_line(run.cmdline) << "', board " << one_line(run.board_name)
+                      << " (sha256 " << run.board_sha256.substr(0, 12) << ")\n";
             print_summary(std::cout, report);
+        }
         std::cout.flush();
         return 0;
     } catch (const ReportError &e) {

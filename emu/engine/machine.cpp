@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "emu/introspect/symbol_map.h"
+#include "emu/report/run_identity.h"
 #include "devices/abi/cmos_rtc.h"
 #include "devices/abi/exit_port.h"
 #include "devices/abi/fw_cfg.h"
@@ -132,6 +133,7 @@ Machine::Machine(MachineOptions options)
     : options_(std::move(options)),
       linux_(is_linux_bzimage(options_.kernel)),
       image_(kernel_image(options_, linux_)),
+      identity_(identify_run(options_.kernel, options_.cmdline, options_.board.to_json())),
       engine_(engine_setup(options_)),
       timing_(options_.board, engine_.ram(), engine_.ram_size(), engine_),
       phys_(engine_.ram(), engine_.ram_size(),
@@ -430,6 +432,7 @@ void Machine::on_region(RegionOp op, uint32_t name_va) {
 Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
     Report r;
     r.board = options_.board.to_json();
+    r.run = identity_;
     timing_.fill_report(r);
     r.totals.clock_mhz = options_.board.cpu.clock_mhz;
     for (const DmaFinding &f : kernel_.dma_checks().findings())

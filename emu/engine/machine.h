@@ -103,6 +103,8 @@ private:
     MachineOptions options_;
     bool linux_;        // a bzImage, booted by the Linux boot protocol
     KernelImage image_; // Multiboot kernels: the file; Linux: empty, no symbols of its own
+    // Hashed as the kernel is loaded: the report still says what ran if the file changes or goes.
+    RunIdentity identity_;
     Engine engine_;
     TimingModel timing_;
     PhysicalMemory phys_;

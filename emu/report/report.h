@@ -1,4 +1,4 @@
-// The run report: what one run measured, in the shape the JSON schema "ia32emu-report/2" writes
+// The run report: what one run measured, in the shape the JSON schema "ia32emu-report/3" writes
 // (documented in the README's "The report").
 #pragma once
 
@@ -13,7 +13,7 @@
 
 namespace ia32emu {
 
-inline constexpr const char *kReportSchema = "ia32emu-report/2";
+inline constexpr const char *kReportSchema = "ia32emu-report/3";
 // Below this many calls a 99th percentile is only the maximum under another name: not reported.
 inline constexpr uint64_t kMinSamplesForP99 = 100;
 
@@ -73,7 +73,18 @@ struct ReportDma {
     std::map<std::string, uint64_t> dropped_faults;   // by rule or check, past the per-name cap
 };
 
+// What ran: reports of different kernels, command lines or boards measure different things.
+struct RunIdentity {
+    std::string kernel_path;     // as the user gave it
+    std::string kernel_sha256;   // of the file's bytes, lower-case hex
+    uint64_t kernel_bytes = 0;
+    std::string cmdline;
+    std::string board_name;      // board.name
+    std::string board_sha256;    // of the `board` object as compact JSON: every resolved parameter
+};
+
 struct Report {
+    RunIdentity run;
     nlohmann::ordered_json board = nlohmann::ordered_json::object();   // BoardConfig::to_json()
     ReportTotals totals;
     std::vector<PathStats> paths;

@@ -7,7 +7,9 @@
 #include <cstdlib>
 #include <limits>
 
+#include "emu/report/board_parameters.h"
 #include "emu/report/report_json.h"
+#include "emu/report/text_escape.h"
 
 namespace ia32emu {
 namespace {
@@ -84,7 +86,44 @@ void compare(const std::string &kind, const std::vector<PathStats> &a, const std
     }
 }
 
+std::string board_changes(const nlohmann::ordered_json &a, const nlohmann::ordered_json &b) {
+    const auto fa = board_parameters(a), fb = board_parameters(b);
+    std::vector<std::string> changes;
+    for (const auto &[key, value] : fa) {
+        auto other = std::find_if(fb.begin(), fb.end(), [&](const auto &kv) { return kv.first == key; });
+        const std::string b_value = other == fb.end() ? "(none)" : other->second;
+        if (key != "board.name" && key != "board.description" && b_value != value)
+            changes.push_back(key + " " + value + " -> " + b_value);
+    }
+    for (const auto &[key, value] : fb)
+        if (std::none_of(fa.begin(), fa.end(), [&](const auto &kv) { return kv.first == key; }))
+            changes.push_back(key + " (none) -> " + value);
+    constexpr size_t kShown = 3;
+    std::string text;
+    for (size_t i = 0; i < changes.size() && i < kShown; ++i) text += (i ? ", " : "") + changes[i];
+    if (changes.size() > kShown) text += " and " + std::to_string(changes.size() - kShown) + " more";
+    return text;
+}
+
+std::string short_hash(const std::string &sha256) { return sha256.substr(0, 12); }
+
 } // namespace
+
+std::vector<std::string> run_differences(const Report &a, const Report &b) {
+    std::vector<std::string> out;
+    const RunIdentity &ra = a.run, &rb = b.run;
+    if (ra.kernel_sha256 != rb.kernel_sha256)
+        out.push_back("kernel (A " + short_hash(ra.kernel_sha256) + " " + one_line(ra.kernel_path) + ", B " +
+                      short_hash(rb.kernel_sha256) + " " + one_line(rb.kernel_path) + ")");
+    if (ra.cmdline != rb.cmdline)
+        out.push_back("cmdline (A '" + one_line(ra.cmdline) + "', B '" + one_line(rb.cmdline) + "')");
+    if (ra.board_sha256 != rb.board_sha256) {
+        const std::string changes = board_changes(a.board, b.board);
+        out.push_back("board (A " + one_line(ra.board_name) + ", B " + one_line(rb.board_name) +
+                      (changes.empty() ? "" : ": " + one_line(changes)) + ")");
+    }
+    return out;
+}
 
 std::vector<std::string_view> diff_metrics() { return {std::begin(kMetrics), std::end(kMetrics)}; }
 

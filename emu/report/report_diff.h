@@ -46,6 +46,12 @@ struct DiffResult {
     size_t regressions() const;
 };
 
+// What makes A and B reports of different runs, one phrase each: "kernel (A 3f2a9c01d4e5 k.elf,
+// B 77ab10c2e9f0 k2.elf)", "cmdline (A 'x', B 'y')", "board (A pentium-m, B pentium-m:
+// cache.l1d.size 32768 -> 4096)"; empty when kernel bytes, command line and board parameters are
+// all the same (paths may differ).
+std::vector<std::string> run_differences(const Report &a, const Report &b);
+
 // ReportError when the two cannot be compared: they ended differently (one guest exit, one cut
 // short), or no path or region was called in both.
 DiffResult diff_reports(const Report &a, const Report &b, const DiffThresholds &thresholds);

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 
+#include "emu/report/board_parameters.h"
 #include "emu/report/text_escape.h"
 
 namespace ia32emu {
@@ -224,17 +225,6 @@ std::string stats_table(const std::vector<PathStats> &entries, uint32_t mhz, boo
     return out + "</table>\n";
 }
 
-void flatten(const nlohmann::ordered_json &j, const std::string &prefix, std::string &rows) {
-    if (j.is_object()) {
-        for (const auto &[key, value] : j.items()) flatten(value, prefix.empty() ? key : prefix + "." + key, rows);
-        return;
-    }
-    rows += "<tr><td>" + html_escape(prefix) + "</td><td>" +
-            html_escape(j.is_string() ? j.get<std::string>() : j.dump(-1, ' ', false,
-                                                                        nlohmann::json::error_handler_t::replace)) +
-            "</td></tr>\n";
-}
-
 } // namespace
 
 std::string report_html(const Report &report, const std::string &title) {
@@ -271,6 +261,11 @@ std::string report_html(const Report &report, const std::string &title) {
     html += "; L1D " + grouped(t.l1d.misses) + " misses, L2 " + grouped(t.l2.misses) + ", DTLB " +
             grouped(t.dtlb.misses) + ", page walks " + grouped(t.page_walks) + ". Exit: " +
             html_escape(report.exit.reason) + " (status " + std::to_string(report.exit.code) + ").</p>\n";
+    html += "<p id=\"run\">Ran kernel <code>" + html_escape(report.run.kernel_path) + "</code> (SHA-256 <code>" +
+            html_escape(report.run.kernel_sha256) + "</code>, " + grouped(report.run.kernel_bytes) +
+            " bytes) with command line <code>" + html_escape(report.run.cmdline) + "</code> on board <b>" +
+            html_escape(report.run.board_name) + "</b> (parameters' SHA-256 <code>" +
+            html_escape(report.run.board_sha256) + "</code>).</p>\n";
     html += "<p>Cycles are the model's, per call, by nearest rank; misses are averaged over calls. A cell whose "
             "allocation failed is marked &#x2715; on the size axis and \"failed\" in the tables, never plotted as a "
             "cost.</p>\n";
@@ -310,7 +305,8 @@ std::string report_html(const Report &report, const std::string &title) {
         html += "</table>\n";
     }
     std::string board_rows;
-    flatten(report.board, "", board_rows);
+    for (const auto &[key, value] : board_parameters(report.board))
+        board_rows += "<tr><td>" + html_escape(key) + "</td><td>" + html_escape(value) + "</td></tr>\n";
     html += "<h2>Board</h2>\n<table class=\"board\">\n" + board_rows + "</table>\n</body>\n</html>\n";
     return html;
 }

@@ -119,6 +119,10 @@ nlohmann::ordered_json report_to_json(const Report &r) {
         dma["dropped_faults"] = r.dma.dropped_faults;
     return Json{
         {"schema", kReportSchema},
+        {"run",
+         Json{{"kernel", Json{{"path", r.run.kernel_path}, {"sha256", r.run.kernel_sha256}, {"bytes", r.run.kernel_bytes}}},
+              {"cmdline", r.run.cmdline},
+              {"board", Json{{"name", r.run.board_name}, {"sha256", r.run.board_sha256}}}}},
         {"board", r.board},
         {"totals",
          Json{{"instructions", t.instructions},

@@ -17,7 +17,7 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-// Fields in a fixed order: schema, board, totals, paths, regions, faults, dma, exit, host. EIPs are
+// Fields in a fixed order: schema, run, board, totals, paths, regions, faults, dma, exit, host. EIPs are
 // written as "0x%08x" strings.
 nlohmann::ordered_json report_to_json(const Report &report);
 

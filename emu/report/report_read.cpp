@@ -53,6 +53,13 @@ Report report_from_json(const Json &json, const std::string &origin) {
         throw ReportError(origin + ": report schema '" + one_line(schema) + "', this ia32emu reads '" + kReportSchema + "'");
     Report r;
     try {
+        const Json &run = json.at("run");
+        r.run.kernel_path = run.at("kernel").at("path").get<std::string>();
+        r.run.kernel_sha256 = run.at("kernel").at("sha256").get<std::string>();
+        r.run.kernel_bytes = run.at("kernel").at("bytes").get<uint64_t>();
+        r.run.cmdline = run.at("cmdline").get<std::string>();
+        r.run.board_name = run.at("board").at("name").get<std::string>();
+        r.run.board_sha256 = run.at("board").at("sha256").get<std::string>();
         r.board = nlohmann::ordered_json::parse(json.at("board").dump());
         const Json &t = json.at("totals");
         r.totals.instructions = t.at("instructions").get<uint64_t>();

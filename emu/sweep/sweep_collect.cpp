@@ -44,9 +44,10 @@ std::optional<Json> read_report(const std::filesystem::path &file) {
     if (!in) return std::nullopt;
     try {
         Json doc = Json::parse(in);
-        // The fields read here are the same in /1 and /2 (a p99 below 100 calls is null in /2: empty cell).
+        // The fields read here are the same in /1, /2 and /3 (a p99 below 100 calls is null from /2
+        // on: empty cell; /3 only adds what ran).
         const std::string schema = doc.is_object() ? doc.value("schema", "") : "";
-        if (schema != kReportSchema && schema != "ia32emu-report/1") return std::nullopt;
+        if (schema != kReportSchema && schema != "ia32emu-report/2" && schema != "ia32emu-report/1") return std::nullopt;
         return doc;
     } catch (const Json::exception &) {
         return std::nullopt;   // a report that is not one: the point shows its status and no numbers

@@ -15,7 +15,7 @@ TEST_F(BootReportTest, CleanExitWritesSchemaAndExit) {
     ASSERT_EQ(run.exit_status, GUEST_EXIT_OK) << run.describe();
     ASSERT_TRUE(run.report) << run.report_problem;
     const auto &r = *run.report;
-    EXPECT_EQ(r.value("schema", ""), "ia32emu-report/2");
+    EXPECT_EQ(r.value("schema", ""), "ia32emu-report/3");
     ASSERT_TRUE(r.contains("exit")) << r.dump(2);
     EXPECT_EQ(r["exit"].value("code", -1), GUEST_EXIT_OK);
     EXPECT_EQ(r["exit"].value("reason", ""), "guest_exit");

@@ -146,7 +146,7 @@ TEST_F(ReportPaths, FifoIsWrittenNotReplaced) {
     reader.join();
     ASSERT_EQ(r.exit_status, kHelloExit) << r.describe();
     EXPECT_TRUE(fs::is_fifo(fifo));
-    EXPECT_EQ(nlohmann::json::parse(received)["schema"], "ia32emu-report/2");
+    EXPECT_EQ(nlohmann::json::parse(received)["schema"], "ia32emu-report/3");
 }
 
 TEST_F(ReportPaths, DashIsStdoutAndSerialMovesToStderr) {

@@ -1,6 +1,7 @@
 // `ia32emu diff` as a CI job uses it: two real runs on boards that differ find the regression
-// (exit 1, one line each), identical runs find none (exit 0), and reports that cannot be compared
-// are refused with one line (exit 2).
+// (exit 1, one line each) once --force says the boards differ on purpose, identical runs find none
+// (exit 0), and reports that cannot be compared, or are of different runs without --force, are
+// refused with one line (exit 2).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -61,7 +62,7 @@ TEST_F(DiffCommand, IdenticalRunsShowNoChangeAndPass) {
 }
 
 TEST_F(DiffCommand, SmallerCacheIsARegressionOneLineEach) {
-    auto r = diff(*base_, *small_l1d_);
+    auto r = diff(*base_, *small_l1d_, {"--force"});
     ASSERT_EQ(r.exit_status, kExitDiffRegression) << r.describe();
     const auto a = nlohmann::json::parse(file_contents(*base_)), b = nlohmann::json::parse(file_contents(*small_l1d_));
     auto kmalloc = [](const nlohmann::json &j) {
@@ -86,7 +87,7 @@ TEST_F(DiffCommand, SmallerCacheIsARegressionOneLineEach) {
 
     // The other way round kmalloc misses L1D less: not a regression. (L2 misses per call may rise:
     // a larger L1D keeps lines L2 then evicts.)
-    auto back = diff(*small_l1d_, *base_);
+    auto back = diff(*small_l1d_, *base_, {"--force"});
     EXPECT_EQ(back.out.find("regression: path kmalloc l1d_misses"), std::string::npos) << back.out;
     EXPECT_NE(back.out.find("\npath    kmalloc"), std::string::npos) << back.out;
 }
@@ -94,13 +95,13 @@ TEST_F(DiffCommand, SmallerCacheIsARegressionOneLineEach) {
 TEST_F(DiffCommand, ThresholdsPerMetricDecideWhatGates) {
     // Only cycles gate, and only past 10000%: nothing in this pair is that much slower.
     auto lax = diff(*base_, *small_l1d_,
-                    {"--threshold", "10000", "--threshold", "l1d_misses=off", "--threshold", "l2_misses=off",
+                    {"--force", "--threshold", "10000", "--threshold", "l1d_misses=off", "--threshold", "l2_misses=off",
                      "--threshold", "dtlb_misses=off", "--threshold", "page_walks=off"});
     EXPECT_EQ(lax.exit_status, 0) << lax.out;
     EXPECT_EQ(lax.out.find("REGRESSION"), std::string::npos) << lax.out;
     // Misses still gate on their own threshold when cycles are off.
     auto misses = diff(*base_, *small_l1d_,
-                       {"--threshold", "cycles_mean=off", "--threshold", "cycles_p50=off", "--threshold",
+                       {"--force", "--threshold", "cycles_mean=off", "--threshold", "cycles_p50=off", "--threshold",
                         "cycles_p99=off"});
     EXPECT_EQ(misses.exit_status, kExitDiffRegression) << misses.out;
     for (const std::string &line : misses.out_lines())
@@ -148,6 +149,54 @@ TEST_F(DiffCommand, RefusesWhatCannotBeCompared) {
         EXPECT_EQ(r.exit_status, 2) << t;
         EXPECT_NE(r.err.find("--threshold"), std::string::npos) << r.err;
     }
+}
+
+TEST_F(DiffCommand, ReportsOfDifferentRunsAreRefusedSayingWhatDiffersUnlessForced) {
+    // Another board: refused, naming the parameter that differs.
+    auto r = diff(*base_, *small_l1d_);
+    EXPECT_EQ(r.exit_status, 2) << r.out;
+    ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
+    EXPECT_NE(r.err.find("different runs: board (A pentium-m, B pentium-m: cache.l1d.size 32768 -> 4096)"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    // Forced: compared, and the output says what differs.
+    r = diff(*base_, *small_l1d_, {"--force"});
+    EXPECT_EQ(r.exit_status, kExitDiffRegression) << r.describe();
+    EXPECT_NE(r.out.find("\nnote: different runs, compared because of --force: board (A pentium-m, B pentium-m: "
+                         "cache.l1d.size 32768 -> 4096)\n"),
+              std::string::npos)
+        << r.out;
+
+    ScratchDir dir;
+    const auto base = nlohmann::json::parse(file_contents(*base_));
+    // Another kernel (its bytes, not its path) and another command line: both named.
+    auto j = base;
+    j["run"]["kernel"]["sha256"] = std::string(64, 'f');
+    j["run"]["kernel"]["path"] = "other.elf";
+    j["run"]["cmdline"] = "scenario=bench";
+    r = diff(*base_, dir.write("other.json", j.dump()));
+    EXPECT_EQ(r.exit_status, 2);
+    ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
+    EXPECT_NE(r.err.find("kernel (A " + base["run"]["kernel"]["sha256"].get<std::string>().substr(0, 12) + " " +
+                         our_kernel().string() + ", B ffffffffffff other.elf); cmdline (A 'scenario=selftest "
+                         "slub_debug=-', B 'scenario=bench')"),
+              std::string::npos)
+        << r.err;
+    // The same kernel found at another path is the same run.
+    j = base;
+    j["run"]["kernel"]["path"] = "copy/of/kernel.elf";
+    r = diff(*base_, dir.write("moved.json", j.dump()));
+    EXPECT_EQ(r.exit_status, 0) << r.describe();
+    // A report of the previous schema cannot say what ran: refused by its schema.
+    j = base;
+    j["schema"] = "ia32emu-report/2";
+    j.erase("run");
+    r = diff(*base_, dir.write("v2.json", j.dump()));
+    EXPECT_EQ(r.exit_status, 2);
+    EXPECT_NE(r.err.find("report schema 'ia32emu-report/2', this ia32emu reads 'ia32emu-report/3'"), std::string::npos)
+        << r.err;
 }
 
 // The arithmetic on crafted stats: per-call misses, p99 only from 100 calls, 0 -> n is infinite.

@@ -3,7 +3,6 @@
 // and the measured numbers in them.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -12,6 +11,7 @@
 #include <png.h>
 
 #include "tests/support/guest_run.h"
+#include "tests/support/headless_chromium.h"
 
 namespace ia32emu::test {
 namespace {
@@ -33,17 +33,6 @@ std::vector<std::string> split(const std::string &line, char sep) {
             out.back() += c;
     }
     return out;
-}
-
-std::optional<fs::path> find_chromium() {
-    for (const char *name : {"chromium", "chromium-browser"}) {
-        const char *path = std::getenv("PATH");
-        std::stringstream dirs(path ? path : "/usr/bin");
-        std::string dir;
-        while (std::getline(dirs, dir, ':'))
-            if (!dir.empty() && access((fs::path(dir) / name).c_str(), X_OK) == 0) return fs::path(dir) / name;
-    }
-    return std::nullopt;
 }
 
 // A bench run (one repetition per cell) shared by the tests.
@@ -107,7 +96,14 @@ TEST_F(ReportCommand, CsvHasARowPerPathAndRegionWithUnits) {
 TEST_F(ReportCommand, SummaryByDefaultAndBadInputIsOneLine) {
     auto r = run_ia32emu_args({"report", dir_->file("bench.json").string()});
     EXPECT_EQ(r.exit_status, 0);
-    EXPECT_EQ(r.out.rfind("ia32emu summary: ", 0), 0u) << r.out;
+    // What ran first (hashes cut to 12 digits), then the summary.
+    const auto &run = (*report_)["run"];
+    const std::string ran = "ran: kernel " + our_kernel().string() + " (sha256 " +
+                            run["kernel"]["sha256"].get<std::string>().substr(0, 12) +
+                            "), cmdline 'scenario=bench reps=1 slub_debug=-', board pentium-m (sha256 " +
+                            run["board"]["sha256"].get<std::string>().substr(0, 12) + ")\n";
+    EXPECT_EQ(r.out.rfind(ran, 0), 0u) << r.out;
+    EXPECT_EQ(r.out.find("ia32emu summary: "), ran.size()) << r.out;
     ScratchDir dir;
     for (const std::vector<std::string> &args :
          {std::vector<std::string>{"report", (dir.path() / "none.json").string()},
@@ -181,6 +177,9 @@ TEST_F(ReportCommand, HtmlRendersInHeadlessChromium) {
               std::string::npos);
     EXPECT_NE(dom.out.find("<polyline class=\"series\" data-series=\"kmalloc\""), std::string::npos);
     EXPECT_NE(dom.out.find("pentium-m"), std::string::npos) << "the board is shown";
+    EXPECT_NE(dom.out.find("<code>" + (*report_)["run"]["kernel"]["sha256"].get<std::string>() + "</code>"),
+              std::string::npos)
+        << "what ran is shown";
 
     // And drawn: the first two series' colours cover real area in a screenshot.
     auto shot_args = browser;

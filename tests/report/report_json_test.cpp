@@ -97,10 +97,13 @@ protected:
 
 TEST(ReportJson, TopLevelShapeAndOrder) {
     Json j = report_to_json(sample_report());
-    EXPECT_EQ(keys(j), (std::vector<std::string>{"schema", "board", "totals", "paths", "regions", "faults", "dma",
+    EXPECT_EQ(keys(j), (std::vector<std::string>{"schema", "run", "board", "totals", "paths", "regions", "faults", "dma",
                                                  "dropped", "exit", "host"}));
     EXPECT_TRUE(j["dropped"].is_object());
-    EXPECT_EQ(j["schema"], "ia32emu-report/2");
+    EXPECT_EQ(j["schema"], "ia32emu-report/3");
+    EXPECT_EQ(keys(j["run"]), (std::vector<std::string>{"kernel", "cmdline", "board"}));
+    EXPECT_EQ(keys(j["run"]["kernel"]), (std::vector<std::string>{"path", "sha256", "bytes"}));
+    EXPECT_EQ(keys(j["run"]["board"]), (std::vector<std::string>{"name", "sha256"}));
     EXPECT_EQ(j["board"]["cache"]["l1d"]["size"], 32768);
     EXPECT_EQ(keys(j["totals"]), (std::vector<std::string>{"instructions", "cycles", "l1i", "l1d", "l2", "itlb",
                                                           "dtlb", "page_walks", "tlb_flushes", "clock_mhz",

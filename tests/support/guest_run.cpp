@@ -1,5 +1,6 @@
 // Child processes for guest tests: posix_spawn, both pipes drained with poll, a hard kill as safety net.
 #include "tests/support/guest_run.h"
+#include "tests/support/child_pipes.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -22,47 +23,6 @@ extern char **environ;
 
 namespace ia32emu::test {
 namespace {
-
-[[noreturn]] void fail_errno(const std::string &what, int err) {
-    throw std::system_error(err, std::generic_category(), what);
-}
-
-// Both ends close on exec, so the child keeps only what dup2 gives it as stdout or stderr.
-struct Pipe {
-    int read_end = -1;
-    int write_end = -1;
-    Pipe() {
-        int fds[2];
-        if (pipe2(fds, O_CLOEXEC) != 0)
-            fail_errno("pipe2", errno);
-        read_end = fds[0];
-        write_end = fds[1];
-    }
-    ~Pipe() {
-        close_read();
-        close_write();
-    }
-    Pipe(const Pipe &) = delete;
-    Pipe &operator=(const Pipe &) = delete;
-    void close_read() {
-        if (read_end >= 0)
-            ::close(read_end);
-        read_end = -1;
-    }
-    void close_write() {
-        if (write_end >= 0)
-            ::close(write_end);
-        write_end = -1;
-    }
-};
-
-struct SpawnActions {
-    posix_spawn_file_actions_t actions;
-    SpawnActions() { posix_spawn_file_actions_init(&actions); }
-    ~SpawnActions() { posix_spawn_file_actions_destroy(&actions); }
-    SpawnActions(const SpawnActions &) = delete;
-    SpawnActions &operator=(const SpawnActions &) = delete;
-};
 
 // Reads what is available on fd into sink; returns false at end of file.
 bool drain(int fd, std::string &sink) {

@@ -1,0 +1,23 @@
+// What a report was measured on, taken from the run's inputs: the kernel's bytes and the board's
+// resolved parameters hashed with SHA-256, so that reports from different folders or machines
+// still compare when they ran the same thing.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "emu/report/report.h"
+
+namespace ia32emu {
+
+// std::runtime_error naming the kernel when its file cannot be read.
+RunIdentity identify_run(const std::filesystem::path &kernel, std::string_view cmdline,
+                         const nlohmann::ordered_json &board);
+
+// The SHA-256 of bytes as lower-case hex, as sha256sum prints it.
+std::string sha256_hex(std::string_view bytes);
+
+} // namespace ia32emu
