@@ -8,6 +8,7 @@
 
 #include "devices/abi/edu.h"
 #include "devices/abi/qemu_pci_ids.h"
+#include "emu/bounds/host_bounds.h"
 
 namespace ia32emu {
 
@@ -208,8 +209,11 @@ void EduDma::reject(const Rejection& why, bool to_ram, uint64_t bus, uint64_t le
     status_ = (status_ & ~EDU_STATUS_DMA_RULE_MASK) | EDU_STATUS_DMA_REJECTED |
               (why.code << EDU_STATUS_DMA_RULE_SHIFT);
     ++stats_.rejected;
-    spdlog::warn("edu: DMA rejected ({}): {} ({} bus {:#x} length {:#x})", why.rule, why.detail,
-                 to_ram ? "device->RAM" : "RAM->device", bus, len);
+    if (stats_.rejected <= bounds::kLogLinesPerKind)
+        spdlog::warn("edu: DMA rejected ({}): {} ({} bus {:#x} length {:#x})", why.rule, why.detail,
+                     to_ram ? "device->RAM" : "RAM->device", bus, len);
+    if (stats_.rejected == bounds::kLogLinesPerKind)
+        spdlog::warn("edu: later rejected DMAs are not logged (the report counts them)");
     if (sink_ != nullptr)
         sink_->dma_rejected(DmaFault{"edu", why.rule, why.detail, bus, len, to_ram, cycle});
     if (cmd_ & EDU_DMA_CMD_IRQ)

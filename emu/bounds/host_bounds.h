@@ -17,14 +17,17 @@ inline constexpr size_t kSymbolNameBytes = 256;
 inline constexpr uint64_t kSymbolNameBytesTotal = 32u << 20;
 // Faults the report lists per kind ("stale_tlb", "region_mismatch", ...); later ones are counted.
 inline constexpr size_t kFaultsPerKind = 1000;
+// Warnings logged to stderr per kind of repeated event (a rejected DMA, ...); the report counts
+// all of them.
+inline constexpr uint64_t kLogLinesPerKind = 32;
 // Bytes of one fault's detail line.
 inline constexpr size_t kFaultDetailBytes = 1024;
 // Distinct region names the guest may open, and how deeply regions may nest.
 inline constexpr size_t kRegionNames = 1024;
 inline constexpr size_t kOpenRegions = 256;
-// Cycle samples kept for percentiles, over all paths and regions together (8 bytes each);
+// Cycle samples kept for percentiles, over all paths and regions together (8 bytes each: 32 MiB);
 // totals, means and maxima stay exact past it.
-inline constexpr size_t kCycleSamples = 8u << 20;
+inline constexpr size_t kCycleSamples = 4u << 20;
 // Distinct callees listed under one path or region.
 inline constexpr size_t kCallees = 256;
 // Distinct callers listed under one path (its call sites).
@@ -34,10 +37,14 @@ inline constexpr size_t kCallSites = 256;
 inline constexpr size_t kTimelineSlices = 1u << 18;
 // Distinct call stacks (chains of open paths and regions) kept for --folded.
 inline constexpr size_t kFoldedStacks = 1u << 16;
-// Live allocations the allocation tracker follows.
-inline constexpr size_t kTrackedAllocations = 1u << 20;
+// Live allocations the allocation tracker follows (about 240 bytes each; our kernel's
+// scenarios keep a few thousand).
+inline constexpr size_t kTrackedAllocations = 1u << 18;
 // Frames those allocations cover together (a frame held by two allocations counts twice):
-// 8 GiB of 4 KiB frames, twice the whole 32-bit physical space.
-inline constexpr uint64_t kTrackedFrames = 2u << 20;
+// 2 GiB of 4 KiB frames, twice the default board's RAM.
+inline constexpr uint64_t kTrackedFrames = 1u << 19;
+// Frames whose last freed allocation is remembered (for "free; last held by"), about 200
+// bytes each: every frame of the default board's 1 GiB.
+inline constexpr uint64_t kFreedFrames = 1u << 18;
 
 } // namespace ia32emu::bounds

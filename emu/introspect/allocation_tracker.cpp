@@ -55,8 +55,10 @@ void AllocationTracker::remove(uint64_t id) {
         // Past the cap only frames already remembered are updated; "free (no allocation seen)" is then the answer.
         if (auto f = last_freed_.find(pfn); f != last_freed_.end())
             f->second = freed;
-        else if (last_freed_.size() < bounds::kTrackedFrames)
+        else if (last_freed_.size() < bounds::kFreedFrames)
             last_freed_.emplace(pfn, freed);
+        else
+            ++freed_frames_dropped_;
         auto o = owners_.find(pfn);
         if (o == owners_.end())
             return;

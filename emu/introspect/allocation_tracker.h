@@ -63,6 +63,8 @@ public:
     // Allocations not followed: past bounds::kTrackedAllocations or kTrackedFrames, or of an
     // order Linux would refuse.
     uint64_t dropped() const { return dropped_; }
+    // Frees whose frames were not remembered as last freed (past bounds::kFreedFrames).
+    uint64_t freed_frames_dropped() const { return freed_frames_dropped_; }
 
 private:
     // False (and counted in dropped_) when the allocation would exceed the bounds.
@@ -75,6 +77,7 @@ private:
     uint64_t next_id_ = 1;
     uint64_t indexed_frames_ = 0;   // entries in owners_, over all frames
     uint64_t dropped_ = 0;
+    uint64_t freed_frames_dropped_ = 0;
     std::map<uint64_t, Allocation> live_;                         // by id
     std::map<uint32_t, uint64_t> by_va_;                          // start VA -> id
     std::unordered_map<uint64_t, uint64_t> by_head_pfn_;          // first frame of a page allocation -> id

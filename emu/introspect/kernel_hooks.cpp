@@ -500,6 +500,8 @@ void KernelHooks::count_dropped(std::map<std::string, uint64_t> &dropped) const 
         dropped["symbol_entries"] += n;
     if (uint64_t n = allocations_.dropped())
         dropped["tracked_allocations"] += n;
+    if (uint64_t n = allocations_.freed_frames_dropped())
+        dropped["freed_frames"] += n;
     if (uint64_t n = checks_.untracked_mappings())
         dropped["dma_mappings"] += n;
 }

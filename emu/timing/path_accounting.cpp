@@ -15,7 +15,9 @@ uint64_t nearest_rank(std::span<const uint64_t> sorted, unsigned percent) {
     return sorted[rank - 1];
 }
 
-CycleSummary summarize_cycles(std::vector<uint64_t> samples) {
+CycleSummary summarize_cycles(std::vector<uint64_t> samples) { return summarize_cycles_in_place(samples); }
+
+CycleSummary summarize_cycles_in_place(std::vector<uint64_t> &samples) {
     CycleSummary s;
     if (samples.empty()) return s;
     std::sort(samples.begin(), samples.end());
@@ -263,7 +265,7 @@ std::vector<PathStats> PathAccounting::stats(const std::vector<Entity> &entities
         s.calls = e.calls;
         s.failures = e.failures;
         s.instructions = e.instructions;
-        s.cycles = summarize_cycles(e.samples);
+        s.cycles = summarize_cycles_in_place(e.samples);
         // Percentiles come from the samples kept; totals, mean and maximum are exact.
         s.cycles.total = e.cycles_total;
         s.cycles.max = e.cycles_max;

@@ -92,6 +92,9 @@ struct FoldedStack {
 // `percent`% of the samples are <= it, i.e. sorted[ceil(percent/100 * n) - 1]. 0 when empty.
 uint64_t nearest_rank(std::span<const uint64_t> sorted, unsigned percent);
 CycleSummary summarize_cycles(std::vector<uint64_t> samples);
+// The same, sorting `samples` where they are: a copy would double the largest structure a guest
+// can grow (bounds::kCycleSamples).
+CycleSummary summarize_cycles_in_place(std::vector<uint64_t> &samples);
 
 // Tracked calls live on a shadow stack keyed by ESP. A call of a path that is already open
 // (recursion, direct or through other paths) is not a call of its own: the outermost call's
@@ -168,7 +171,7 @@ private:
         uint64_t calls = 0, failures = 0, instructions = 0, l1d_misses = 0, l2_misses = 0, dtlb_misses = 0;
         uint64_t page_walks = 0, tlb_flushes = 0, unwound = 0;
         uint64_t cycles_total = 0, cycles_max = 0, completed = 0;   // exact even when samples are dropped
-        std::vector<uint64_t> samples;
+        mutable std::vector<uint64_t> samples;   // their order means nothing: stats() sorts them
         std::vector<Callee> callees;
         std::vector<Site> sites;
     };

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "emu/bounds/host_bounds.h"
 #include "emu/engine/run_outcome.h"
 #include "tests/support/guest_run.h"
 
@@ -229,6 +230,38 @@ TEST(HostileGuest, RegionFloodIsBoundedAndTheReportSaysWhatWasDropped) {
     EXPECT_GT(dropped.value("region_begins", 0), 0) << dropped.dump();
     EXPECT_GT(dropped.value("faults.region_mismatch", 0), 0) << dropped.dump();
     EXPECT_LT(report.dump().size(), 4u << 20);
+}
+
+TEST(HostileGuest, AllocationFloodOnAFullGuestStaysWithinTheMemoryBound) {
+    // Before the caps were cut to fit the bound: 594 MB peak on this 64 MiB board for 40 M
+    // instructions (2^20 live allocations and 2 Mi remembered frees of about 230 bytes each).
+    auto r = run_hostile(test_guest("alloc_flood"), {"--max-insns", "20000000"});
+    EXPECT_EQ(r.exit_status, kExitBudget) << r.describe();
+    expect_bounded(r, 120);
+    const auto &dropped = (*r.report)["dropped"];
+    // Every order-20 alloc_pages, and every kmalloc past bounds::kTrackedAllocations.
+    EXPECT_GT(dropped.value("tracked_allocations", 0), int64_t(bounds::kTrackedAllocations)) << dropped.dump();
+    uint64_t kmallocs = 0;
+    for (const auto &p : (*r.report)["paths"])
+        if (p["name"] == "kmalloc")
+            kmallocs = p["calls"];
+    EXPECT_GT(kmallocs, 2 * bounds::kTrackedAllocations) << "the flood did not reach the cap";
+}
+
+TEST(HostileGuest, RejectedDmaFloodIsBoundedInTheReportAndOnStderr) {
+    // A 64-bit count into memory that is not RAM, rung without end: before, one warning line per
+    // doorbell (2.4 million lines, 430 MB of stderr for 5 M instructions).
+    auto r = run_hostile(test_guest("edu_baremetal"), {"--cmdline", "test=flood", "--max-insns", "2000000"});
+    EXPECT_EQ(r.exit_status, kExitBudget) << r.describe();
+    expect_bounded(r, 60);
+    EXPECT_LT(r.err_lines().size(), bounds::kLogLinesPerKind + 8) << r.err.substr(0, 2000);
+    EXPECT_NE(r.err.find("later rejected DMAs are not logged"), std::string::npos) << r.err.substr(0, 2000);
+    const auto &report = *r.report;
+    ASSERT_FALSE(report["faults"].empty());
+    EXPECT_LE(report["faults"].size(), 32u) << "DmaChecks::kMaxFindingsPerName";
+    for (const auto &f : report["faults"])
+        EXPECT_LE(f["detail"].get<std::string>().size(), bounds::kFaultDetailBytes) << f.dump();
+    EXPECT_GT(report["dma"]["dropped_faults"].value("device_buffer_range", 0), 1000) << report["dma"].dump();
 }
 
 TEST(HostileGuest, AWellBehavedGuestDropsNothing) {

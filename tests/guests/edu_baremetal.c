@@ -10,6 +10,8 @@
  *   test=framebuffer   receives into the bochs-display framebuffer (BAR0)
  *   test=kernel_code   receives over its own kernel_main
  *   test=huge          a transfer of 256 MiB
+ *   test=flood         (hostile) rings the doorbell for ever with a 64-bit count into memory that
+ *                      is not RAM, without waiting or printing: only the run's limits end it
  *
  * Exit codes: 0 success, 1 wrong data (or the old code ran again), 2 no edu device, 7 a transfer
  * was rejected (ia32emu's strict edu only).
@@ -30,6 +32,7 @@
 #define EDU_DMA_SRC 0x80
 #define EDU_DMA_DST 0x88
 #define EDU_DMA_COUNT 0x90
+#define EDU_DMA_COUNT_HIGH 0x94
 #define EDU_DMA_CMD 0x98
 #define EDU_BUFFER 0x40000
 #define EDU_CMD_START 0x1
@@ -203,6 +206,16 @@ static int receive_into(uint32_t bus, uint32_t count)
     return r ? r : to_ram(bus, count);
 }
 
+static void __attribute__((noreturn)) test_flood(void)
+{
+    edu_write(EDU_DMA_SRC, EDU_BUFFER);
+    edu_write(EDU_DMA_DST, 0xE0000);
+    edu_write(EDU_DMA_COUNT, 0xFFFFF000u);
+    edu_write(EDU_DMA_COUNT_HIGH, 0xFFFFFFFFu);
+    for (;;)
+        edu_write(EDU_DMA_CMD, EDU_CMD_START | EDU_CMD_TO_RAM);
+}
+
 static int test_framebuffer(void)
 {
     int display = pci_find(EDU_VENDOR, BOCHS_DISPLAY_DEVICE);
@@ -284,8 +297,10 @@ void kernel_main(uint32_t magic, const struct multiboot_info *mbi)
         r = receive_into((uint32_t)(uintptr_t)kernel_main, 64);
     else if (streq(test, "huge"))
         r = receive_into((uint32_t)(uintptr_t)rx, 0x10000000);
+    else if (streq(test, "flood"))
+        test_flood();
     else
-        print("usage: test=copy|jit|outside_ram|framebuffer|kernel_code|huge\n");
+        print("usage: test=copy|jit|outside_ram|framebuffer|kernel_code|huge|flood\n");
     print("edu_baremetal: ");
     print(test);
     print(" exit ");
