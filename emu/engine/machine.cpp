@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "emu/introspect/symbol_map.h"
+#include "emu/report/timing_report.h"
 #include "devices/abi/cmos_rtc.h"
 #include "devices/abi/exit_port.h"
 #include "devices/abi/fw_cfg.h"
@@ -424,7 +425,7 @@ void Machine::on_region(RegionOp op, uint32_t name_va) {
 Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
     Report r;
     r.board = options_.board.to_json();
-    timing_.fill_report(r);
+    fill_timing_report(timing_, r);
     r.totals.clock_mhz = options_.board.cpu.clock_mhz;
     for (const DmaFinding &f : kernel_.dma_checks().findings())
         r.faults.push_back(dma_fault(f));

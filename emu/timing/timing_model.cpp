@@ -406,23 +406,4 @@ void TimingModel::region_fail(const std::string &name) {
     }
 }
 
-void TimingModel::fill_report(Report &report) const {
-    ReportTotals &t = report.totals;
-    t.instructions = clock_.instructions;
-    t.cycles = clock_.cycles;
-    auto cache_counts = [](const CacheLevel &c) { return AccessCounts{c.stats().accesses, c.stats().misses}; };
-    t.l1i = cache_counts(memory_.caches().l1i());
-    t.l1d = cache_counts(memory_.caches().l1d());
-    t.l2 = cache_counts(memory_.caches().l2());
-    t.itlb = {tlbs_.itlb().first().stats().accesses, tlbs_.itlb().first().stats().misses};
-    t.dtlb = {tlbs_.dtlb().first().stats().accesses, tlbs_.dtlb().first().stats().misses};
-    t.page_walks = page_walks_;
-    t.tlb_flushes = tlb_flushes_;
-    report.paths = paths_.paths();
-    report.regions = paths_.regions();
-    report.faults.insert(report.faults.end(), faults_.kept().begin(), faults_.kept().end());
-    faults_.count_dropped(report.dropped);
-    paths_.count_dropped(report.dropped);
-}
-
 } // namespace ia32emu

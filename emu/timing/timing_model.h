@@ -85,7 +85,12 @@ public:
 
     uint64_t cycles() const { return clock_.cycles; }
     uint64_t instructions() const { return clock_.instructions; }
-    void fill_report(Report &report) const;
+    // Read-only views for the report (emu/report/timing_report.h).
+    const MemorySystem &memory() const { return memory_; }
+    const TlbSystem &tlbs() const { return tlbs_; }
+    uint64_t page_walks() const { return page_walks_; }
+    uint64_t tlb_flushes() const { return tlb_flushes_; }
+    const FaultLog &fault_log() const { return faults_; }
     const std::vector<ReportFault> &faults() const { return faults_.kept(); }
     void add_fault(ReportFault fault) { faults_.add(std::move(fault)); }
 
