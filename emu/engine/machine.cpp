@@ -8,6 +8,7 @@
 
 #include "emu/introspect/symbol_map.h"
 #include "emu/report/run_identity.h"
+#include "emu/report/timing_report.h"
 #include "devices/abi/cmos_rtc.h"
 #include "devices/abi/exit_port.h"
 #include "devices/abi/fw_cfg.h"
@@ -433,7 +434,7 @@ Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
     Report r;
     r.board = options_.board.to_json();
     r.run = identity_;
-    timing_.fill_report(r);
+    fill_timing_report(timing_, r);
     r.totals.clock_mhz = options_.board.cpu.clock_mhz;
     for (const DmaFinding &f : kernel_.dma_checks().findings())
         r.faults.push_back(dma_fault(f));

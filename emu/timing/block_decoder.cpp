@@ -82,6 +82,19 @@ ScheduledInsn scheduled(csh handle, const cs_insn &insn, const InsnCost &cost) {
     return s;
 }
 
+// Calls `use` with the schedule's index of each register the instruction's memory operands address with.
+template <class Use>
+void for_address_registers(const cs_insn &insn, Use &&use) {
+    const cs_x86 &x = insn.detail->x86;
+    for (uint8_t i = 0; i < x.op_count; ++i) {
+        if (x.operands[i].type != X86_OP_MEM) continue;
+        for (unsigned r : {unsigned(x.operands[i].mem.base), unsigned(x.operands[i].mem.index)}) {
+            uint8_t sr = r == X86_REG_INVALID ? kNoRegister : scheduled_register(r);
+            if (sr != kNoRegister) use(sr);
+        }
+    }
+}
+
 // How many loads of a block can miss together: each load's depth is one more than the deepest load
 // feeding its address registers; a register's depth is the deepest load its value came from.
 class LoadChains {
@@ -92,14 +105,7 @@ public:
             if (r != kNoRegister) through = std::max(through, depth_[r]);
         if (s.reads_memory) {
             unsigned address = 0;
-            const cs_x86 &x = insn.detail->x86;
-            for (uint8_t i = 0; i < x.op_count; ++i) {
-                if (x.operands[i].type != X86_OP_MEM) continue;
-                for (unsigned r : {unsigned(x.operands[i].mem.base), unsigned(x.operands[i].mem.index)}) {
-                    uint8_t sr = r == X86_REG_INVALID ? kNoRegister : scheduled_register(r);
-                    if (sr != kNoRegister) address = std::max(address, depth_[sr]);
-                }
-            }
+            for_address_registers(insn, [&](uint8_t r) { address = std::max(address, depth_[r]); });
             ++loads_;
             longest_ = std::max(longest_, address + 1);
             through = std::max(through, address + 1);
@@ -128,14 +134,9 @@ public:
             }
         if (s.reads_memory) {
             uint8_t address = 0;
-            const cs_x86 &x = insn.detail->x86;
-            for (uint8_t i = 0; i < x.op_count; ++i) {
-                if (x.operands[i].type != X86_OP_MEM) continue;
-                for (unsigned r : {unsigned(x.operands[i].mem.base), unsigned(x.operands[i].mem.index)}) {
-                    uint8_t sr = r == X86_REG_INVALID ? kNoRegister : scheduled_register(r);
-                    if (sr < 8) address |= from_[sr];
-                }
-            }
+            for_address_registers(insn, [&](uint8_t r) {
+                if (r < 8) address = uint8_t(address | from_[r]);
+            });
             address_from_ |= address;
             from |= address;
             loaded = true;

@@ -44,7 +44,7 @@ std::string hex64(uint64_t v) {
 TimingModel::TimingModel(const BoardConfig &board, const uint8_t *ram, uint64_t ram_size, const GuestView &guest)
     : board_(board), ram_{ram, ram_size}, guest_(guest), tlbs_(board.tlb),
       memory_(board.cache, board.memory_system), branches_(board.branch),
-      watch_bits_(kWatchBits / 64, 0), pte_frames_((ram_size >> 12) / 64 + 1, 0), suspect_bits_(kSuspectBits / 64, 0) {}
+      watch_bits_(kWatchBits / 64, 0), stale_(ram_) {}
 
 void TimingModel::track_function(const std::string &name, uint32_t entry, FailureRule failure) {
     entries_[entry] = paths_.add_path(name);
@@ -178,39 +178,9 @@ const TlbEntry *TimingModel::walk_and_fill(Tlb &tlb, uint32_t va, AccessKind kin
     }
     const TlbEntry *filled = tlb.insert(tlb_entry_from_walk(va, walk), va);
     // With paging off there is no PTE behind the entry, so no write can make it stale.
-    if (filled && (regs.cr0 & kCr0Pg) && filled->pte_pa < ram_.size) {
-        uint64_t pfn = filled->pte_pa >> 12;
-        pte_frames_[pfn / 64] |= 1ull << (pfn % 64);
-        pte_users_[filled->pte_pa] = filled->va_base;
-        if (!suspects_.empty())
-            forget_suspect(filled->va_base);
-    }
+    if (filled && (regs.cr0 & kCr0Pg))
+        stale_.on_fill(*filled);
     return filled;
-}
-
-void TimingModel::forget_suspect(uint32_t va_base) {
-    suspects_.erase(va_base);
-    if (suspects_.empty())
-        std::fill(suspect_bits_.begin(), suspect_bits_.end(), 0);
-}
-
-void TimingModel::note_pte_write(uint64_t pa, unsigned size) {
-    for (uint64_t slot = pa & ~uint64_t(3); slot < pa + size; slot += 4) {
-        // A PAE entry is 8 bytes: a write to its upper half is a write to the entry too.
-        for (uint64_t entry : {slot, slot & ~uint64_t(7)}) {
-            auto it = pte_users_.find(entry);
-            if (it == pte_users_.end())
-                continue;
-            // Only an entry the DTLB still holds can go stale; one evicted since is refilled fresh.
-            const TlbLevel &dtlb = tlbs_.dtlb().first();
-            const TlbLevel *stlb = tlbs_.dtlb().second();
-            if (dtlb.find(it->second) || (stlb && stlb->find(it->second))) {
-                suspects_.insert(it->second);
-                size_t bit = suspect_slot(it->second);
-                suspect_bits_[bit / 64] |= 1ull << (bit % 64);
-            }
-        }
-    }
 }
 
 uint32_t TimingModel::charge_walk(const WalkResult &walk) {
@@ -298,30 +268,12 @@ void TimingModel::fast_string_access(const TlbEntry *entry, uint64_t pa, unsigne
     }
 }
 
-std::optional<uint64_t> TimingModel::rewritten_pte(const TlbEntry &entry) const {
-    if (entry.pte_pa + entry.pte_bytes > ram_.size)
-        return std::nullopt;
-    uint64_t now = 0;
-    std::memcpy(&now, ram_.ram + entry.pte_pa, entry.pte_bytes);
-    if (!pte_rewritten(entry.pte_value, now))
-        return std::nullopt;
-    return now;
-}
-
-void TimingModel::check_stale(const TlbEntry &entry, uint32_t va) {
-    std::optional<uint64_t> rewritten = rewritten_pte(entry);
-    if (!rewritten)
-        return;
-    uint64_t now = *rewritten;
-    auto [it, fresh] = stale_reported_.emplace(entry.pte_pa, now);
-    if (!fresh && it->second == now)
-        return;
-    it->second = now;
+void TimingModel::report_stale(const StaleTranslation &stale, uint32_t va) {
     ReportFault f;
     f.kind = "stale_tlb";
     f.eip = guest_.eip();
-    f.detail = "access to " + hex32(va) + " used a TLB entry whose PTE at " + hex64(entry.pte_pa) +
-               " was rewritten from " + hex64(entry.pte_value) + " to " + hex64(now) +
+    f.detail = "access to " + hex32(va) + " used a TLB entry whose PTE at " + hex64(stale.pte_pa) +
+               " was rewritten from " + hex64(stale.remembered) + " to " + hex64(stale.now) +
                "; no invalidation dropped the entry since (invlpg, or a CR3 reload for a non-global entry)";
     f.cycles = clock_.cycles;
     faults_.add(std::move(f));
@@ -331,16 +283,15 @@ void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool w
     AccessKind kind = write ? AccessKind::Write : AccessKind::Read;
     bool walked = false;
     const TlbEntry *entry = translate_for_timing(tlbs_.dtlb(), va, kind, walked);
-    if (write && pa < ram_.size && (pte_frames_[(pa >> 12) / 64] & (1ull << ((pa >> 12) % 64))))
-        note_pte_write(pa, size);
+    if (write)
+        stale_.on_write(pa, size, tlbs_.dtlb());
     if (entry) {
-        if (!walked && !suspects_.empty() && maybe_suspect(entry->va_base) && suspects_.count(entry->va_base)) {
-            check_stale(*entry, va);
-            forget_suspect(entry->va_base);
-        }
+        if (!walked)
+            if (std::optional<StaleTranslation> stale = stale_.on_hit(*entry))
+                report_stale(*stale, va);
         // A stale entry legitimately disagrees with the engine, which drops global entries on
         // CR3 writes where hardware keeps them; stale_tlb reports that case.
-        if (check_translation_ && entry->translate(va) != pa && (guest_.paging().cr0 & kCr0Pg) && !rewritten_pte(*entry)) {
+        if (check_translation_ && entry->translate(va) != pa && (guest_.paging().cr0 & kCr0Pg) && !stale_.rewritten_pte(*entry)) {
             ReportFault f;
             f.kind = "mmu_mismatch";
             f.eip = guest_.eip();
@@ -358,10 +309,7 @@ void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool w
 
 void TimingModel::on_invlpg(uint32_t va) {
     tlbs_.invlpg(va);
-    if (!suspects_.empty()) {
-        suspects_.erase(va & ~0xFFFu);
-        forget_suspect(va & ~0x3FFFFFu);
-    }
+    stale_.on_invlpg(va);
     ++tlb_flushes_;
 }
 
@@ -456,25 +404,6 @@ void TimingModel::region_fail(const std::string &name) {
         f.cycles = clock_.cycles;
     faults_.add(std::move(f));
     }
-}
-
-void TimingModel::fill_report(Report &report) const {
-    ReportTotals &t = report.totals;
-    t.instructions = clock_.instructions;
-    t.cycles = clock_.cycles;
-    auto cache_counts = [](const CacheLevel &c) { return AccessCounts{c.stats().accesses, c.stats().misses}; };
-    t.l1i = cache_counts(memory_.caches().l1i());
-    t.l1d = cache_counts(memory_.caches().l1d());
-    t.l2 = cache_counts(memory_.caches().l2());
-    t.itlb = {tlbs_.itlb().first().stats().accesses, tlbs_.itlb().first().stats().misses};
-    t.dtlb = {tlbs_.dtlb().first().stats().accesses, tlbs_.dtlb().first().stats().misses};
-    t.page_walks = page_walks_;
-    t.tlb_flushes = tlb_flushes_;
-    report.paths = paths_.paths();
-    report.regions = paths_.regions();
-    report.faults.insert(report.faults.end(), faults_.kept().begin(), faults_.kept().end());
-    faults_.count_dropped(report.dropped);
-    paths_.count_dropped(report.dropped);
 }
 
 } // namespace ia32emu

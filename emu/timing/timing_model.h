@@ -1,5 +1,5 @@
 // The timing model of one run: TLBs, caches and the cycle clock driven by the engine's events,
-// with tracked paths and regions read off the clock. It never calls the engine; what it needs of
+// with tracked paths and regions read off the clock, and stale TLB entries reported as faults. It never calls the engine; what it needs of
 // the guest (ESP, a word of memory, the paging registers) comes through GuestView.
 #pragma once
 
@@ -13,6 +13,7 @@
 #include "emu/board/board_config.h"
 #include "emu/cache/memory_system.h"
 #include "emu/mmu/page_walker.h"
+#include "emu/mmu/stale_tlb_checker.h"
 #include "emu/mmu/tlb.h"
 #include "emu/report/fault_log.h"
 #include "emu/report/report.h"
@@ -84,7 +85,12 @@ public:
 
     uint64_t cycles() const { return clock_.cycles; }
     uint64_t instructions() const { return clock_.instructions; }
-    void fill_report(Report &report) const;
+    // Read-only views for the report (emu/report/timing_report.h).
+    const MemorySystem &memory() const { return memory_; }
+    const TlbSystem &tlbs() const { return tlbs_; }
+    uint64_t page_walks() const { return page_walks_; }
+    uint64_t tlb_flushes() const { return tlb_flushes_; }
+    const FaultLog &fault_log() const { return faults_; }
     const std::vector<ReportFault> &faults() const { return faults_.kept(); }
     void add_fault(ReportFault fault) { faults_.add(std::move(fault)); }
 
@@ -102,9 +108,7 @@ private:
     bool uncached(const TlbEntry *entry, uint64_t pa, uint32_t &cycles) const;
     void resolve_branch(uint32_t pc);
     void fast_string_access(const TlbEntry *entry, uint64_t pa, unsigned size, bool write);
-    void check_stale(const TlbEntry &entry, uint32_t va);
-    // The PTE's value in memory when it differs (beyond A/D) from what the entry remembers.
-    std::optional<uint64_t> rewritten_pte(const TlbEntry &entry) const;
+    void report_stale(const StaleTranslation &stale, uint32_t va);
     CounterSnapshot snapshot() const;
     CounterSnapshot snapshot_at_port(bool after) const;
     void on_tracked_entry(uint32_t pc, bool entered_by_call);
@@ -154,23 +158,7 @@ private:
     std::unordered_map<uint32_t, PathAccounting::PathId> entries_;
     std::unordered_set<uint32_t> return_sites_;
 
-    // Stale-translation detection without re-reading a PTE on every hit: frames that hold a PTE
-    // some TLB entry was filled from are marked; a guest write into one marks the entries filled
-    // from that PTE as suspects, and only a suspect's hit compares the PTE with the remembered one.
-    void note_pte_write(uint64_t pa, unsigned size);
-    std::vector<uint64_t> pte_frames_;                        // bitmap over RAM frames
-    std::unordered_map<uint64_t, uint32_t> pte_users_;        // PTE address -> va_base of the entry filled from it
-    std::unordered_set<uint32_t> suspects_;                   // va_base of entries whose PTE was written since
-    // A filter in front of suspects_, so that a hit on an innocent page costs no hashing.
-    static constexpr size_t kSuspectBits = 1 << 16;
-    static size_t suspect_slot(uint32_t va_base) { return (va_base >> 12) & (kSuspectBits - 1); }
-    bool maybe_suspect(uint32_t va_base) const {
-        size_t s = suspect_slot(va_base);
-        return suspect_bits_[s / 64] & (1ull << (s % 64));
-    }
-    void forget_suspect(uint32_t va_base);
-    std::vector<uint64_t> suspect_bits_;
-    std::unordered_map<uint64_t, uint64_t> stale_reported_;   // PTE address -> value reported
+    StaleTlbChecker stale_;
     FaultLog faults_;
 };
 

@@ -40,49 +40,30 @@ static const char warm_region[] = "validate_latency:warm";
 static const char short_region[] = "validate_latency:short";
 static const char long_region[] = "validate_latency:long";
 
-static __attribute__((noinline)) void chase16(void **cursor, unsigned long loads, const char *name)
-{
-    void *p = *cursor;
-    unsigned long n = loads;
-    __asm__ volatile("mov %[begin], %%edx\n\t"
-                     "out %%eax, %%dx\n"
-                     "1:\n\t"
-                     ".rept 16\n\t"
-                     "mov (%%esi), %%esi\n\t"
-                     ".endr\n\t"
-                     "sub $16, %%ecx\n\t"
-                     "jnz 1b\n\t"
-                     "mov %[end], %%edx\n\t"
-                     "out %%eax, %%dx"
-                     : "+S"(p), "+c"(n)
-                     : "a"(name), [begin] "i"(ROI_BEGIN_PORT), [end] "i"(ROI_END_PORT)
-                     : "edx", "memory", "cc");
-    *cursor = p;
-}
+/* One cursor in esi, followed 16 times per iteration through `node`, the asm that advances it once. */
+#define DEFINE_CHASE16(fn, node)                                                                      \
+    static __attribute__((noinline)) void fn(void **cursor, unsigned long loads, const char *name)   \
+    {                                                                                                 \
+        void *p = *cursor;                                                                            \
+        unsigned long n = loads;                                                                      \
+        __asm__ volatile("mov %[begin], %%edx\n\t"                                                    \
+                         "out %%eax, %%dx\n"                                                          \
+                         "1:\n\t"                                                                     \
+                         ".rept 16\n\t" node ".endr\n\t"                                              \
+                         "sub $16, %%ecx\n\t"                                                         \
+                         "jnz 1b\n"                                                                   \
+                         "2:\n\t"                                                                     \
+                         "mov %[end], %%edx\n\t"                                                      \
+                         "out %%eax, %%dx"                                                            \
+                         : "+S"(p), "+c"(n)                                                           \
+                         : "a"(name), [begin] "i"(ROI_BEGIN_PORT), [end] "i"(ROI_END_PORT)            \
+                         : "edx", "memory", "cc");                                                    \
+        *cursor = p;                                                                                  \
+    }
 
-/* chase16 with a NULL test after each load: the conditional branch ends the block there. */
-static __attribute__((noinline)) void chase16_split(void **cursor, unsigned long loads, const char *name)
-{
-    void *p = *cursor;
-    unsigned long n = loads;
-    __asm__ volatile("mov %[begin], %%edx\n\t"
-                     "out %%eax, %%dx\n"
-                     "1:\n\t"
-                     ".rept 16\n\t"
-                     "mov (%%esi), %%esi\n\t"
-                     "test %%esi, %%esi\n\t"
-                     "jz 2f\n\t"
-                     ".endr\n\t"
-                     "sub $16, %%ecx\n\t"
-                     "jnz 1b\n"
-                     "2:\n\t"
-                     "mov %[end], %%edx\n\t"
-                     "out %%eax, %%dx"
-                     : "+S"(p), "+c"(n)
-                     : "a"(name), [begin] "i"(ROI_BEGIN_PORT), [end] "i"(ROI_END_PORT)
-                     : "edx", "memory", "cc");
-    *cursor = p;
-}
+DEFINE_CHASE16(chase16, "mov (%%esi), %%esi\n\t")
+/* A NULL test after each load: the conditional branch ends the block there. */
+DEFINE_CHASE16(chase16_split, "mov (%%esi), %%esi\n\ttest %%esi, %%esi\n\tjz 2f\n\t")
 
 /* Four cursors (esi, edi, ebx, ebp), each advanced four times per iteration. */
 static __attribute__((noinline)) void chase4x4(void **cursors, unsigned long loads, const char *name)
