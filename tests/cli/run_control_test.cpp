@@ -42,6 +42,9 @@ struct SignalCase {
     const char *name;
 };
 
+// Without it gtest prints the struct's bytes, padding included (uninitialised under Valgrind).
+void PrintTo(const SignalCase &c, std::ostream *os) { *os << c.name; }
+
 class StopBySignal : public ::testing::TestWithParam<SignalCase> {};
 
 TEST_P(StopBySignal, WritesTheReportFlushesSerialAndExitsAsTheShellWould) {
