@@ -153,6 +153,7 @@ void DmaChecks::on_map(const DmaMapRequest &r) {
     m.layout = layout_of(r.extents);
     m.sg_list = r.sg_list;
     m.sg_nents = r.sg_nents;
+    m.sg_mapped = r.sg_mapped;
     m.error_checked = !scope_.mapping_error || r.call == DmaCallClass::Coherent || r.call == DmaCallClass::Sg;
     m.device_owned = r.call != DmaCallClass::Coherent && device_writes(r.dir);
     if (!r.extents.empty())
@@ -194,6 +195,7 @@ void DmaChecks::on_map(const DmaMapRequest &r) {
                    describe(m) + " crosses a " + hex(r.segment_boundary + 1) +
                        "-byte boundary the device cannot cross (dma_set_seg_boundary mask " + hex(r.segment_boundary) +
                        ")");
+    check_cacheline_overlap(m);
     if (live_.size() >= kMaxLiveMappings) {
         // A driver leaking mappings in a loop must not grow the host without bound: past the cap
         // a mapping is counted, not kept, and checks that need every mapping stand down.
@@ -203,6 +205,46 @@ void DmaChecks::on_map(const DmaMapRequest &r) {
     uint64_t id = m.id;
     hand_over(m, +1);
     live_.emplace(id, std::move(m));
+}
+
+// Linux's active-cacheline tracking (add_dma_entry): on non-coherent hardware, two mappings the
+// device may write that share a cacheline corrupt each other when one is invalidated or written
+// back. Linux keys each mapping by its first cacheline only; every shared line is checked here.
+void DmaChecks::check_cacheline_overlap(const DmaMapping &m) {
+    auto lines = [](const DmaMapping &x) {
+        return std::pair<uint64_t, uint64_t>{x.bus / kCacheLine, (x.bus + x.len - 1) / kCacheLine};
+    };
+    if (m.dir == DmaDirection::ToDevice || m.len == 0)
+        return;
+    auto [first, last] = lines(m);
+    const DmaMapping *shared = nullptr;
+    unsigned on_first_line = 0;
+    for (const auto &[id, o] : live_) {
+        if (o.dir == DmaDirection::ToDevice || o.len == 0)
+            continue;
+        auto [ofirst, olast] = lines(o);
+        if (ofirst > last || olast < first)
+            continue;
+        if (!shared)
+            shared = &o;
+        on_first_line += ofirst <= first && first <= olast;
+    }
+    if (!shared)
+        return;
+    uint64_t line = std::max(first, shared->bus / kCacheLine) * kCacheLine;
+    DmaMapping both = m;
+    for (const DmaOwner &o : shared->owners)
+        if (std::none_of(both.owners.begin(), both.owners.end(), [&](const DmaOwner &mine) { return mine.id == o.id; }))
+            both.owners.push_back(o);
+    api_misuse("overlapping_cacheline", m.caller, m.bus, m.len, &both,
+               describe(m) + " shares cacheline " + hex(line) + " with " + describe(*shared) +
+                   ", which the device may write too: on non-coherent hardware syncing one corrupts the other");
+    // Linux counts up to 7 overlaps of a line; the 8th says mappings are being leaked.
+    if (on_first_line == kMaxCachelineOverlap + 1)
+        api_misuse("cacheline_overlap_limit", m.caller, m.bus, m.len, &m,
+                   describe(m) + " is the " + std::to_string(on_first_line + 1) + "th live mapping of cacheline " +
+                       hex(first * kCacheLine) + ", more than the " + std::to_string(kMaxCachelineOverlap) +
+                       " overlaps Linux's dma-debug tracks: the driver is probably leaking mappings");
 }
 
 void DmaChecks::on_map_refused(const DmaMapRequest &r, const std::string &why) {
@@ -249,13 +291,26 @@ void DmaChecks::on_unmap(const DmaUnmapRequest &r) {
             return m.sg_list == r.sg_list;
         return m.bus == r.bus;
     };
+    // An sg unmap ends every entry of the list; any other unmap ends one mapping, the best fit by
+    // size and direction as dma-debug picks among mappings of the same address.
     std::vector<uint64_t> ids;
-    for (const auto &[id, m] : live_)
-        if (matches(m, true))
+    int best_fit = -1;
+    for (const auto &[id, m] : live_) {
+        if (!matches(m, true))
+            continue;
+        if (r.call == DmaCallClass::Sg) {
             ids.push_back(id);
+            continue;
+        }
+        int fit = (m.len == r.size) + (m.dir == r.dir);
+        if (fit > best_fit) {
+            best_fit = fit;
+            ids = {id};
+        }
+    }
     if (ids.empty()) {
         for (const auto &[id, m] : live_)
-            if (r.call != DmaCallClass::Sg && matches(m, false)) {
+            if (matches(m, false) && (r.call != DmaCallClass::Sg || m.call != DmaCallClass::Sg)) {
                 api_misuse("unmap_wrong_function", r.caller, r.bus, r.size, &m,
                            "the driver " + std::string(verb) + " " + describe(m) + " with the wrong function: mapped as " +
                                call_name(m.call) + ", " + verb + " as " + call_name(r.call) + " (" + r.api + ")");
@@ -279,7 +334,7 @@ void DmaChecks::on_unmap(const DmaUnmapRequest &r) {
     }
     const DmaMapping &first = live_.at(ids.front());
     if (r.call == DmaCallClass::Sg) {
-        if (r.sg_nents != first.sg_nents)
+        if (first.call == DmaCallClass::Sg && r.sg_nents != first.sg_nents)
             api_misuse("unmap_sg_nents_mismatch", r.caller, first.bus, first.len, &first,
                        r.api + " with " + std::to_string(r.sg_nents) + " entries; " + describe(first) + " was mapped with " +
                            std::to_string(first.sg_nents));
@@ -326,20 +381,47 @@ void DmaChecks::on_sync(const std::string &api, uint32_t caller, uint64_t bus, u
         api_misuse("sync_out_of_range", caller, bus, size, m,
                    api + " of " + hex(bus) + "+" + hex(size) + " runs " + std::to_string(bus + size - m->bus - m->len) +
                        " bytes past " + describe(*m));
-    if (m->dir != DmaDirection::Bidirectional && dir != m->dir)
+    // As check_sync: a sync in the mapping's own direction is always allowed (a DMA_TO_DEVICE
+    // buffer synced for the CPU, refilled and synced back is the documented way to reuse it).
+    if (m->dir != DmaDirection::Bidirectional && dir != m->dir) {
         api_misuse("sync_direction_mismatch", caller, bus, size, m,
                    api + " with " + direction_name(dir) + "; " + describe(*m));
-    if (for_cpu && m->dir == DmaDirection::ToDevice)
-        api_misuse("sync_wrong_direction", caller, bus, size, m,
-                   api + ": the driver syncs device-read-only memory for the CPU; " + describe(*m));
-    if (!for_cpu && m->dir == DmaDirection::FromDevice)
-        api_misuse("sync_wrong_direction", caller, bus, size, m,
-                   api + ": the driver syncs device-write-only memory to the device; " + describe(*m));
+        if (for_cpu && m->dir == DmaDirection::ToDevice)
+            api_misuse("sync_wrong_direction", caller, bus, size, m,
+                       api + " with " + direction_name(dir) +
+                           ": the driver syncs device-read-only memory for the CPU to read what the device wrote; " +
+                           describe(*m));
+        if (!for_cpu && m->dir == DmaDirection::FromDevice)
+            api_misuse("sync_wrong_direction", caller, bus, size, m,
+                       api + " with " + direction_name(dir) +
+                           ": the driver syncs device-write-only memory for the device to read; " + describe(*m));
+    }
     if (device_writes(m->dir) && m->device_owned == for_cpu) {
         hand_over(*m, -1);
         m->device_owned = !for_cpu;
         hand_over(*m, +1);
     }
+}
+
+// Linux syncs only the entries dma_map_sg mapped, and names a list synced with another count.
+void DmaChecks::on_sync_sg(const std::string &api, uint32_t caller, uint32_t sg_list, int nents,
+                           const std::vector<std::pair<uint64_t, uint64_t>> &entries, DmaDirection dir, bool for_cpu) {
+    if (!scope_.mappings)
+        return;
+    size_t count = entries.size();
+    for (const auto &[id, m] : live_)
+        if (m.call == DmaCallClass::Sg && m.sg_list == sg_list) {
+            if (m.sg_nents != nents)
+                api_misuse("sync_sg_nents_mismatch", caller, m.bus, m.len, &m,
+                           api + " with " + std::to_string(nents) + " entries; " + describe(m) + " was mapped with " +
+                               std::to_string(m.sg_nents));
+            if (m.sg_mapped > 0)
+                count = std::min(count, size_t(m.sg_mapped));
+            break;
+        }
+    for (size_t i = 0; i < count; ++i)
+        if (entries[i].second)
+            on_sync(api, caller, entries[i].first, entries[i].second, dir, for_cpu);
 }
 
 void DmaChecks::on_mapping_error_checked(uint64_t bus) {

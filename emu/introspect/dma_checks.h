@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "devices/dma_checker.h"
@@ -44,8 +45,9 @@ struct DmaMapping {
     uint32_t va = 0;          // the CPU address mapped, 0 when mapped by page
     bool contiguous = true;   // the buffer's frames are physically contiguous from `bus`
     std::string layout;       // the physical extents, for messages
-    uint32_t sg_list = 0;     // the scatterlist this segment came from, and its entry count
-    int sg_nents = 0;
+    uint32_t sg_list = 0;     // the scatterlist this segment came from, its entry count, and
+    int sg_nents = 0;         // how many entries dma_map_sg returned as mapped
+    int sg_mapped = 0;
     bool error_checked = true;
     bool device_owned = false;   // streaming mapping the device may write: CPU hands off
     std::vector<DmaOwner> owners;
@@ -76,6 +78,7 @@ struct DmaMapRequest {
     uint64_t bus = 0;
     uint32_t sg_list = 0;
     int sg_nents = 0;
+    int sg_mapped = 0;
     // The device's scatter-gather limits (dma_get_max_seg_size, dma_get_seg_boundary); 0 unknown.
     uint64_t max_segment = 0;
     uint64_t segment_boundary = 0;
@@ -117,6 +120,10 @@ public:
     static constexpr size_t kMaxLiveMappings = 16384;
     // Larger device-owned mappings are not watched for CPU accesses.
     static constexpr uint64_t kMaxWatchedMapping = 64ull << 20;
+    // The cacheline of Linux's dma-debug (L1_CACHE_BYTES of an i386 kernel), and how many
+    // mappings may overlap one before it says a driver is leaking them.
+    static constexpr uint64_t kCacheLine = 64;
+    static constexpr unsigned kMaxCachelineOverlap = 7;
 
     DmaChecks(AllocationTracker &allocations, Symbolizer symbolize, DmaCheckScope scope = {});
     void set_backtrace(Backtrace backtrace) { backtrace_ = std::move(backtrace); }
@@ -134,6 +141,9 @@ public:
     void on_unmap(const DmaUnmapRequest &request);
     void on_sync(const std::string &api, uint32_t caller, uint64_t bus, uint64_t size, DmaDirection dir,
                  bool for_cpu);
+    // dma_sync_sg_*: `entries` are the list's (bus, length) pairs, read up to `nents`.
+    void on_sync_sg(const std::string &api, uint32_t caller, uint32_t sg_list, int nents,
+                    const std::vector<std::pair<uint64_t, uint64_t>> &entries, DmaDirection dir, bool for_cpu);
     void on_mapping_error_checked(uint64_t bus);
     // A map of memory that must never be mapped (stack, text, rodata, vmalloc): `check` names it.
     void on_forbidden_area(const DmaMapRequest &request, const std::string &check, const std::string &area);
@@ -177,6 +187,7 @@ private:
     std::string describe(const DmaMapping &m) const;
     std::string describe(const DmaOwner &o) const;
     void hand_over(const DmaMapping &m, int delta);
+    void check_cacheline_overlap(const DmaMapping &m);
 
     AllocationTracker &allocations_;
     Symbolizer symbolize_;

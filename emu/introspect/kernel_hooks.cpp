@@ -294,21 +294,49 @@ KernelHooks::SegmentLimits KernelHooks::segment_limits(uint32_t dev) const {
     return out;
 }
 
-void KernelHooks::check_area(const DmaMapRequest &r, uint32_t esp) {
-    if (r.va == 0)
-        return;
+// A map by page (dma_map_page, each sg entry) names no CPU address: its first frame is compared
+// with the frames of the areas instead, as Linux's check_for_stack compares pages. The areas lie
+// in the kernel image or one stack, physically contiguous, so their two ends bound them.
+void KernelHooks::check_area(const DmaMapRequest &r, uint32_t esp, uint32_t text) {
+    std::optional<uint64_t> pa;
+    if (r.va == 0) {
+        if (r.extents.empty())
+            return;
+        pa = r.extents.front().pa;
+    }
+    auto inside = [&](uint32_t start, uint32_t end) {
+        if (!pa)
+            return r.va >= start && r.va < end;
+        std::optional<uint64_t> first = memory_.translate(start), last = memory_.translate(end - 1);
+        return first && last && *pa >= *first && *pa <= *last;
+    };
     for (const ResolvedArea &a : areas_)
-        if (r.va >= a.start && r.va < a.end) {
+        if (inside(a.start, a.end)) {
             checks_.on_forbidden_area(r, a.check, a.what);
             return;
         }
     if (api_.thread_stack) {
         uint32_t base = esp & ~(api_.thread_stack - 1);
-        if (r.va >= base && r.va - base < api_.thread_stack)
+        if (inside(base, base + api_.thread_stack))
             checks_.on_forbidden_area(r, "map_stack", "the stack");
     }
+    // A vmalloc page mapped by page is how vmalloc memory is meant to reach a device.
+    if (pa)
+        return;
     if (allocations_.vmalloc_area_at(r.va))
         checks_.on_forbidden_area(r, "map_vmalloc", "a vmalloc area (not physically contiguous)");
+    else if (!in_direct_map(r.va, text))
+        checks_.on_forbidden_area(r, "map_invalid_area", "outside the direct map (not a kmalloc or page address)");
+}
+
+// Linux's virt_addr_valid: the direct map is the kernel's linear window, whose offset the
+// kernel's own code (`text`, in that window) shows; an address there translates by that offset.
+bool KernelHooks::in_direct_map(uint32_t va, uint32_t text) const {
+    std::optional<uint64_t> text_pa = memory_.translate(text), pa = memory_.translate(va);
+    if (!text_pa || *text_pa > text)
+        return true;   // no linear window seen: nothing to judge by
+    uint32_t offset = text - uint32_t(*text_pa);
+    return pa && va >= offset && *pa == va - offset;
 }
 
 void KernelHooks::intercept_dma_api() {
@@ -326,7 +354,8 @@ void KernelHooks::intercept_dma_api() {
         switch (fn.role) {
         case DmaRole::MapSingle:
         case DmaRole::MapPage:
-            engine_.intercept(sym->address, [this, arg, api, dir, role = fn.role](uint32_t esp) -> Engine::ReturnHandler {
+            engine_.intercept(sym->address, [this, arg, api, dir, role = fn.role,
+                                             text = sym->address](uint32_t esp) -> Engine::ReturnHandler {
                 DmaMapRequest r;
                 r.call = DmaCallClass::Single;
                 r.api = api;
@@ -339,7 +368,7 @@ void KernelHooks::intercept_dma_api() {
                 } else {
                     r.extents = page_extents(arg("page", esp), arg("offset", esp), uint32_t(r.size));
                 }
-                check_area(r, esp);
+                check_area(r, esp, text);
                 return [this, r](uint32_t bus) mutable {
                     r.bus = bus;
                     if (bus == kDmaMappingError) {
@@ -374,11 +403,11 @@ void KernelHooks::intercept_dma_api() {
             });
             break;
         case DmaRole::MapSg:
-            engine_.intercept(sym->address, [this, arg, api, dir](uint32_t esp) -> Engine::ReturnHandler {
+            engine_.intercept(sym->address, [this, arg, api, dir, text = sym->address](uint32_t esp) -> Engine::ReturnHandler {
                 uint32_t caller = memory_.word(esp), sg = arg("sg", esp), dev = arg("dev", esp);
                 int nents = int(arg("nents", esp));
                 DmaDirection d = dir(arg("dir", esp));
-                return [this, api, caller, sg, dev, nents, d](uint32_t mapped) {
+                return [this, api, caller, sg, dev, nents, d, esp, text](uint32_t mapped) {
                     if (mapped == 0)
                         return;
                     SegmentLimits limits = segment_limits(dev);
@@ -392,6 +421,7 @@ void KernelHooks::intercept_dma_api() {
                         r.dir = d;
                         r.sg_list = sg;
                         r.sg_nents = nents;
+                        r.sg_mapped = int(mapped);
                         r.max_segment = limits.max_segment;
                         r.segment_boundary = limits.boundary;
                         uint32_t page = memory_.word(entry + api_.sg.page_link) & ~3u;
@@ -403,8 +433,10 @@ void KernelHooks::intercept_dma_api() {
                         r.extents = page_extents(page, offset, uint32_t(r.size));
                         if (r.extents.empty())
                             r.extents = {PhysExtent{r.bus, r.size}};
-                        if (r.size)
-                            checks_.on_map(r);
+                        if (!r.size)
+                            return;
+                        check_area(r, esp, text);
+                        checks_.on_map(r);
                     });
                 };
             });
@@ -454,14 +486,15 @@ void KernelHooks::intercept_dma_api() {
         case DmaRole::SyncSgForCpu:
         case DmaRole::SyncSgForDevice:
             engine_.intercept(sym->address, [this, arg, api, dir, role = fn.role](uint32_t esp) -> Engine::ReturnHandler {
-                uint32_t caller = memory_.word(esp);
-                DmaDirection d = dir(arg("dir", esp));
-                for_each_sg_entry(arg("sg", esp), int(arg("nents", esp)), [&](uint32_t entry) {
-                    uint32_t len = memory_.word(entry + api_.sg.dma_length);
-                    if (len)
-                        checks_.on_sync(api, caller, memory_.word(entry + api_.sg.dma_address), len, d,
-                                        role == DmaRole::SyncSgForCpu);
+                uint32_t sg = arg("sg", esp);
+                int nents = int(arg("nents", esp));
+                std::vector<std::pair<uint64_t, uint64_t>> entries;
+                for_each_sg_entry(sg, nents, [&](uint32_t entry) {
+                    entries.emplace_back(memory_.word(entry + api_.sg.dma_address),
+                                         memory_.word(entry + api_.sg.dma_length));
                 });
+                checks_.on_sync_sg(api, memory_.word(esp), sg, nents, entries, dir(arg("dir", esp)),
+                                   role == DmaRole::SyncSgForCpu);
                 return nullptr;
             });
             break;

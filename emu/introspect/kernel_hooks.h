@@ -58,7 +58,9 @@ private:
     uint32_t read_arg(const ArgLocation &loc, uint32_t esp) const;
     std::vector<PhysExtent> page_extents(uint32_t page, uint32_t offset, uint32_t size) const;
     void for_each_sg_entry(uint32_t sg, int nents, const std::function<void(uint32_t entry)> &f) const;
-    void check_area(const DmaMapRequest &r, uint32_t esp);
+    // `text`: the intercepted function's address, in the kernel's direct map.
+    void check_area(const DmaMapRequest &r, uint32_t esp, uint32_t text);
+    bool in_direct_map(uint32_t va, uint32_t text) const;
     std::optional<uint32_t> unframed_return(const Registers &regs) const;
     struct SegmentLimits {
         uint64_t max_segment = 0, boundary = 0;   // 0: unknown

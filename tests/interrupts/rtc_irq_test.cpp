@@ -59,7 +59,14 @@ TEST_F(RtcIrqParityTest, SameLinesAsQemu) {
     QemuRun q;
     q.kernel = test_guest("rtc_irq");
     q.extra_args = {"-rtc", "base=2024-01-01T00:00:00,clock=vm"};
-    auto theirs = run_qemu(qemu_path_, q);
+    // QEMU's vm clock follows the host's clock and coalesces the 1024 Hz ticks a busy host cannot
+    // deliver in time, so on a loaded machine its tick-counting lines drift; ours are modelled
+    // time and do not. A few tries give QEMU the chance an idle machine gives it.
+    ProcessResult theirs;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        theirs = run_qemu(qemu_path_, q);
+        if (theirs.killed_by_safety_net || comparable_lines(theirs.out) == kExpectedLines) break;
+    }
     ASSERT_FALSE(theirs.killed_by_safety_net) << theirs.describe();
     EXPECT_EQ(ours.exit_status, 0) << ours.describe();
     EXPECT_EQ(theirs.exit_status, qemu_exit_status(0)) << theirs.describe();

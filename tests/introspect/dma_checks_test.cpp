@@ -166,8 +166,137 @@ TEST_F(DmaChecksTest, SyncChecksRangeDirectionAndKnownMapping) {
     checks.on_sync("dma_sync_single_for_cpu", kDriver, 0x100000, 1024, DmaDirection::ToDevice, true);
     checks.on_sync("dma_sync_single_for_device", kDriver, 0x100000, 512, DmaDirection::FromDevice, false);
     checks.on_sync("dma_sync_single_for_cpu", kDriver, 0x500000, 16, DmaDirection::ToDevice, true);
-    EXPECT_EQ(names(), (Names{"sync_out_of_range", "sync_wrong_direction", "sync_direction_mismatch",
-                              "sync_never_mapped"}));
+    EXPECT_EQ(names(), (Names{"sync_out_of_range", "sync_direction_mismatch", "sync_never_mapped"}));
+}
+
+// Linux's check_sync: syncing in the mapping's own direction is always allowed (a transmit
+// buffer taken back for the CPU, refilled and synced for the device again); a sync that would
+// make the CPU read what a read-only device wrote, or hand write-only memory to a reading device,
+// is named on top of the direction mismatch.
+TEST_F(DmaChecksTest, SyncInTheMappingsOwnDirectionIsAllowedEitherWay) {
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 512);
+    allocations.on_alloc("kmalloc", kDriver, 0x200000, 512);
+    map(0x100000, 512, DmaDirection::ToDevice);
+    map(0x200000, 512, DmaDirection::FromDevice);
+    checks.on_sync("dma_sync_single_for_cpu", kDriver, 0x100000, 512, DmaDirection::ToDevice, true);
+    checks.on_sync("dma_sync_single_for_device", kDriver, 0x100000, 512, DmaDirection::ToDevice, false);
+    checks.on_sync("dma_sync_single_for_cpu", kDriver, 0x200000, 512, DmaDirection::FromDevice, true);
+    checks.on_sync("dma_sync_single_for_device", kDriver, 0x200000, 512, DmaDirection::FromDevice, false);
+    EXPECT_TRUE(names().empty()) << names().front();
+    checks.on_sync("dma_sync_single_for_cpu", kDriver, 0x100000, 512, DmaDirection::FromDevice, true);
+    checks.on_sync("dma_sync_single_for_device", kDriver, 0x200000, 512, DmaDirection::ToDevice, false);
+    EXPECT_EQ(names(), (Names{"sync_direction_mismatch", "sync_wrong_direction", "sync_direction_mismatch",
+                              "sync_wrong_direction"}));
+}
+
+TEST_F(DmaChecksTest, AnSgListSyncedWithAnotherCountIsNamedOnceAndOnlyMappedEntriesAreSynced) {
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 4096);
+    allocations.on_alloc("kmalloc", kDriver, 0x200000, 4096);
+    for (uint32_t pa : {0x100000u, 0x200000u}) {
+        DmaMapRequest r;
+        r.call = DmaCallClass::Sg;
+        r.api = "dma_map_sg";
+        r.caller = kDriver;
+        r.extents = memory.extents(pa, 4096);
+        r.size = 4096;
+        r.dir = DmaDirection::FromDevice;
+        r.bus = pa;
+        r.sg_list = 0x9000;
+        r.sg_nents = 2;
+        r.sg_mapped = 2;
+        checks.on_map(r);
+    }
+    // A third entry past the mapped ones holds garbage: it is not synced, as in Linux.
+    std::vector<std::pair<uint64_t, uint64_t>> entries{{0x100000, 4096}, {0x200000, 4096}, {0x700000, 64}};
+    checks.on_sync_sg("dma_sync_sg_for_cpu", kDriver, 0x9000, 2, entries, DmaDirection::FromDevice, true);
+    EXPECT_TRUE(names().empty()) << names().front();
+    checks.on_sync_sg("dma_sync_sg_for_cpu", kDriver, 0x9000, 3, entries, DmaDirection::FromDevice, true);
+    EXPECT_EQ(names(), Names{"sync_sg_nents_mismatch"});
+    EXPECT_EQ(checks.findings()[0].mapping->sg_nents, 2);
+}
+
+TEST_F(DmaChecksTest, AnSgEntryUnmappedAsSingleIsTheWrongFunctionAndASingleUnmappedAsSgToo) {
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 512);
+    allocations.on_alloc("kmalloc", kDriver, 0x200000, 512);
+    map(0x100000, 512, DmaDirection::FromDevice, DmaCallClass::Sg);
+    map(0x200000, 512, DmaDirection::FromDevice);
+    unmap(0x100000, 512, DmaDirection::FromDevice);
+    DmaUnmapRequest r;
+    r.call = DmaCallClass::Sg;
+    r.api = "dma_unmap_sg";
+    r.bus = 0x200000;
+    r.size = 512;
+    r.dir = DmaDirection::FromDevice;
+    r.sg_list = 0xA000;
+    r.sg_nents = 1;
+    checks.on_unmap(r);
+    EXPECT_EQ(names(), (Names{"unmap_wrong_function", "unmap_wrong_function"}));
+    EXPECT_TRUE(checks.live().empty());
+}
+
+// A buffer mapped twice (once per direction, say) is two mappings: each unmap ends the one that
+// fits it, and the other stays live.
+TEST_F(DmaChecksTest, AnUnmapEndsOneOfTwoMappingsOfTheSameAddressTheOneThatFits) {
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 512);
+    map(0x100000, 512, DmaDirection::ToDevice);
+    map(0x100000, 256, DmaDirection::ToDevice);
+    unmap(0x100000, 256, DmaDirection::ToDevice);
+    ASSERT_EQ(checks.live().size(), 1u);
+    EXPECT_EQ(checks.live().begin()->second.len, 512u);
+    unmap(0x100000, 512, DmaDirection::ToDevice);
+    EXPECT_TRUE(checks.live().empty());
+    EXPECT_TRUE(names().empty()) << names().front();
+}
+
+// Linux's active-cacheline tracking: two mappings the device may write must not share a line.
+TEST_F(DmaChecksTest, MappingsTheDeviceWritesMayNotShareACacheline) {
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 128);
+    map(0x100000, 16, DmaDirection::FromDevice);
+    map(0x100010, 48, DmaDirection::FromDevice);   // same line, starting further in
+    map(0x100040, 64, DmaDirection::FromDevice);   // the next line: no overlap
+    EXPECT_EQ(names(), Names{"overlapping_cacheline"});
+    const DmaFinding &f = checks.findings()[0];
+    EXPECT_EQ(f.bus, 0x100010u);
+    EXPECT_NE(f.detail.find("cacheline 0x100000"), std::string::npos) << f.detail;
+    EXPECT_NE(f.detail.find("mapping 1 "), std::string::npos) << f.detail;
+    ASSERT_FALSE(f.owners.empty());
+    EXPECT_EQ(f.owners[0].allocator, "kmalloc");
+}
+
+TEST_F(DmaChecksTest, ADeviceReadOnlyMappingMayShareACachelineAndUnmappingEndsTheOverlap) {
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 128);
+    map(0x100000, 32, DmaDirection::ToDevice);
+    map(0x100000, 32, DmaDirection::ToDevice);
+    map(0x100020, 32, DmaDirection::FromDevice);
+    unmap(0x100020, 32, DmaDirection::FromDevice);
+    map(0x100020, 32, DmaDirection::Bidirectional);
+    EXPECT_TRUE(names().empty()) << names().front();
+}
+
+// Linux tracks coherent buffers' cachelines too: streaming-mapping a coherent buffer's memory is
+// an overlap.
+TEST_F(DmaChecksTest, AStreamingMappingOverACoherentBufferOverlapsIt) {
+    DmaMapRequest r;
+    r.call = DmaCallClass::Coherent;
+    r.api = "dma_alloc_coherent";
+    r.caller = kDriver;
+    r.va = 0x100000;
+    r.extents = memory.extents(0x100000, 4096);
+    r.size = 4096;
+    r.bus = 0x100000;
+    checks.on_map(r);
+    map(0x100800, 64, DmaDirection::FromDevice);
+    EXPECT_EQ(names(), Names{"overlapping_cacheline"});
+    EXPECT_NE(checks.findings()[0].detail.find("dma_alloc_coherent"), std::string::npos) << checks.findings()[0].detail;
+}
+
+TEST_F(DmaChecksTest, TheNinthLiveMappingOfALineSaysMappingsLeak) {
+    allocations.on_alloc("kmalloc", kDriver, 0x100000, 512);
+    for (int i = 0; i < 10; ++i)
+        map(0x100000, 512, DmaDirection::FromDevice);
+    Names expected(9, "overlapping_cacheline");
+    expected.insert(expected.begin() + 8, "cacheline_overlap_limit");
+    EXPECT_EQ(names(), expected);
 }
 
 TEST_F(DmaChecksTest, AnUncheckedMappingErrorIsReportedAtUnmap) {
