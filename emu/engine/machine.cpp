@@ -155,7 +155,8 @@ Machine::Machine(MachineOptions options)
       edu_(phys_, [this] { return timing_.cycles(); },
            EduDmaConfig{options_.board.dma.mask_bits, options_.board.dma.latency, options_.board.dma.bytes_per_cycle}),
       guest_memory_(engine_, PhysView{engine_.ram(), engine_.ram_size()}),
-      kernel_(engine_, image_, guest_memory_, options_.dma_api, !linux_) {
+      kernel_(engine_, image_, guest_memory_, options_.dma_api,
+              linux_ ? KernelHooks::AllocatorAbi::LinuxRegparm3 : KernelHooks::AllocatorAbi::OurKernel) {
     // A Linux kernel is not placed by segments and takes no Multiboot modules: its initrd goes
     // through boot_params (hand_linux_to_firmware).
     std::vector<LoadedModule> modules = linux_ ? std::vector<LoadedModule>() : place_kernel_and_modules();

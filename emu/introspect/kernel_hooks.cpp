@@ -1,5 +1,6 @@
-// Allocator and DMA-API intercepts: arguments as the i386 cdecl ABI passes them.
+// Allocator and DMA-API intercepts: arguments where the kernel's calling convention puts them.
 #include "emu/introspect/kernel_hooks.h"
+#include "emu/introspect/linux_module_symbols.h"
 
 #include <algorithm>
 #include <iterator>
@@ -15,8 +16,8 @@ constexpr int kMaxScatterlistEntries = 65536;
 
 } // namespace
 
-KernelHooks::KernelHooks(Engine &engine, const KernelImage &image, const GuestMemory &memory, const std::string &dma_api,
-                         bool cdecl_allocators)
+KernelHooks::KernelHooks(Engine &engine, KernelImage &image, const GuestMemory &memory, const std::string &dma_api,
+                         AllocatorAbi allocator_abi)
     : engine_(engine), image_(image), memory_(memory),
       allocations_(memory_, [this](uint32_t eip) { return image_.describe_address(eip); }),
       page_frames_(memory_, image_.find_object("mem_map")),
@@ -24,9 +25,20 @@ KernelHooks::KernelHooks(Engine &engine, const KernelImage &image, const GuestMe
     choose_api(dma_api);
     allocations_.set_free_listener([this](const Allocation &a) { checks_.on_allocation_freed(a); });
     checks_.set_backtrace([this] { return backtrace(); });
-    if (cdecl_allocators)
-        intercept_allocators();
+    intercept_allocators(allocator_abi);
+    if (allocator_abi == AllocatorAbi::LinuxRegparm3)
+        intercept_module_loading();
     intercept_dma_api();
+}
+
+// Linux: do_init_module(mod) runs a loaded module's init; by then the kernel holds the module's
+// relocated symbol table, so what the module's code does is named by its own functions.
+void KernelHooks::intercept_module_loading() {
+    on_call("do_init_module", [this](uint32_t) -> Engine::ReturnHandler {
+        LinuxModuleSymbols symbols = read_linux_module_symbols(memory_, engine_.registers().eax);
+        image_.add_loaded_functions(symbols.functions);
+        return nullptr;
+    });
 }
 
 // auto: our kernel's API where its symbols are; none: no DMA API; anything else: a description file.
@@ -95,76 +107,139 @@ void KernelHooks::on_call(const char *name, Engine::EntryHandler handler) {
     }
 }
 
+namespace {
+
+// What an allocator function does, as far as frame ownership goes.
+enum class AllocatorRole {
+    Alloc,        // (size) -> direct-map address (kmalloc)
+    AllocMapped,  // (size) -> address in an area of its own, mapped page by page (vmalloc)
+    AllocOrder,   // (order) -> direct-map address of 2^order pages
+    AllocPages,   // (order) -> struct page of 2^order pages
+    FreePages,    // (page): pages given back by struct page
+    Free,         // (address)
+    FreeOrder,    // (address, order): pages given back by address
+};
+
+struct AllocatorFunction {
+    const char *symbol;
+    AllocatorRole role;
+    ArgLocation arg;   // the size, the order, the page or the address, by role
+};
+
+constexpr ArgLocation stack(unsigned index) { return {ArgLocation::Kind::Stack, index}; }
+constexpr ArgLocation kEax{ArgLocation::Kind::Eax, 0};
+constexpr ArgLocation kEdx{ArgLocation::Kind::Edx, 0};
+constexpr ArgLocation kEcx{ArgLocation::Kind::Ecx, 0};
+
+// guest/mm: kmalloc(size, flags), vmalloc(size), __get_free_pages(flags, order),
+// alloc_pages(flags, order), __free_pages(page, order), kfree(p), vfree(p), free_pages(addr, order).
+const std::vector<AllocatorFunction> kOurKernel = {
+    {"kmalloc", AllocatorRole::Alloc, stack(0)},
+    {"vmalloc", AllocatorRole::AllocMapped, stack(0)},
+    {"vmalloc_32", AllocatorRole::AllocMapped, stack(0)},
+    {"__get_free_pages", AllocatorRole::AllocOrder, stack(1)},
+    {"alloc_pages", AllocatorRole::AllocPages, stack(1)},
+    {"__free_pages", AllocatorRole::FreePages, stack(0)},
+    {"kfree", AllocatorRole::Free, stack(0)},
+    {"vfree", AllocatorRole::Free, stack(0)},
+    {"free_pages", AllocatorRole::FreeOrder, stack(0)},
+};
+
+// Linux 6.1 i386, built with -mregparm=3: __kmalloc(size, flags), kmalloc_trace(cache, flags,
+// size), kmalloc_large(size, flags), vmalloc(size), __get_free_pages(flags, order),
+// __alloc_pages(flags, order, nid, nodemask), __free_pages(page, order), kfree(p), vfree(p),
+// free_pages(addr, order). kmem_cache_alloc is left out: its size lives in the cache's struct.
+const std::vector<AllocatorFunction> kLinuxRegparm3 = {
+    {"__kmalloc", AllocatorRole::Alloc, kEax},
+    {"kmalloc_trace", AllocatorRole::Alloc, kEcx},
+    {"kmalloc_large", AllocatorRole::Alloc, kEax},
+    {"vmalloc", AllocatorRole::AllocMapped, kEax},
+    {"vmalloc_32", AllocatorRole::AllocMapped, kEax},
+    {"__get_free_pages", AllocatorRole::AllocOrder, kEdx},
+    {"__alloc_pages", AllocatorRole::AllocPages, kEdx},
+    {"__free_pages", AllocatorRole::FreePages, kEax},
+    {"kfree", AllocatorRole::Free, kEax},
+    {"vfree", AllocatorRole::Free, kEax},
+    {"free_pages", AllocatorRole::FreeOrder, kEax},
+};
+
+} // namespace
+
 // Every allocation's frames get an owner, so that a rejected DMA can say whose memory it hit.
-void KernelHooks::intercept_allocators() {
-    auto sized = [this](const char *name, auto size_of) {
-        return [this, name, size_of](uint32_t esp) -> Engine::ReturnHandler {
-            uint32_t caller = memory_.word(esp), size = size_of(esp);
-            return [this, name, caller, size](uint32_t va) { allocations_.on_alloc(name, caller, va, size); };
-        };
-    };
-    auto arg0 = [this](uint32_t esp) { return memory_.arg(esp, 0); };
-    // An allocator that took a page from alloc_pages and returns an address in it teaches the
-    // page geometry.
-    auto teaching = [this](const char *name, auto size_of) {
-        return [this, name, size_of](uint32_t esp) -> Engine::ReturnHandler {
-            uint32_t caller = memory_.word(esp), size = size_of(esp);
-            last_page_ = 0;
-            return [this, name, caller, size](uint32_t va) {
-                allocations_.on_alloc(name, caller, va, size);
-                if (page_frames_.ready() || !va || !last_page_)
-                    return;
-                page_frames_.learn(last_page_, va);
-                resolve_pending_pages();
-            };
-        };
-    };
-    on_call("kmalloc", teaching("kmalloc", arg0));
-    on_call("vmalloc", sized("vmalloc", arg0));
-    on_call("vmalloc_32", sized("vmalloc_32", arg0));
-    on_call("__get_free_pages", teaching("__get_free_pages", [this](uint32_t esp) {
-           // An order Linux refuses gives size 0, which the tracker ignores.
-           uint32_t order = memory_.arg(esp, 1);
-           return order > AllocationTracker::kMaxPageOrder ? 0 : uint32_t(0x1000) << order;
-       }));
-    on_call("alloc_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
-        uint32_t caller = memory_.word(esp), order = memory_.arg(esp, 1);
-        return [this, caller, order](uint32_t page) {
-            if (page == 0)
-                return;
-            last_page_ = page;
-            if (page_frames_.ready())
-                record_pages(caller, page, order);
-            else if (pending_pages_.size() < kMaxPendingPages)
-                pending_pages_.push_back({caller, page, order});
-        };
-    });
-    on_call("__free_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
-        checks_.set_current_caller(memory_.word(esp));
-        uint32_t page = memory_.arg(esp, 0);
-        if (auto pfn = page_frames_.pfn(page))
-            allocations_.on_free_pages(*pfn);
-        else
-            std::erase_if(pending_pages_, [page](const PendingPages &p) { return p.page == page; });
-        return nullptr;
-    });
-    auto freeing = [this](unsigned arg) {
-        return [this, arg](uint32_t esp) -> Engine::ReturnHandler {
-            checks_.set_current_caller(memory_.word(esp));
-            allocations_.on_free(memory_.arg(esp, arg));
-            return nullptr;
-        };
-    };
-    on_call("kfree", freeing(0));
-    on_call("vfree", freeing(0));
-    on_call("free_pages", [this](uint32_t esp) -> Engine::ReturnHandler {
-        checks_.set_current_caller(memory_.word(esp));
-        uint32_t va = memory_.arg(esp, 0);
-        allocations_.on_free(va);
-        if (auto pa = memory_.translate(va))
-            allocations_.on_free_pages(*pa >> 12);
-        return nullptr;
-    });
+void KernelHooks::intercept_allocators(AllocatorAbi abi) {
+    for (const AllocatorFunction &fn : abi == AllocatorAbi::LinuxRegparm3 ? kLinuxRegparm3 : kOurKernel) {
+        const char *name = fn.symbol;
+        ArgLocation loc = fn.arg;
+        switch (fn.role) {
+        case AllocatorRole::AllocMapped:
+            on_call(name, [this, name, loc](uint32_t esp) -> Engine::ReturnHandler {
+                uint32_t caller = memory_.word(esp), size = read_arg(loc, esp);
+                return [this, name, caller, size](uint32_t va) { allocations_.on_alloc(name, caller, va, size); };
+            });
+            break;
+        case AllocatorRole::Alloc:
+        case AllocatorRole::AllocOrder:
+            // An allocator that took a page from alloc_pages and returns a direct-map address
+            // in it teaches the page geometry.
+            on_call(name, [this, name, loc, role = fn.role](uint32_t esp) -> Engine::ReturnHandler {
+                uint32_t caller = memory_.word(esp), size = read_arg(loc, esp);
+                // An order Linux refuses gives size 0, which the tracker ignores.
+                if (role == AllocatorRole::AllocOrder)
+                    size = size > AllocationTracker::kMaxPageOrder ? 0 : uint32_t(0x1000) << size;
+                last_page_ = 0;
+                return [this, name, caller, size](uint32_t va) {
+                    allocations_.on_alloc(name, caller, va, size);
+                    if (page_frames_.ready() || !va || !last_page_)
+                        return;
+                    page_frames_.learn(last_page_, va);
+                    resolve_pending_pages();
+                };
+            });
+            break;
+        case AllocatorRole::AllocPages:
+            on_call(name, [this, loc](uint32_t esp) -> Engine::ReturnHandler {
+                uint32_t caller = memory_.word(esp), order = read_arg(loc, esp);
+                return [this, caller, order](uint32_t page) {
+                    if (page == 0)
+                        return;
+                    last_page_ = page;
+                    if (page_frames_.ready())
+                        record_pages(caller, page, order);
+                    else if (pending_pages_.size() < kMaxPendingPages)
+                        pending_pages_.push_back({caller, page, order});
+                };
+            });
+            break;
+        case AllocatorRole::FreePages:
+            on_call(name, [this, loc](uint32_t esp) -> Engine::ReturnHandler {
+                checks_.set_current_caller(memory_.word(esp));
+                uint32_t page = read_arg(loc, esp);
+                if (auto pfn = page_frames_.pfn(page))
+                    allocations_.on_free_pages(*pfn);
+                else
+                    std::erase_if(pending_pages_, [page](const PendingPages &p) { return p.page == page; });
+                return nullptr;
+            });
+            break;
+        case AllocatorRole::Free:
+            on_call(name, [this, loc](uint32_t esp) -> Engine::ReturnHandler {
+                checks_.set_current_caller(memory_.word(esp));
+                allocations_.on_free(read_arg(loc, esp));
+                return nullptr;
+            });
+            break;
+        case AllocatorRole::FreeOrder:
+            on_call(name, [this, loc](uint32_t esp) -> Engine::ReturnHandler {
+                checks_.set_current_caller(memory_.word(esp));
+                uint32_t va = read_arg(loc, esp);
+                allocations_.on_free(va);
+                if (auto pa = memory_.translate(va))
+                    allocations_.on_free_pages(*pa >> 12);
+                return nullptr;
+            });
+            break;
+        }
+    }
 }
 
 void KernelHooks::record_pages(uint32_t caller, uint32_t page, uint32_t order) {
@@ -296,10 +371,15 @@ void KernelHooks::intercept_dma_api() {
                 check_area(r, esp, text);
                 return [this, r](uint32_t bus) mutable {
                     r.bus = bus;
-                    if (bus == kDmaMappingError)
+                    if (bus == kDmaMappingError) {
                         checks_.on_map_refused(r, "");
-                    else
-                        checks_.on_map(r);
+                        return;
+                    }
+                    // Without the struct page geometry (Linux's kallsyms has no mem_map) the
+                    // frames are the bus range itself: x86 maps directly, with no IOMMU.
+                    if (r.extents.empty())
+                        r.extents = {PhysExtent{bus, r.size}};
+                    checks_.on_map(r);
                 };
             });
             break;

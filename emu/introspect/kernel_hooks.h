@@ -26,11 +26,15 @@ namespace ia32emu {
 
 class KernelHooks {
 public:
+    // How the kernel passes its allocators' arguments, which also says which allocators it has:
+    // our kernel's (cdecl, every argument on the stack) or Linux i386's (regparm(3): the first
+    // three in EAX, EDX, ECX).
+    enum class AllocatorAbi { OurKernel, LinuxRegparm3 };
+
     // `dma_api`: auto, none, or a description file; throws DmaApiError for a file that cannot be used.
-    // `cdecl_allocators` false (Linux: regparm(3), arguments in EAX, EDX, ECX) leaves the
-    // allocators unwatched, since those intercepts read their arguments from the stack.
-    KernelHooks(Engine &engine, const KernelImage &image, const GuestMemory &memory, const std::string &dma_api,
-                bool cdecl_allocators = true);
+    // `image` learns the functions of Linux modules as the kernel loads them.
+    KernelHooks(Engine &engine, KernelImage &image, const GuestMemory &memory, const std::string &dma_api,
+                AllocatorAbi allocator_abi = AllocatorAbi::OurKernel);
 
     AllocationTracker &allocations() { return allocations_; }
     DmaChecks &dma_checks() { return checks_; }
@@ -46,7 +50,8 @@ private:
     // A kernel without the function is simply not watched.
     void on_call(const char *name, Engine::EntryHandler handler);
     void choose_api(const std::string &dma_api);
-    void intercept_allocators();
+    void intercept_allocators(AllocatorAbi abi);
+    void intercept_module_loading();
     void intercept_dma_api();
     void record_pages(uint32_t caller, uint32_t page, uint32_t order);
     void resolve_pending_pages();
@@ -63,7 +68,7 @@ private:
     SegmentLimits segment_limits(uint32_t dev) const;
 
     Engine &engine_;
-    const KernelImage &image_;
+    KernelImage &image_;
     const GuestMemory &memory_;
     AllocationTracker allocations_;
     PageFrameMap page_frames_;

@@ -196,11 +196,31 @@ std::optional<Symbol> KernelImage::find_symbol(const std::string &name) const {
     return elf_ ? elf_->find_symbol(name) : std::nullopt;
 }
 
+void KernelImage::add_loaded_functions(const std::vector<Symbol> &functions) {
+    for (const Symbol &f : functions)
+        if (f.size != 0)
+            loaded_[f.address] = f;
+}
+
 std::string KernelImage::describe_address(uint32_t address) const {
-    return elf_ ? elf_->describe_address(address) : std::string();
+    std::optional<Symbol> s = function_at(address);
+    if (!s)
+        return "";
+    char offset[32];
+    std::snprintf(offset, sizeof offset, "+0x%x", address - s->address);
+    // "fn [module]" reads as /proc/kallsyms and a kernel oops name it: "fn+0x1f [module]".
+    std::string name = s->name;
+    if (auto bracket = name.find(" ["); bracket != std::string::npos)
+        return name.substr(0, bracket) + offset + name.substr(bracket);
+    return name + offset;
 }
 
 std::optional<Symbol> KernelImage::function_at(uint32_t address) const {
+    if (auto it = loaded_.upper_bound(address); it != loaded_.begin()) {
+        --it;
+        if (address - it->second.address < it->second.size)
+            return it->second;
+    }
     return elf_ ? elf_->function_at(address) : std::nullopt;
 }
 

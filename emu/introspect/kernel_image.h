@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,6 +72,9 @@ public:
     // Symbols, when the file is an ELF with a symbol table (an a.out-kludge file may be one too).
     // Symbols from elsewhere (--symbols), for a kernel whose file has none of its own.
     void set_symbols(ElfImage symbols) { elf_ = std::move(symbols); }
+    // Functions of code the kernel loads while it runs (a Linux module), each with its size;
+    // an address inside one is named by it before the kernel's own symbols are asked.
+    void add_loaded_functions(const std::vector<Symbol> &functions);
     std::optional<Symbol> find_symbol(const std::string &name) const;
     std::string describe_address(uint32_t address) const;
     std::optional<Symbol> function_at(uint32_t address) const;
@@ -82,6 +86,7 @@ private:
     std::vector<uint8_t> bytes_;          // an a.out-kludge file's; an ELF keeps its own
     MultibootHeader header_;
     std::optional<ElfImage> elf_;
+    std::map<uint32_t, Symbol> loaded_;   // by address
     std::vector<LoadPiece> candidates_;   // every piece, before place()
     std::vector<LoadPiece> pieces_;
     std::vector<bool> may_skip_;          // per candidate: holds only ELF headers

@@ -12,29 +12,14 @@
 namespace ia32emu::test {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-
-bool contains(const std::string &text, const std::string &needle) { return text.find(needle) != std::string::npos; }
-
 uint64_t path_calls(const nlohmann::json &report, const std::string &name) {
-    for (const auto &p : report["paths"])
-        if (p["name"] == name)
-            return p["calls"].get<uint64_t>();
-    return 0;
+    const nlohmann::json *path = report_entry(report["paths"], name);
+    return path ? (*path)["calls"].get<uint64_t>() : 0;
 }
 
 // One boot serves every assertion: a Linux boot is the slowest thing the suite runs.
-TEST(DebianLinux, BootsToItsBusyboxInitWithItsAllocatorsTimedBySymbol) {
-    if (kSanitized)
-        GTEST_SKIP() << "a Linux boot runs billions of instructions; too slow under ASan, run it in the normal build";
-    std::string why;
-    auto kernel = debian_kernel(why);
-    if (!kernel)
-        GTEST_SKIP() << why;
+TEST_F(DebianLinux, BootsToItsBusyboxInitWithItsAllocatorsTimedBySymbol) {
+    const DebianKernel *kernel = &*kernel_;
     // ~7.2e9 instructions to the init's exit (2.2e9 of them in the XZ decompressor): ~2 minutes
     // alone on the 2-core development machine, several times that when the suite shares it.
     ScratchDir dir;
