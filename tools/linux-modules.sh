@@ -27,7 +27,12 @@ exec 8>"$out/.modules.lock"
 flock 8
 stage=$(mktemp -d "$out/initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
+# fetch-linux.sh rewrites the rootfs's init and applet links on every call (another test's): copy
+# it under the same lock.
+exec 9>"$out/.lock"
+flock 9
 cp -a "$out/rootfs/." "$stage/"
+flock -u 9
 for src in "$@"; do
   name=$(basename "$(cd "$src" && pwd)")
   # kbuild writes its objects beside the sources: build a copy, never in the repository.

@@ -29,7 +29,11 @@ int report_command(const ReportRequest &req) {
             const RunIdentity &run = report.run;
             std::cout << "ran: kernel " << one_line(run.kernel_path) << " (sha256 " << run.kernel_sha256.substr(0, 12)
                       << "), cmdline '" << one_line(run.cmdline) << "', board " << one_line(run.board_name)
-                      << " (sha256 " << run.board_sha256.substr(0, 12) << ")\n";
+                      << " (sha256 " << run.board_sha256.substr(0, 12) << ")";
+            if (run.payload_files > 0)
+                std::cout << ", initrd and modules " << run.payload_files << " file(s) (sha256 "
+                          << run.payload_sha256.substr(0, 12) << ")";
+            std::cout << "\n";
             print_summary(std::cout, report);
         }
         std::cout.flush();

@@ -23,6 +23,14 @@
 namespace ia32emu {
 namespace {
 
+// What the report's identity hashes besides the kernel, in the order the firmware loads it.
+std::vector<std::filesystem::path> payload_files(const MachineOptions &o) {
+    std::vector<std::filesystem::path> files;
+    if (!o.initrd.empty()) files.push_back(o.initrd);
+    for (const ModuleSpec &m : o.modules) files.push_back(m.file);
+    return files;
+}
+
 EngineSetup engine_setup(const MachineOptions &o) {
     EngineSetup s;
     // A 32-bit board without remapping: RAM that would lie in the PCI hole is not there.
@@ -134,7 +142,7 @@ Machine::Machine(MachineOptions options)
     : options_(std::move(options)),
       linux_(is_linux_bzimage(options_.kernel)),
       image_(kernel_image(options_, linux_)),
-      identity_(identify_run(options_.kernel, options_.cmdline, options_.board.to_json())),
+      identity_(identify_run(options_.kernel, options_.cmdline, options_.board.to_json(), payload_files(options_))),
       engine_(engine_setup(options_)),
       timing_(options_.board, engine_.ram(), engine_.ram_size(), engine_),
       phys_(engine_.ram(), engine_.ram_size(),

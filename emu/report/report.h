@@ -81,6 +81,10 @@ struct RunIdentity {
     std::string cmdline;
     std::string board_name;      // board.name
     std::string board_sha256;    // of the `board` object as compact JSON: every resolved parameter
+    // The initrd and Multiboot modules, in load order: how many and one SHA-256 over their
+    // digests, so that two boots of one kernel with different initramfs contents do not compare.
+    uint64_t payload_files = 0;
+    std::string payload_sha256;  // empty when there are none
 };
 
 struct Report {

@@ -115,6 +115,10 @@ std::vector<std::string> run_differences(const Report &a, const Report &b) {
     if (ra.kernel_sha256 != rb.kernel_sha256)
         out.push_back("kernel (A " + short_hash(ra.kernel_sha256) + " " + one_line(ra.kernel_path) + ", B " +
                       short_hash(rb.kernel_sha256) + " " + one_line(rb.kernel_path) + ")");
+    if (ra.payload_files != rb.payload_files || ra.payload_sha256 != rb.payload_sha256)
+        out.push_back("initrd and modules (A " + std::to_string(ra.payload_files) + " file(s) " +
+                      short_hash(ra.payload_sha256) + ", B " + std::to_string(rb.payload_files) + " file(s) " +
+                      short_hash(rb.payload_sha256) + ")");
     if (ra.cmdline != rb.cmdline)
         out.push_back("cmdline (A '" + one_line(ra.cmdline) + "', B '" + one_line(rb.cmdline) + "')");
     if (ra.board_sha256 != rb.board_sha256) {

@@ -117,12 +117,14 @@ nlohmann::ordered_json report_to_json(const Report &r) {
         dma["note"] = r.dma.note;
     if (!r.dma.dropped_faults.empty())
         dma["dropped_faults"] = r.dma.dropped_faults;
+    Json run{{"kernel", Json{{"path", r.run.kernel_path}, {"sha256", r.run.kernel_sha256}, {"bytes", r.run.kernel_bytes}}},
+             {"cmdline", r.run.cmdline},
+             {"board", Json{{"name", r.run.board_name}, {"sha256", r.run.board_sha256}}}};
+    if (r.run.payload_files > 0)
+        run["initrd_and_modules"] = Json{{"files", r.run.payload_files}, {"sha256", r.run.payload_sha256}};
     return Json{
         {"schema", kReportSchema},
-        {"run",
-         Json{{"kernel", Json{{"path", r.run.kernel_path}, {"sha256", r.run.kernel_sha256}, {"bytes", r.run.kernel_bytes}}},
-              {"cmdline", r.run.cmdline},
-              {"board", Json{{"name", r.run.board_name}, {"sha256", r.run.board_sha256}}}}},
+        {"run", run},
         {"board", r.board},
         {"totals",
          Json{{"instructions", t.instructions},

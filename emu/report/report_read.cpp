@@ -60,6 +60,10 @@ Report report_from_json(const Json &json, const std::string &origin) {
         r.run.cmdline = run.at("cmdline").get<std::string>();
         r.run.board_name = run.at("board").at("name").get<std::string>();
         r.run.board_sha256 = run.at("board").at("sha256").get<std::string>();
+        if (run.contains("initrd_and_modules")) {
+            r.run.payload_files = run.at("initrd_and_modules").at("files").get<uint64_t>();
+            r.run.payload_sha256 = run.at("initrd_and_modules").at("sha256").get<std::string>();
+        }
         r.board = nlohmann::ordered_json::parse(json.at("board").dump());
         const Json &t = json.at("totals");
         r.totals.instructions = t.at("instructions").get<uint64_t>();

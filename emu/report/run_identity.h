@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -13,9 +14,11 @@
 
 namespace ia32emu {
 
-// std::runtime_error naming the kernel when its file cannot be read.
+// std::runtime_error naming the file when the kernel or a payload file (initrd, modules, in load
+// order) cannot be read.
 RunIdentity identify_run(const std::filesystem::path &kernel, std::string_view cmdline,
-                         const nlohmann::ordered_json &board);
+                         const nlohmann::ordered_json &board,
+                         const std::vector<std::filesystem::path> &payload = {});
 
 // The SHA-256 of bytes as lower-case hex, as sha256sum prints it.
 std::string sha256_hex(std::string_view bytes);

@@ -53,5 +53,27 @@ TEST_F(RunIdentity, ReportNamesKernelCmdlineAndBoardByTheirHashes) {
     }
 }
 
+// Two boots of one kernel with different module contents are different runs: the report hashes
+// the payload (here one Multiboot module) and `diff` refuses to compare them, naming it.
+TEST_F(RunIdentity, ModulesAreHashedAndDiffRefusesAnotherPayload) {
+    ScratchDir dir;
+    const fs::path one = dir.write("one.bin", "first payload"), two = dir.write("two.bin", "second payload");
+    auto boot_with = [&](const fs::path &module, const std::string &report) {
+        auto run = run_ia32emu_args({"run", our_kernel().string(), "--cmdline", "scenario=boot", "--module",
+                                     module.string(), "--report", dir.file(report).string()});
+        EXPECT_EQ(run.exit_status, 0) << run.describe();
+        return nlohmann::json::parse(file_contents(dir.file(report)));
+    };
+    const auto a = boot_with(one, "a.json"), b = boot_with(two, "b.json");
+    EXPECT_EQ(a["run"]["initrd_and_modules"]["files"], 1);
+    EXPECT_EQ(a["run"]["initrd_and_modules"]["sha256"], sha256sum(dir.write("digests", sha256sum(one) + "\n")));
+    EXPECT_NE(a["run"]["initrd_and_modules"]["sha256"], b["run"]["initrd_and_modules"]["sha256"]);
+    EXPECT_EQ(a["run"]["kernel"], b["run"]["kernel"]);
+
+    auto refused = run_ia32emu_args({"diff", dir.file("a.json").string(), dir.file("b.json").string()});
+    EXPECT_EQ(refused.exit_status, 2) << refused.describe();
+    EXPECT_NE(refused.err.find("initrd and modules (A 1 file(s)"), std::string::npos) << refused.err;
+}
+
 } // namespace
 } // namespace ia32emu::test
