@@ -23,14 +23,6 @@
 namespace ia32emu {
 namespace {
 
-// What the report's identity hashes besides the kernel, in the order the firmware loads it.
-std::vector<std::filesystem::path> payload_files(const MachineOptions &o) {
-    std::vector<std::filesystem::path> files;
-    if (!o.initrd.empty()) files.push_back(o.initrd);
-    for (const ModuleSpec &m : o.modules) files.push_back(m.file);
-    return files;
-}
-
 EngineSetup engine_setup(const MachineOptions &o) {
     EngineSetup s;
     // A 32-bit board without remapping: RAM that would lie in the PCI hole is not there.
@@ -142,7 +134,7 @@ Machine::Machine(MachineOptions options)
     : options_(std::move(options)),
       linux_(is_linux_bzimage(options_.kernel)),
       image_(kernel_image(options_, linux_)),
-      identity_(identify_run(options_.kernel, options_.cmdline, options_.board.to_json(), payload_files(options_))),
+      identity_(identify_run(options_.kernel, options_.cmdline, options_.board.to_json())),
       engine_(engine_setup(options_)),
       timing_(options_.board, engine_.ram(), engine_.ram_size(), engine_),
       phys_(engine_.ram(), engine_.ram_size(),
@@ -168,6 +160,9 @@ Machine::Machine(MachineOptions options)
     // A Linux kernel is not placed by segments and takes no Multiboot modules: its initrd goes
     // through boot_params (hand_linux_to_firmware).
     std::vector<LoadedModule> modules = linux_ ? std::vector<LoadedModule>() : place_kernel_and_modules();
+    std::vector<std::span<const uint8_t>> module_bytes;
+    for (const LoadedModule &m : modules) module_bytes.emplace_back(m.bytes);
+    record_payload(identity_, module_bytes);
 
     ports_.attach(PIC_MASTER_CMD, 2, pic_);
     ports_.attach(PIC_SLAVE_CMD, 2, pic_);
@@ -274,6 +269,8 @@ void Machine::hand_linux_to_firmware() {
     std::vector<uint8_t> initrd;
     if (!options_.initrd.empty())
         initrd = read_file(options_.initrd, "initrd");
+    record_payload(identity_, options_.initrd.empty() ? std::vector<std::span<const uint8_t>>{}
+                                                      : std::vector<std::span<const uint8_t>>{initrd});
     if (options_.cmdline.size() > linux_image.cmdline_size())
         throw ImageError("the command line is " + std::to_string(options_.cmdline.size()) +
                          " bytes; this kernel takes at most " + std::to_string(linux_image.cmdline_size()));

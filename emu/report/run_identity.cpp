@@ -24,20 +24,11 @@ std::string sha256_hex(std::string_view bytes) {
     return hex;
 }
 
-namespace {
-
-std::string file_bytes(const std::filesystem::path &file, const char *what) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw std::runtime_error(std::string("cannot read the ") + what + " '" + file.string() + "' to hash it");
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-} // namespace
-
 RunIdentity identify_run(const std::filesystem::path &kernel, std::string_view cmdline,
-                         const nlohmann::ordered_json &board,
-                         const std::vector<std::filesystem::path> &payload) {
-    const std::string bytes = file_bytes(kernel, "kernel");
+                         const nlohmann::ordered_json &board) {
+    std::ifstream in(kernel, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read the kernel '" + kernel.string() + "' to hash it");
+    const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     RunIdentity id;
     id.kernel_path = kernel.string();
     id.kernel_sha256 = sha256_hex(bytes);
@@ -45,12 +36,15 @@ RunIdentity identify_run(const std::filesystem::path &kernel, std::string_view c
     id.cmdline = cmdline;
     id.board_name = board.contains("board") && board["board"].contains("name") ? board["board"]["name"].get<std::string>() : "";
     id.board_sha256 = sha256_hex(board.dump());
-    std::string digests;
-    for (const std::filesystem::path &file : payload)
-        digests += sha256_hex(file_bytes(file, "initrd or module")) + "\n";
-    id.payload_files = payload.size();
-    if (!payload.empty()) id.payload_sha256 = sha256_hex(digests);
     return id;
+}
+
+void record_payload(RunIdentity &id, const std::vector<std::span<const uint8_t>> &files) {
+    std::string digests;
+    for (std::span<const uint8_t> file : files)
+        digests += sha256_hex({reinterpret_cast<const char *>(file.data()), file.size()}) + "\n";
+    id.payload_files = files.size();
+    id.payload_sha256 = files.empty() ? "" : sha256_hex(digests);
 }
 
 } // namespace ia32emu

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -14,11 +15,13 @@
 
 namespace ia32emu {
 
-// std::runtime_error naming the file when the kernel or a payload file (initrd, modules, in load
-// order) cannot be read.
+// std::runtime_error naming the kernel when its file cannot be read.
 RunIdentity identify_run(const std::filesystem::path &kernel, std::string_view cmdline,
-                         const nlohmann::ordered_json &board,
-                         const std::vector<std::filesystem::path> &payload = {});
+                         const nlohmann::ordered_json &board);
+
+// The initrd and modules as the machine loaded them, in load order: hashed from those bytes so
+// that they are read once, through the loader's own bounds.
+void record_payload(RunIdentity &id, const std::vector<std::span<const uint8_t>> &files);
 
 // The SHA-256 of bytes as lower-case hex, as sha256sum prints it.
 std::string sha256_hex(std::string_view bytes);
