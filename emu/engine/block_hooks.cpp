@@ -1,6 +1,8 @@
 // The per-block and per-access hooks: instruction counting, the instruction budget and the
 // wall-clock limit, the timing model's feed, and the code hooks on the few instructions whose
 // effect the engine does not report (invlpg, control-register writes, wbinvd, rdtsc).
+#include <algorithm>
+
 #include <capstone/capstone.h>
 #include <unicorn/unicorn.h>
 
@@ -23,10 +25,13 @@ const BlockInfo *Engine::block_info(uint32_t pc, uint32_t size, bool &retranslat
     if (!read_virtual(pc, bytes.data(), size))
         return nullptr;
     const BlockInfo &b = blocks_.decode(pc, bytes);
-    // Remember where code came from, so that a device writing there makes it decode again.
-    for (uint32_t page : {pc, pc + size - 1})
-        if (auto pa = translate(page, false); pa && (*pa >> 12) < code_frames_.size() * 64)
-            code_frames_[*pa >> 18] |= 1ull << ((*pa >> 12) % 64);
+    // Remember where code came from, so that the CPU or a device writing there makes it decode again.
+    for (uint64_t at = pc, end = uint64_t(pc) + size; at < end;) {
+        uint64_t stop = std::min(end, (at | kPageMask) + 1);
+        if (auto pa = translate(uint32_t(at), false))
+            code_bytes_.mark(*pa, stop - at);
+        at = stop;
+    }
     if (b.flags & kSpecialFlags)
         retranslate = hook_special_instructions(b);
     return &b;
@@ -42,6 +47,9 @@ bool Engine::hook_special_instructions(const BlockInfo &block) {
         if (uc_hook_add(uc_, &h, UC_HOOK_CODE, reinterpret_cast<void *>(&Engine::on_special), this, at, at) !=
             UC_ERR_OK)
             return;
+        sp.hook = h;
+        if (auto pa = translate(at, false))
+            sp.frame = *pa >> 12;
         specials_.emplace(at, sp);
         added = true;
     };
@@ -248,6 +256,39 @@ uint32_t Engine::resolve_alias(uint64_t pa, const uint32_t *aliases, unsigned co
 
 void Engine::on_mem_empty(uc_struct *, int, uint64_t, int, int64_t, void *) {}
 
+// Without the memory model only writes are hooked, for this alone: code patched in place (Linux's
+// alternatives turn `rdtsc` into `lfence; rdtsc`) must not keep the old decode, whose rdtsc hook
+// would then sit in the middle of an instruction and let the host's TSC through.
+void Engine::on_code_write(uc_struct *, int, uint64_t address, int size, int64_t, void *self) {
+    auto *e = static_cast<Engine *>(self);
+    if (e->code_bytes_.touched_by(address, unsigned(size)))
+        e->code_rewritten(address, unsigned(size));
+}
+
+bool Engine::forget_code_frame(uint64_t pfn) {
+    if (!code_bytes_.forget_frame(pfn))
+        return false;
+    for (auto it = specials_.begin(); it != specials_.end();) {
+        if (it->second.frame == pfn) {
+            uc_hook_del(uc_, it->second.hook);
+            it = specials_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return true;
+}
+
+// Unicorn drops its own translations of code the CPU writes; the engine's decodes and the hooks
+// placed from them are dropped here and made again when the new code first runs.
+void Engine::code_rewritten(uint64_t pa, uint64_t len) {
+    const uint64_t first = pa >> 12, last = (pa + len - 1) >> 12;
+    for (uint64_t pfn = first; pfn <= last; ++pfn)
+        forget_code_frame(pfn);
+    blocks_.forget_current();
+    operands_.forget();
+}
+
 void Engine::on_mem(uc_struct *, int type, uint64_t address, int size, int64_t, void *self) {
     auto *e = static_cast<Engine *>(self);
     unsigned count = 0;
@@ -255,6 +296,8 @@ void Engine::on_mem(uc_struct *, int type, uint64_t address, int size, int64_t, 
     uint32_t va = count == 1 ? aliases[0] | uint32_t(address & kPageMask)
                              : count == 0 ? uint32_t(address) : e->resolve_alias(address, aliases, count);
     e->timing_->on_data_access(va, address, unsigned(size), type == UC_MEM_WRITE);
+    if (type == UC_MEM_WRITE && e->code_bytes_.touched_by(address, unsigned(size)))
+        e->code_rewritten(address, unsigned(size));
     if (e->watched_count_ != 0) {
         uint64_t pfn = address >> 12;
         if (pfn < e->watched_frames_.size() * 64 && (e->watched_frames_[pfn / 64] >> (pfn % 64)) & 1)

@@ -34,7 +34,8 @@ void check(uc_err err, const char *what) {
 } // namespace
 
 Engine::Engine(const EngineSetup &setup)
-    : setup_(setup), cpuid_(setup.cpu), blocks_(setup.costs, setup.core), translations_(setup.ram_bytes) {
+    : setup_(setup), cpuid_(setup.cpu), blocks_(setup.costs, setup.core), translations_(setup.ram_bytes),
+      code_bytes_(setup.ram_bytes) {
     if (setup.rom.size() != kRomSize)
         throw std::runtime_error("firmware image must be exactly 64 KiB");
     if (setup.ram_bytes < (2ull << 20) || setup.ram_bytes % 4096 != 0)
@@ -52,7 +53,6 @@ Engine::Engine(const EngineSetup &setup)
     check(uc_ctl_exits_enable(uc_), "enabling the exits mechanism");
 
     ram_ = std::make_unique<HostMemory>(setup.ram_bytes);
-    code_frames_.assign((setup.ram_bytes / 4096 + 63) / 64, 0);
     check(uc_mem_map_ptr(uc_, 0, kLegacyHoleStart, UC_PROT_ALL, ram_->data()), "mapping low RAM");
     check(uc_mem_map_ptr(uc_, kLegacyHoleEnd, setup.ram_bytes - kLegacyHoleEnd, UC_PROT_ALL,
                          ram_->data() + kLegacyHoleEnd),
@@ -162,11 +162,8 @@ void Engine::invalidate_code(uint64_t pa, uint64_t len) {
     constexpr uint64_t kPagesRemovedOneByOne = 64;
     const uint64_t first = pa >> 12, last = (std::min(pa + len, ram_->size()) - 1) >> 12;
     bool had_code = false;
-    for (uint64_t pfn = first; pfn <= last; ++pfn) {
-        uint64_t &word = code_frames_[pfn / 64];
-        had_code |= (word >> (pfn % 64)) & 1;
-        word &= ~(1ull << (pfn % 64));
-    }
+    for (uint64_t pfn = first; pfn <= last; ++pfn)
+        had_code |= forget_code_frame(pfn);
     if (last - first >= kPagesRemovedOneByOne) {
         uc_ctl_flush_tb(uc_);
     } else {
@@ -178,8 +175,10 @@ void Engine::invalidate_code(uint64_t pa, uint64_t len) {
         uc_ctl_flush_tlb(uc_);
         translations_.clear();
     }
-    if (had_code)
+    if (had_code) {
         blocks_.forget_current();
+        operands_.forget();
+    }
 }
 
 void Engine::map_mmio(uint64_t base, uint64_t size, MmioHandlers handlers) {
@@ -208,12 +207,14 @@ void Engine::set_timing(TimingModel *timing, bool model_memory) {
         return;
     timing_ = timing;
     model_memory_ = model_memory;
-    if (model_memory) {
-        uc_hook h;
+    uc_hook h;
+    if (model_memory)
         check(uc_hook_add(uc_, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, reinterpret_cast<void *>(&Engine::on_mem),
                           this, 1, 0),
               "hooking memory accesses");
-    }
+    else
+        check(uc_hook_add(uc_, &h, UC_HOOK_MEM_WRITE, reinterpret_cast<void *>(&Engine::on_code_write), this, 1, 0),
+              "hooking memory writes");
 }
 
 uint32_t Engine::esp() const { return reg(UC_X86_REG_ESP); }

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "emu/engine/code_bytes.h"
 #include "emu/engine/cpuid_model.h"
 #include "emu/engine/debug_control.h"
 #include "emu/engine/operand_decoder.h"
@@ -166,6 +167,11 @@ private:
     static bool on_tlb_fill(uc_struct *uc, uint64_t vaddr, int type, void *result, void *self);
     bool holds_descriptor_table(uint32_t page) const;
     static void on_mem(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
+    static void on_code_write(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
+    // The guest wrote bytes of decoded code: that code, and the hooks found in it, go.
+    void code_rewritten(uint64_t pa, uint64_t len);
+    // Forgets one frame's decoded code and its special-instruction hooks; whether it had code.
+    bool forget_code_frame(uint64_t pfn);
     static void on_mem_empty(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
     static void on_special(uc_struct *uc, uint64_t address, uint32_t size, void *self);
     static void on_debug_code(uc_struct *uc, uint64_t address, uint32_t size, void *self);
@@ -242,6 +248,8 @@ private:
         SpecialKind kind;
         uint32_t block_pc;
         RdtscSite rdtsc;
+        uint64_t frame = ~0ull;   // where the hooked instruction's bytes are: rewriting them drops it
+        size_t hook = 0;          // the code hook's uc_hook
     };
     std::unordered_map<uint32_t, Special> specials_;
     const BlockInfo *current_block_ = nullptr;
@@ -259,7 +267,7 @@ private:
     uint32_t retranslate_pc_ = 0, retranslate_size_ = 0;
     std::function<std::string(uint32_t)> symbolizer_;
     DataWatch data_watch_;
-    std::vector<uint64_t> code_frames_;      // one bit per RAM frame a decoded block came from
+    CodeBytes code_bytes_;                   // the RAM bytes decoded blocks came from
     std::vector<uint64_t> watched_frames_;   // one bit per RAM frame
     uint64_t watched_count_ = 0;
 

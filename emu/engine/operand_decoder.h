@@ -37,8 +37,10 @@ public:
     OperandDecoder(const OperandDecoder &) = delete;
     OperandDecoder &operator=(const OperandDecoder &) = delete;
 
-    // Decoded once per EIP (guest code here does not change under a running kernel).
+    // Decoded once per EIP, until forget(): the engine calls it when the guest rewrites code it
+    // has run (Linux patches its own text at boot: alternatives, static keys).
     const DecodedInsn *decode(uint32_t eip, const ReadFn &read);
+    void forget() { cache_.clear(); }
 
     // The linear addresses the instruction at `eip` may touch: its memory operands, then the
     // stack slots of implicit pushes and pops.

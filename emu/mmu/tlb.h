@@ -14,10 +14,15 @@ namespace ia32emu {
 // The TLB entry a successful walk of `linear` yields.
 TlbEntry tlb_entry_from_walk(uint32_t linear, const WalkResult &walk);
 
-// Whether the leaf entry in memory now maps differently from what a TLB entry remembers.
-// Accessed and Dirty are ignored: the guest clearing them (page aging) changes no translation.
+// Whether the leaf entry in memory now maps differently from what a TLB entry remembers, in a
+// way that needs an invalidation. Accessed and Dirty are ignored: the guest clearing them (page
+// aging) changes no translation. So is a permission granted (R/W or U/S from 0 to 1): the SDM
+// (vol. 3, 4.10.4.3, "optional invalidation") allows it without one, since an access the old
+// entry refuses faults, and a page fault drops the entry; Linux upgrades PTEs this way.
 constexpr bool pte_rewritten(uint64_t remembered, uint64_t in_memory) {
-    return ((remembered ^ in_memory) & ~(kPteA | kPteD)) != 0;
+    uint64_t changed = remembered ^ in_memory;
+    uint64_t granted = changed & in_memory & (kPteRw | kPteUs);
+    return (changed & ~(kPteA | kPteD | granted)) != 0;
 }
 
 struct TlbLookup {

@@ -216,6 +216,16 @@ TEST(TlbStale, EntryRemembersTheLeafItCameFrom) {
     EXPECT_TRUE(pte_rewritten(e.pte_value, 0x0055'5021));   // write permission removed
 }
 
+// SDM vol. 3, 4.10.4.3: granting a permission needs no invalidation (Linux relies on it when a
+// write fault makes a page writable); taking one away does.
+TEST(TlbStale, PermissionGrantedIsNotARewriteButPermissionTakenIs) {
+    EXPECT_FALSE(pte_rewritten(0x0055'5061, 0x0055'5063));  // read-only made writable
+    EXPECT_FALSE(pte_rewritten(0x0055'5061, 0x0055'5067));  // ... and user-accessible
+    EXPECT_TRUE(pte_rewritten(0x0055'5067, 0x0055'5063));   // user access removed
+    EXPECT_TRUE(pte_rewritten(0x0055'5061, 0x0066'6063));   // writable, but another frame
+    EXPECT_TRUE(pte_rewritten(0x0055'5061, 0x0055'5073));   // cache-disable set
+}
+
 TEST(TlbParams, BadGeometryIsRejectedWithTheFieldName) {
     EXPECT_NE(tlb_level_params_error(level(0, 0)), "");
     EXPECT_NE(tlb_level_params_error(level(48, 5)).find("dtlb.small.entries"), std::string::npos);
