@@ -219,6 +219,8 @@ TEST(TerminalConsole, TypedLinesReachTheGuestOnInterruptsAndTheTerminalIsRestore
     EXPECT_NE(diff.err.find("serial input (A terminal, B terminal; typed input is not reproducible)"),
               std::string::npos)
         << diff.err;
+    auto shown = run_ia32emu_args({"report", report.string()});
+    EXPECT_NE(shown.out.find(", serial input typed at a terminal\n"), std::string::npos) << shown.out;
 }
 
 TEST(TerminalConsole, CtrlCAndCtrlZAreBytesForTheGuestAndCtrlACtrlASendsOneCtrlA) {
@@ -323,6 +325,25 @@ TEST(TerminalConsole, SerialInDashReadsAPipeAsAFile) {
     EXPECT_EQ(j["run"]["serial_input"]["bytes"], kPipedInput.size());
     auto sum = run_process({"/usr/bin/sha256sum", "--", input.string()});
     EXPECT_EQ(j["run"]["serial_input"]["sha256"], sum.out.substr(0, 64));
+
+    // The same bytes from the file compare with the piped run; other bytes do not.
+    const auto from_file = dir.file("file.json"), other = dir.file("other.json");
+    auto f = run_ia32emu_args({"run", test_guest("uart_irq").string(), "--serial-in", input.string(), "--report",
+                               from_file.string()});
+    EXPECT_EQ(f.exit_status, 0) << f.describe();
+    // The guest tracks no paths, so diff finds nothing to compare, but not because the runs differ.
+    auto same = run_ia32emu_args({"diff", report.string(), from_file.string()});
+    EXPECT_EQ(same.err.find("different runs"), std::string::npos) << same.describe();
+    EXPECT_NE(same.err.find("nothing to compare"), std::string::npos) << same.describe();
+    auto o = run_ia32emu_args({"run", test_guest("uart_irq").string(), "--serial-in",
+                               dir.write("other.txt", "other line\nend\n").string(), "--report", other.string()});
+    EXPECT_EQ(o.exit_status, 0) << o.describe();
+    auto differs = run_ia32emu_args({"diff", from_file.string(), other.string()});
+    EXPECT_EQ(differs.exit_status, 2) << differs.describe();
+    EXPECT_NE(differs.err.find("serial input (A file 15 bytes "), std::string::npos) << differs.err;
+    auto shown = run_ia32emu_args({"report", report.string()});
+    EXPECT_NE(shown.out.find(", serial input stdin 15 bytes (sha256 " + sum.out.substr(0, 12) + ")"), std::string::npos)
+        << shown.out;
 }
 
 TEST(TerminalConsole, StdinAPipeWithoutSerialInChangesNothing) {
