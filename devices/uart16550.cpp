@@ -45,6 +45,14 @@ void Uart16550::set_input(std::vector<uint8_t> bytes) {
     schedule_arrival();
 }
 
+void Uart16550::add_input(std::span<const uint8_t> bytes) {
+    // What was sent already goes, so that a long interactive run keeps only its backlog.
+    input_.erase(input_.begin(), input_.begin() + static_cast<std::ptrdiff_t>(input_pos_));
+    input_pos_ = 0;
+    input_.insert(input_.end(), bytes.begin(), bytes.end());
+    schedule_arrival();
+}
+
 uint32_t Uart16550::io_read(uint16_t port, unsigned size) {
     // Wider accesses read consecutive registers, as the ISA bus would split them.
     uint32_t value = 0;

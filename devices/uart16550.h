@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <span>
 #include <vector>
 
 #include "emu/board/event_queue.h"
@@ -30,9 +31,9 @@ namespace ia32emu {
 // Transmission is instant, as on QEMU: THR is empty again as soon as it is written, so THRE is
 // pending again at once (the line drops and rises, an edge for the PIC). THRE also becomes
 // pending when IER.THRI goes from 0 to 1, and is cleared by reading IIR while it is the source or
-// by writing THR. Received data arrives from `set_input` on modelled time, one character per
-// character time at the programmed rate (start, data, parity and stop bits at 115200/divisor
-// baud), only while MCR.RTS is set and loopback is off, and never overruns: the far end waits for
+// by writing THR. Received data arrives from `set_input` and `add_input` on modelled time, one
+// character per character time at the programmed rate (start, data, parity and stop bits at
+// 115200/divisor baud), only while MCR.RTS is set and loopback is off, and never overruns: the far end waits for
 // room in the receive FIFO (16 bytes, or RBR alone with FIFOs off), as QEMU's character backends
 // do. In FIFO mode the received-data interrupt waits for the trigger level, and data left below
 // it raises the character-timeout interrupt 4 character times after the last arrival or read.
@@ -52,6 +53,8 @@ public:
 
     // The bytes the far end sends, from the next character time on.
     void set_input(std::vector<uint8_t> bytes);
+    // More bytes for the far end to send after those it has not sent yet (a terminal's keys).
+    void add_input(std::span<const uint8_t> bytes);
     size_t input_left() const { return input_.size() - input_pos_; }
 
     uint16_t divisor() const { return static_cast<uint16_t>(dlm_ << 8 | dll_); }

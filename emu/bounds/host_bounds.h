@@ -46,5 +46,8 @@ inline constexpr uint64_t kTrackedFrames = 1u << 19;
 // Frames whose last freed allocation is remembered (for "free; last held by"), about 200
 // bytes each: every frame of the default board's 1 GiB.
 inline constexpr uint64_t kFreedFrames = 1u << 18;
+// Bytes typed or pasted at the terminal that COM1's far end has not sent yet: a guest that never
+// reads (RTS off, a full FIFO) leaves them all waiting.
+inline constexpr size_t kSerialBacklog = 1u << 20;
 
 } // namespace ia32emu::bounds

@@ -70,7 +70,10 @@ int main(int argc, char **argv) {
     run->add_option("--timeout", req.timeout, "stop after this many wall-clock seconds (exit 124)")->check(seconds);
     run->add_option("--serial", req.serial_file, "write the guest's COM1 output to FILE instead of stdout");
     run->add_option("--serial-in", req.serial_in,
-                    "COM1 receives the bytes of FILE, one per character time while the guest asserts RTS");
+                    "COM1 receives the bytes of FILE, one per character time while the guest asserts RTS; `-`: "
+                    "standard input (typed keys when it is a terminal, Ctrl-A x quits, Ctrl-A h helps); `none`: "
+                    "nothing. Default: the terminal when stdin is one, else nothing")
+        ->type_name("FILE|-|none");
     run->add_option("--firmware", req.firmware, "firmware ROM image (64 KiB)");
     run->add_option("--report", req.report_file,
                     "write the timing report as JSON to FILE (`-`: stdout, the guest's output then goes to stderr)");

@@ -33,6 +33,11 @@ int report_command(const ReportRequest &req) {
             if (run.payload_files > 0)
                 std::cout << ", initrd and modules " << run.payload_files << " file(s) (sha256 "
                           << run.payload_sha256.substr(0, 12) << ")";
+            if (run.serial_input == "terminal")
+                std::cout << ", serial input typed at a terminal";
+            else if (!run.serial_input.empty())
+                std::cout << ", serial input " << one_line(run.serial_input) << " " << run.serial_input_bytes
+                          << " bytes (sha256 " << run.serial_input_sha256.substr(0, 12) << ")";
             std::cout << "\n";
             print_summary(std::cout, report);
         }

@@ -1,7 +1,9 @@
 // Bad input ends here with one line on stderr and status 2; a guest's fate maps to its own status.
 #include "emu/cli/run_command.h"
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -10,10 +12,13 @@
 #include <optional>
 #include <stdexcept>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "emu/board/board_config.h"
 #include "emu/cli/run_control.h"
+#include "emu/cli/serial_console.h"
+#include "emu/cli/terminal_mode.h"
 #include "emu/debug/gdb_stub.h"
 #include "emu/engine/machine.h"
 #include "emu/introspect/linux_image.h"
@@ -59,6 +64,76 @@ bool read_serial_input(const std::filesystem::path &path, std::vector<uint8_t> &
         return false;
     }
     bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return true;
+}
+
+// `--serial-in -` with standard input that is not a terminal: its bytes up to end of file, as a file's.
+bool read_standard_input(std::vector<uint8_t> &bytes) {
+    constexpr size_t kMaxSerialInput = 64u << 20;
+    uint8_t buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            std::fprintf(stderr, "ia32emu: --serial-in -: cannot read standard input: %s\n", std::strerror(errno));
+            return false;
+        }
+        if (n == 0)
+            return true;
+        if (bytes.size() + size_t(n) > kMaxSerialInput) {
+            std::fprintf(stderr, "ia32emu: --serial-in -: standard input is larger than 64 MiB\n");
+            return false;
+        }
+        bytes.insert(bytes.end(), buf, buf + n);
+    }
+}
+
+// Standard input is a terminal this process may take over: not one whose foreground belongs to
+// another process group (a background job would be stopped by the first change of mode).
+bool stdin_is_own_terminal() {
+    if (::isatty(STDIN_FILENO) != 1)
+        return false;
+    const pid_t foreground = ::tcgetpgrp(STDIN_FILENO);
+    // ENOTTY: a terminal that is not this session's controlling one; nobody else reads it for us.
+    return foreground == ::getpgrp() || (foreground < 0 && errno == ENOTTY);
+}
+
+// Where COM1's receive line reads from: the terminal when stdin is one (unless --serial-in says
+// otherwise), fixed bytes from a file or a pipe, or nothing. False after bad input.
+enum class SerialSource { None, Bytes, Terminal };
+bool choose_serial_input(const std::filesystem::path &option, MachineOptions &opts, SerialSource &source) {
+    source = SerialSource::None;
+    if (option == "none")
+        return true;
+    if (option.empty()) {
+        if (stdin_is_own_terminal())
+            source = SerialSource::Terminal;
+        return true;
+    }
+    if (option != "-") {
+        if (!read_serial_input(option, opts.serial_input))
+            return false;
+        source = SerialSource::Bytes;
+        return true;
+    }
+    if (::fcntl(STDIN_FILENO, F_GETFD) < 0) {
+        std::fprintf(stderr, "ia32emu: --serial-in -: standard input is not open\n");
+        return false;
+    }
+    if (::isatty(STDIN_FILENO) == 1) {
+        if (!stdin_is_own_terminal()) {
+            std::fprintf(stderr, "ia32emu: --serial-in -: standard input is a terminal another process group owns "
+                                 "(a background job); run in the foreground\n");
+            return false;
+        }
+        source = SerialSource::Terminal;
+        return true;
+    }
+    if (!read_standard_input(opts.serial_input))
+        return false;
+    opts.serial_input_source = "stdin";
+    source = SerialSource::Bytes;
     return true;
 }
 
@@ -118,10 +193,17 @@ int run_command(const RunRequest &req) {
             }
             out = serial.get();
         }
-        if (!req.serial_in.empty() && !read_serial_input(req.serial_in, opts.serial_input))
+        SerialSource serial_source;
+        if (!choose_serial_input(req.serial_in, opts, serial_source))
             return kExitBadInput;
-        // Line by line wherever it goes, so that a log of a run killed from outside is complete.
-        std::setvbuf(out, nullptr, _IOLBF, BUFSIZ);
+        std::optional<SerialConsole> console;
+        if (serial_source == SerialSource::Terminal) {
+            console.emplace(STDIN_FILENO);
+            opts.serial_terminal = &*console;
+        }
+        // Line by line wherever it goes, so that a log of a run killed from outside is complete;
+        // byte by byte on an interactive console, where a prompt has no newline after it.
+        std::setvbuf(out, nullptr, console ? _IONBF : _IOLBF, BUFSIZ);
         opts.serial_sink = [out](uint8_t b) { std::fputc(b, out); };
         if (!req.vga_dump.empty()) {
             std::filesystem::path dir = req.vga_dump.parent_path().empty() ? "." : req.vga_dump.parent_path();
@@ -150,9 +232,13 @@ int run_command(const RunRequest &req) {
         StopSignals signals;
         opts.stop_signal = signals.flag();
         const std::atomic<int> *stop_signal = opts.stop_signal;
-        std::optional<ProgressLine> progress(std::in_place, opts.board.cpu.clock_mhz);
+        // The progress line would write over the guest's console on the terminal.
+        std::optional<ProgressLine> progress;
+        if (!console)
+            progress.emplace(opts.board.cpu.clock_mhz);
         Machine *running = nullptr;
-        opts.tick = [&] { progress->update(running->engine().instructions(), running->modelled_cycles()); };
+        if (progress)
+            opts.tick = [&] { progress->update(running->engine().instructions(), running->modelled_cycles()); };
 
         Machine machine(std::move(opts));
         running = &machine;
@@ -161,9 +247,14 @@ int run_command(const RunRequest &req) {
             gdb.emplace(std::move(*gdb_listener), machine.engine(), stop_signal);
             machine.engine().attach_debugger(&*gdb, req.gdb_wait);
         }
+        // Raw only while the guest runs: bad input above and the summary below see the terminal as it was.
+        std::optional<RawTerminal> raw_terminal;
+        if (console)
+            raw_terminal.emplace(STDIN_FILENO);
         auto started = std::chrono::steady_clock::now();
         RunOutcome outcome = machine.run();
         double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        raw_terminal.reset();
         progress.reset();
         std::fflush(out);
         if (outcome.reason != StopReason::GuestExit)

@@ -79,7 +79,9 @@ std::string GdbSession::exit_reply(const RunOutcome &outcome) {
     switch (outcome.reason) {
     case StopReason::GuestExit:
     case StopReason::Halted:
-    case StopReason::Reset: return "W" + hex2(unsigned(outcome.process_status()));
+    case StopReason::Reset:
+    // The user quit at the terminal: the process exits with that status, as after a guest exit.
+    case StopReason::Quit: return "W" + hex2(unsigned(outcome.process_status()));
     case StopReason::Crash: return "X" + hex2(kGdbSigSegv);
     case StopReason::Timeout: return "X" + hex2(kGdbSigAlrm);
     case StopReason::Budget: return "X" + hex2(kGdbSigXcpu);

@@ -182,8 +182,15 @@ void Engine::on_block(uc_struct *, uint64_t address, uint32_t size, void *self) 
         if (e->past_deadline()) {
             e->set_reg(UC_X86_REG_EIP, pc);
             e->stop_for_timeout();
-        } else if (e->setup_.tick) {
-            e->setup_.tick();
+        } else {
+            if (e->host_input_) {
+                e->host_input_->poll();
+                // The terminal's escape ended the run: it resumes (for a report) at this block.
+                if (e->stop_requested_)
+                    e->set_reg(UC_X86_REG_EIP, pc);
+            }
+            if (e->setup_.tick)
+                e->setup_.tick();
         }
     }
 }

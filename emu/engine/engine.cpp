@@ -305,6 +305,12 @@ void Engine::request_crash(std::string diagnostic) {
     stop(StopReason::Crash, std::move(diagnostic));
 }
 
+void Engine::request_quit(const std::string &how) {
+    if (stop_requested_)
+        return;
+    stop(StopReason::Quit, "ended from the terminal with " + how);
+}
+
 void Engine::request_reset(const std::string &how) {
     if (stop_requested_)
         return;

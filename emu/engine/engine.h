@@ -17,6 +17,7 @@
 #include "emu/engine/operand_decoder.h"
 #include "emu/engine/run_outcome.h"
 #include "emu/board/event_queue.h"
+#include "emu/board/host_input.h"
 #include "emu/board/interrupt_source.h"
 #include "emu/mmu/translation_map.h"
 #include "emu/timing/block_decoder.h"
@@ -89,6 +90,8 @@ public:
     void request_exit(uint32_t code);
     // Ends the run as a crash with a one-line diagnostic (e.g. a device detected wild DMA).
     void request_crash(std::string diagnostic);
+    // The user ended the run from outside the guest (the terminal's escape); `how` says with what.
+    void request_quit(const std::string &how);
     // The guest drove the CPU's reset line (`how` says through what): the run ends there, as
     // QEMU's -no-reboot ends it, with the EIP and symbol of the instruction that did it.
     void request_reset(const std::string &how);
@@ -101,6 +104,11 @@ public:
     void attach_interrupts(InterruptSource *controller, EventQueue *events);
     // Modelled time in cycles: the timing model's clock, plus the time spent halted.
     uint64_t now() const;
+    // Input from outside modelled time (COM1 on a terminal): taken every 4096 blocks, and waited
+    // for when the guest halts. While it is attached, a halted guest's modelled time passes at the
+    // host's pace, so that a key can come before the next event, and a halt with interrupts
+    // enabled and nothing scheduled waits for the input instead of ending the run.
+    void attach_host_input(HostInput *input) { host_input_ = input; }
 
     Registers registers() const;
     uint64_t instructions() const { return instructions_; }
@@ -201,6 +209,12 @@ private:
     // `hlt` just retired: advance modelled time to the next event until one interrupts; false when
     // nothing can (IF clear, or no event left within the idle limit).
     bool wait_for_interrupt();
+    // Modelled time moves on to `cycle` while the CPU is halted.
+    void idle_until(uint64_t cycle);
+    // Halted with host input attached and the next event `due` (or none): waits on the host as long
+    // as modelled time has to pass, or until input arrives, and advances modelled time by what the
+    // host waited. False when the run stops meanwhile (a signal, the wall-clock limit, a quit).
+    bool idle_for_host_input(uint64_t due);
     struct Descriptor {
         uint32_t lo, hi;
     };
@@ -277,6 +291,7 @@ private:
 
     InterruptSource *interrupts_ = nullptr;
     EventQueue *events_ = nullptr;
+    HostInput *host_input_ = nullptr;
     uint64_t idle_cycles_ = 0;        // time halted, when no timing model keeps the clock
     bool interrupt_taken_ = false;    // the block hook stopped to deliver an external interrupt
     // EFLAGS.IF was clear at the last block boundary and no instruction or register write since

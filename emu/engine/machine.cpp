@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "emu/bounds/host_bounds.h"
 #include "emu/introspect/symbol_map.h"
 #include "emu/report/run_identity.h"
 #include "emu/report/timing_report.h"
@@ -171,7 +172,17 @@ Machine::Machine(MachineOptions options)
     ports_.attach(SYSTEM_PORT_B, 1, port_b_);
     engine_.attach_interrupts(&pic_, &events_);
     ports_.attach(UART_COM1_BASE, 8, uart_);
+    record_serial_input(identity_,
+                        options_.serial_terminal ? "terminal"
+                        : options_.serial_input.empty() ? ""
+                                                        : options_.serial_input_source,
+                        options_.serial_input);
     uart_.set_input(std::move(options_.serial_input));
+    if (options_.serial_terminal) {
+        options_.serial_terminal->connect([this](std::span<const uint8_t> bytes) { take_typed_input(bytes); },
+                                          [this](const std::string &how) { engine_.request_quit(how); });
+        engine_.attach_host_input(options_.serial_terminal);
+    }
     ports_.attach(CMOS_INDEX_PORT, 2, rtc_);
     ports_.attach(I8042_DATA_PORT, 1, keyboard_controller_);
     ports_.attach(I8042_STATUS_PORT, 1, keyboard_controller_);
@@ -445,6 +456,8 @@ Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
     for (const DmaFinding &f : kernel_.dma_checks().findings())
         r.faults.push_back(dma_fault(f));
     kernel_.count_dropped(r.dropped);
+    if (typed_bytes_dropped_)
+        r.dropped["serial_input"] = typed_bytes_dropped_;
     const EduDmaStats &dma = edu_.stats();
     r.dma.transfers = dma.transfers;
     r.dma.bytes = dma.bytes_to_device + dma.bytes_to_ram;
@@ -495,6 +508,14 @@ std::vector<LoadedModule> Machine::place_kernel_and_modules() {
         if (r.base <= kHighMemory && kHighMemory < r.end)
             high_end = r.end;
     return load_modules(options_.modules, std::max<uint64_t>(image_.loaded_end(), kHighMemory), high_end);
+}
+
+void Machine::take_typed_input(std::span<const uint8_t> bytes) {
+    const size_t waiting = uart_.input_left();
+    const size_t room = waiting < bounds::kSerialBacklog ? bounds::kSerialBacklog - waiting : 0;
+    const size_t taken = std::min(room, bytes.size());
+    uart_.add_input(bytes.first(taken));
+    typed_bytes_dropped_ += bytes.size() - taken;
 }
 
 bool Machine::dma_used() const { return edu_.stats().transfers + edu_.stats().rejected > 0; }

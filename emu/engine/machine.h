@@ -13,6 +13,7 @@
 #include "emu/board/bar_layout.h"
 #include "emu/board/board_config.h"
 #include "emu/board/event_queue.h"
+#include "emu/board/host_input.h"
 #include "emu/board/multiboot_modules.h"
 #include "emu/board/pci_bus.h"
 #include "emu/board/physical_memory.h"
@@ -52,6 +53,10 @@ struct MachineOptions {
     std::vector<uint8_t> firmware;    // 64 KiB ROM image
     std::function<void(uint8_t)> serial_sink;
     std::vector<uint8_t> serial_input;  // what arrives on COM1's receive line (--serial-in)
+    std::string serial_input_source = "file";   // where serial_input came from: "file" or "stdin"
+    // COM1's receive line carries what this delivers instead (keys typed at a terminal); the
+    // engine waits for it when the guest halts, and its quit ends the run.
+    HostInput *serial_terminal = nullptr;
     uint64_t max_instructions = 0;
     double timeout_seconds = 0;
     std::optional<std::chrono::steady_clock::time_point> started;   // see EngineSetup::started
@@ -99,6 +104,8 @@ private:
     void hand_linux_to_firmware();
     void track_paths();
     void on_region(RegionOp op, uint32_t name_va);
+    // Typed bytes for COM1's far end, up to bounds::kSerialBacklog waiting; the rest is counted.
+    void take_typed_input(std::span<const uint8_t> bytes);
 
     MachineOptions options_;
     bool linux_;        // a bzImage, booted by the Linux boot protocol
@@ -131,6 +138,7 @@ private:
 
     GuestMemory guest_memory_;
     KernelHooks kernel_;
+    uint64_t typed_bytes_dropped_ = 0;
 };
 
 // Reads a 64 KiB firmware image; throws ImageError naming the file.

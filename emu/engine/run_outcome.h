@@ -14,6 +14,7 @@ enum class StopReason {
     Budget,         // the instruction budget ran out
     Timeout,        // the wall-clock limit ran out
     Signal,         // SIGINT, SIGTERM or SIGHUP asked the run to stop
+    Quit,           // the user ended the run at the terminal (Ctrl-A x)
 };
 
 // Documented in the README; chosen above the codes our guest uses so they cannot be confused.
@@ -25,6 +26,9 @@ inline constexpr int kExitBudget = 125;
 inline constexpr int kExitCrash = 126;
 // --fail-on: the guest ended but recorded a fault of a kind the user asked to fail on.
 inline constexpr int kExitFailOn = 121;
+// The user ended an interactive run with the terminal's escape (QEMU exits 0 there, which would
+// read as the guest's own success).
+inline constexpr int kExitQuit = 120;
 
 // The names the report uses for the signals that stop a run.
 inline std::string signal_name(int signo) {
@@ -53,6 +57,7 @@ struct RunOutcome {
         case StopReason::Reset: return kExitReset;
         // As a shell reports a process its signal ended: 130 for SIGINT, 143 for SIGTERM.
         case StopReason::Signal: return 128 + signal;
+        case StopReason::Quit: return kExitQuit;
         case StopReason::Crash: break;
         }
         return kExitCrash;
@@ -65,6 +70,7 @@ struct RunOutcome {
         case StopReason::Halted: return "halted";
         case StopReason::Reset: return "reset";
         case StopReason::Signal: return "signal";
+        case StopReason::Quit: return "quit";
         case StopReason::Crash: break;
         }
         return "crash";

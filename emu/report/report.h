@@ -85,6 +85,11 @@ struct RunIdentity {
     // digests, so that two boots of one kernel with different initramfs contents do not compare.
     uint64_t payload_files = 0;
     std::string payload_sha256;  // empty when there are none
+    // What COM1 received: empty for nothing, "file" or "stdin" for fixed bytes (counted and
+    // hashed), "terminal" for keys typed during the run, which no other run repeats.
+    std::string serial_input;
+    uint64_t serial_input_bytes = 0;
+    std::string serial_input_sha256;
 };
 
 struct Report {

@@ -107,6 +107,15 @@ std::string board_changes(const nlohmann::ordered_json &a, const nlohmann::order
 
 std::string short_hash(const std::string &sha256) { return sha256.substr(0, 12); }
 
+std::string serial_input_text(const RunIdentity &r) {
+    if (r.serial_input.empty())
+        return "none";
+    if (r.serial_input == "terminal")
+        return "terminal";
+    return one_line(r.serial_input) + " " + std::to_string(r.serial_input_bytes) + " bytes " +
+           short_hash(r.serial_input_sha256);
+}
+
 } // namespace
 
 std::vector<std::string> run_differences(const Report &a, const Report &b) {
@@ -119,6 +128,13 @@ std::vector<std::string> run_differences(const Report &a, const Report &b) {
         out.push_back("initrd and modules (A " + std::to_string(ra.payload_files) + " file(s) " +
                       short_hash(ra.payload_sha256) + ", B " + std::to_string(rb.payload_files) + " file(s) " +
                       short_hash(rb.payload_sha256) + ")");
+    // Keys typed at a terminal arrive when the user types them: two such runs never received the same input.
+    if (ra.serial_input == "terminal" || rb.serial_input == "terminal")
+        out.push_back("serial input (A " + serial_input_text(ra) + ", B " + serial_input_text(rb) +
+                      "; typed input is not reproducible)");
+    // The same bytes from a file or from a pipe are the same input.
+    else if (ra.serial_input_sha256 != rb.serial_input_sha256)
+        out.push_back("serial input (A " + serial_input_text(ra) + ", B " + serial_input_text(rb) + ")");
     if (ra.cmdline != rb.cmdline)
         out.push_back("cmdline (A '" + one_line(ra.cmdline) + "', B '" + one_line(rb.cmdline) + "')");
     if (ra.board_sha256 != rb.board_sha256) {

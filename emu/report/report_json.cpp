@@ -122,6 +122,12 @@ nlohmann::ordered_json report_to_json(const Report &r) {
              {"board", Json{{"name", r.run.board_name}, {"sha256", r.run.board_sha256}}}};
     if (r.run.payload_files > 0)
         run["initrd_and_modules"] = Json{{"files", r.run.payload_files}, {"sha256", r.run.payload_sha256}};
+    if (r.run.serial_input == "terminal")
+        run["serial_input"] = Json{{"source", "terminal"}};
+    else if (!r.run.serial_input.empty())
+        run["serial_input"] = Json{{"source", r.run.serial_input},
+                                   {"bytes", r.run.serial_input_bytes},
+                                   {"sha256", r.run.serial_input_sha256}};
     return Json{
         {"schema", kReportSchema},
         {"run", run},

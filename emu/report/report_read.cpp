@@ -64,6 +64,14 @@ Report report_from_json(const Json &json, const std::string &origin) {
             r.run.payload_files = run.at("initrd_and_modules").at("files").get<uint64_t>();
             r.run.payload_sha256 = run.at("initrd_and_modules").at("sha256").get<std::string>();
         }
+        if (run.contains("serial_input")) {
+            const Json &serial = run.at("serial_input");
+            r.run.serial_input = serial.at("source").get<std::string>();
+            if (r.run.serial_input != "terminal") {
+                r.run.serial_input_bytes = serial.at("bytes").get<uint64_t>();
+                r.run.serial_input_sha256 = serial.at("sha256").get<std::string>();
+            }
+        }
         r.board = nlohmann::ordered_json::parse(json.at("board").dump());
         const Json &t = json.at("totals");
         r.totals.instructions = t.at("instructions").get<uint64_t>();

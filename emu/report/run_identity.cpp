@@ -47,4 +47,11 @@ void record_payload(RunIdentity &id, const std::vector<std::span<const uint8_t>>
     id.payload_sha256 = files.empty() ? "" : sha256_hex(digests);
 }
 
+void record_serial_input(RunIdentity &id, const std::string &source, std::span<const uint8_t> bytes) {
+    id.serial_input = source;
+    id.serial_input_bytes = bytes.size();
+    id.serial_input_sha256 =
+        source.empty() || source == "terminal" ? "" : sha256_hex({reinterpret_cast<const char *>(bytes.data()), bytes.size()});
+}
+
 } // namespace ia32emu

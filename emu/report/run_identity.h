@@ -23,6 +23,10 @@ RunIdentity identify_run(const std::filesystem::path &kernel, std::string_view c
 // that they are read once, through the loader's own bounds.
 void record_payload(RunIdentity &id, const std::vector<std::span<const uint8_t>> &files);
 
+// What COM1's receive line carried: `source` is "file" or "stdin" with its bytes, "terminal" for
+// interactive input (no bytes are known up front), empty for none.
+void record_serial_input(RunIdentity &id, const std::string &source, std::span<const uint8_t> bytes);
+
 // The SHA-256 of bytes as lower-case hex, as sha256sum prints it.
 std::string sha256_hex(std::string_view bytes);
 

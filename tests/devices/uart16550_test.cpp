@@ -230,6 +230,34 @@ TEST_F(UartTest, TheFarEndNeverOverrunsTheFifo) {
     EXPECT_EQ(uart.input_left(), 3u);
 }
 
+// Keys typed at a terminal join the far end's queue behind what it has not sent yet, at the same
+// pace, and once the line is idle the next key starts a character time after it is added.
+TEST_F(UartTest, AddedInputQueuesBehindUnsentBytesAtTheLineRate) {
+    set_115200_8n1();
+    wr(UART_FCR, UART_FCR_ENABLE);
+    wr(UART_MCR, UART_MCR_RTS);
+    input("ab");
+    advance(kChar8N1);
+    const uint8_t more[] = {'c', 'd'};
+    uart.add_input(more);
+    EXPECT_EQ(uart.input_left(), 3u);
+    advance(3 * kChar8N1 - 1);
+    EXPECT_EQ(uart.input_left(), 1u);
+    advance(1);
+    EXPECT_EQ(uart.input_left(), 0u);
+    std::string got;
+    while (rd(UART_LSR) & UART_LSR_DR)
+        got.push_back(char(rd(UART_RBR)));
+    EXPECT_EQ(got, "abcd");
+    advance(100 * kChar8N1);
+    const uint8_t late[] = {'e'};
+    uart.add_input(late);
+    advance(kChar8N1 - 1);
+    EXPECT_EQ(rd(UART_LSR) & UART_LSR_DR, 0);
+    advance(1);
+    EXPECT_EQ(rd(UART_RBR), 'e');
+}
+
 TEST_F(UartTest, LoopbackDisconnectsTheReceiveLine) {
     set_115200_8n1();
     wr(UART_MCR, UART_MCR_RTS);
