@@ -2,7 +2,8 @@
    top of a guest whose RAM is all touched. It opens PREFIX_DEPTH nested regions with 63-character
    names (so that every folded stack is long), then every round ends its "top" region and begins
    one with a new name (names, region_mismatch faults once names run out) and, under it, begins and
-   ends LEAVES regions (more callees than a region may list; a new folded stack for each). Inside
+   ends LEAVES regions (more callees than a region may list; a new folded stack for each), and at
+   its end begins PAST_DEPTH nested regions, more than may nest, and ends them. Inside
    each leaf: a 16-byte kmalloc and, every other leaf, a 16 KiB one, both never freed (tracked
    allocations and the frames they cover), a page-sized kmalloc freed at once (frames remembered as
    freed), an alloc_pages of order 20 (past MAX_PAGE_ORDER), a doorbell of a DMA the edu device
@@ -28,6 +29,8 @@
 #define PREFIX_DEPTH 250
 #define LEAVES 400
 #define CALL_SITES 300
+/* Regions begun on top of the prefix, the top and nothing else: 4 more than may nest. */
+#define PAST_DEPTH 8
 /* The name buffer: a kind letter, filler, 8 hex digits of the counter, NUL: 63 characters. */
 #define NAME_HEX_OFF 55
 
@@ -115,6 +118,21 @@ leaf:
     cmpl $LEAVES, %esi
     jb leaf
     call call_sites
+    xorl %esi, %esi
+5:  movb $'n', %al
+    movl %esi, %ecx
+    movw $ROI_BEGIN_PORT, %dx
+    call region_op
+    incl %esi
+    cmpl $PAST_DEPTH, %esi
+    jb 5b
+6:  decl %esi
+    movb $'n', %al
+    movl %esi, %ecx
+    movw $ROI_END_PORT, %dx
+    call region_op
+    testl %esi, %esi
+    jnz 6b
     jmp round
     .size _start, . - _start
 
