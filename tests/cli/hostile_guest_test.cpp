@@ -332,7 +332,7 @@ TEST(HostileGuest, EveryCapFullAtOnceStaysWithinTheMemoryBound) {
     const auto kernel =
         dir.write("cap_flood.elf", with_symbol_flood(test_guest("cap_flood"), bounds::kSymbolEntries + 4096, 0x40000000));
     const auto trace = dir.file("trace.json"), folded = dir.file("folded.txt");
-    auto r = run_hostile(kernel, {"--max-insns", "150000000", "--trace", trace.string(), "--folded", folded.string()},
+    auto r = run_hostile(kernel, {"--max-insns", "170000000", "--trace", trace.string(), "--folded", folded.string()},
                          std::chrono::seconds(kSanitized ? 1800 : 900));
     EXPECT_EQ(r.exit_status, kExitBudget) << r.describe();
     expect_bounded(r, 600, kEveryCapOverheadKib);
