@@ -10,11 +10,13 @@
 namespace ia32emu::bounds {
 
 // Symbol-table entries read from the kernel image, over all its symbol tables (a real vmlinux
-// has about 10^5). Symbol tables that are the same bytes are read once.
-inline constexpr uint64_t kSymbolEntries = 1u << 20;
+// has about 10^5; Debian 6.1's System.map lists 45,166). Symbol tables that are the same bytes are
+// read once. Each kept symbol costs about 160 bytes in the two indexes (by address and by name):
+// 2^20 of them took 230 MB.
+inline constexpr uint64_t kSymbolEntries = 1u << 18;
 // Bytes of one symbol's name (longer names are cut), and of all the names kept together.
 inline constexpr size_t kSymbolNameBytes = 256;
-inline constexpr uint64_t kSymbolNameBytesTotal = 32u << 20;
+inline constexpr uint64_t kSymbolNameBytesTotal = 8u << 20;
 // Faults the report lists per kind ("stale_tlb", "region_mismatch", ...); later ones are counted.
 inline constexpr size_t kFaultsPerKind = 1000;
 // Warnings logged to stderr per kind of repeated event (a rejected DMA, ...); the report counts
@@ -37,6 +39,9 @@ inline constexpr size_t kCallSites = 256;
 inline constexpr size_t kTimelineSlices = 1u << 18;
 // Distinct call stacks (chains of open paths and regions) kept for --folded.
 inline constexpr size_t kFoldedStacks = 1u << 16;
+// Bytes of those stacks' text together (a stack of 256 nested regions is 16 KiB of names); the
+// --folded file is about this size at most.
+inline constexpr size_t kFoldedStackBytes = 16u << 20;
 // Live allocations the allocation tracker follows (about 240 bytes each; our kernel's
 // scenarios keep a few thousand).
 inline constexpr size_t kTrackedAllocations = 1u << 18;
@@ -49,5 +54,9 @@ inline constexpr uint64_t kFreedFrames = 1u << 18;
 // Bytes typed or pasted at the terminal that COM1's far end has not sent yet: a guest that never
 // reads (RTS off, a full FIFO) leaves them all waiting.
 inline constexpr size_t kSerialBacklog = 1u << 20;
+
+// Unicorn's buffer of generated host code. When it is full Unicorn drops every translation and
+// starts again, so this is all the memory generated code can hold.
+inline constexpr uint64_t kTranslationBufferBytes = 64u << 20;
 
 } // namespace ia32emu::bounds

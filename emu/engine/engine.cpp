@@ -11,6 +11,7 @@
 #include "emu/engine/cpu_flags_probe.h"
 #include "emu/engine/exception_state.h"
 #include "emu/board/host_memory.h"
+#include "emu/bounds/host_bounds.h"
 
 namespace ia32emu {
 namespace {
@@ -44,6 +45,10 @@ Engine::Engine(const EngineSetup &setup)
     // UC_MODE_16 would make every later uc_emu_start truncate EIP to 16 bits, so the engine opens
     // in 32-bit mode and is put into real mode by hand below.
     check(uc_open(UC_ARCH_X86, UC_MODE_32, &uc_), "uc_open");
+    // Unicorn 2.1 would reserve 1 GiB for generated code and keep every page of it it touched;
+    // bounded, a full buffer makes it flush all translations and start again. It is read when the
+    // engine initialises, so it must come before any other control.
+    check(uc_ctl_set_tcg_buffer_size(uc_, uint32_t(bounds::kTranslationBufferBytes)), "bounding the translation buffer");
     // The host owns translation: it models the TLBs and must see every virtual address.
     check(uc_ctl_tlb_mode(uc_, UC_TLB_VIRTUAL), "selecting the virtual TLB mode");
     // An empty set of exits: the run stops only when a hook asks. With a single `until` address
@@ -51,6 +56,12 @@ Engine::Engine(const EngineSetup &setup)
     // guest does not map it (Linux leaves 0xfffff000 unmapped) that refused fill reached the guest
     // as a page fault.
     check(uc_ctl_exits_enable(uc_), "enabling the exits mechanism");
+    // Read back after initialisation: the size Unicorn really allocated.
+    uint32_t tcg_buffer = 0;
+    check(uc_ctl_get_tcg_buffer_size(uc_, &tcg_buffer), "reading the translation buffer's size");
+    if (tcg_buffer != bounds::kTranslationBufferBytes)
+        throw std::runtime_error("Unicorn allocated a translation buffer of " + std::to_string(tcg_buffer) +
+                                 " bytes, not the bound of " + std::to_string(bounds::kTranslationBufferBytes));
 
     ram_ = std::make_unique<HostMemory>(setup.ram_bytes);
     check(uc_mem_map_ptr(uc_, 0, kLegacyHoleStart, UC_PROT_ALL, ram_->data()), "mapping low RAM");
@@ -434,7 +445,7 @@ RunOutcome Engine::run() {
         }
         if (retranslate_) {
             // New code hooks only reach blocks translated after them. (A full uc_ctl_flush_tb would
-            // also clear Unicorn's whole 1 GiB code buffer.)
+            // also clear Unicorn's whole code buffer.)
             retranslate_ = false;
             uc_ctl_remove_cache(uc_, retranslate_pc_, retranslate_pc_ + retranslate_size_);
             continue;

@@ -78,7 +78,11 @@ uint32_t PathAccounting::folded_stack(const Frame *parent, uint32_t ref) {
     for (char c : entity(ref).name) text += c == ';' || c == '\n' || c == '\r' ? '_' : c;
     auto found = stack_ids_.find(text);
     if (found != stack_ids_.end()) return found->second;
-    if (stacks_.size() >= bounds::kFoldedStacks) return kNoStack;
+    // A stack's text grows with its depth: a guest nesting 256 regions of 63-character names
+    // under distinct leaves made 1 GB of stacks, held twice over (the text and its index).
+    if (stacks_.size() >= bounds::kFoldedStacks || folded_bytes_ + text.size() > bounds::kFoldedStackBytes)
+        return kNoStack;
+    folded_bytes_ += text.size();
     stack_ids_.emplace(text, uint32_t(stacks_.size()));
     stacks_.push_back(FoldedStack{std::move(text), 0});
     return uint32_t(stacks_.size() - 1);

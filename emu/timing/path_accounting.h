@@ -132,7 +132,8 @@ public:
     // Keeps every completed call and region, up to bounds::kTimelineSlices, for --trace.
     void record_timeline();
     const std::vector<TimelineSlice> &timeline() const { return timeline_; }
-    // Accumulates self cycles per call stack, up to bounds::kFoldedStacks stacks, for --folded.
+    // Accumulates self cycles per call stack, up to bounds::kFoldedStacks stacks and
+    // bounds::kFoldedStackBytes of their text, for --folded.
     void record_folded();
     // In order of the stack text; the cycles of the whole run outside any tracked path or region
     // are not in it (see root_cycles()).
@@ -217,6 +218,7 @@ private:
     bool folded_on_ = false;
     std::vector<FoldedStack> stacks_;
     std::unordered_map<std::string, uint32_t> stack_ids_;
+    size_t folded_bytes_ = 0;   // text of every stack in stacks_
     uint64_t dropped_stack_calls_ = 0;
     uint64_t root_cycles_ = 0;
 };
