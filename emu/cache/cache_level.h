@@ -31,7 +31,7 @@ public:
     explicit CacheLevel(const CacheParams &params);
 
     // A demand access to the line holding `pa`. Kept inline: this is the per-access hot path.
-    LineOutcome access(uint64_t pa, bool write) {
+    [[gnu::always_inline]] LineOutcome access(uint64_t pa, bool write) {
         ++accesses_;
         uint64_t tag = tag_of(pa);
         // Most accesses hit the line touched last. That way is already the most recent of its

@@ -41,10 +41,16 @@ public:
     // Throws std::invalid_argument on bad parameters, naming the field.
     MemorySystem(const CacheHierarchyParams &caches, MemorySystemParams params);
 
-    ReadCost read(uint64_t pa, uint32_t size, uint64_t now) { return demand(pa, size, now, AccessKind::Read); }
-    ReadCost fetch(uint64_t pa, uint32_t size, uint64_t now) { return demand(pa, size, now, AccessKind::Fetch); }
+    // These three are inlined into the timing model's per-access and per-block paths (an L1 hit
+    // costs less than the call's frame); the misses go out of line in below_l1.
+    [[gnu::always_inline]] ReadCost read(uint64_t pa, uint32_t size, uint64_t now) {
+        return demand(pa, size, now, AccessKind::Read);
+    }
+    [[gnu::always_inline]] ReadCost fetch(uint64_t pa, uint32_t size, uint64_t now) {
+        return demand(pa, size, now, AccessKind::Fetch);
+    }
     // A store retiring at `now`: the cycles the core stalls (only when the store buffer is full).
-    uint32_t write(uint64_t pa, uint32_t size, uint64_t now) {
+    [[gnu::always_inline]] uint32_t write(uint64_t pa, uint32_t size, uint64_t now) {
         ReadCost line = demand(pa, size, now, AccessKind::Write);
         // The fill from the head costs what the line's level costs; one already on its way
         // (prefetched, or fetched now from memory) is not requested twice.
@@ -59,7 +65,6 @@ public:
     const StoreBuffer &store_buffer() const { return store_buffer_; }
 
 private:
-    // Inlined into each caller: an L1 hit is most accesses, and a call's frame costs more than it.
     [[gnu::always_inline]] ReadCost demand(uint64_t pa, uint32_t size, uint64_t now, AccessKind kind) {
         const CacheLevel &l1 = kind == AccessKind::Fetch ? caches_.l1i() : caches_.l1d();
         uint64_t l1_misses = l1.stats().misses;

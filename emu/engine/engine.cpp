@@ -342,14 +342,6 @@ void Engine::stop_for_timeout() {
     stop(StopReason::Timeout, std::string(buf) + " at eip=" + crash_line("", nullptr));
 }
 
-bool Engine::over_budget() const {
-    return setup_.max_instructions && instructions_ + deliveries_ > setup_.max_instructions;
-}
-
-bool Engine::signal_pending() const {
-    return setup_.stop_signal && setup_.stop_signal->load(std::memory_order_relaxed) != 0;
-}
-
 bool Engine::stop_if_over_budget() {
     if (!over_budget())
         return false;

@@ -103,7 +103,7 @@ public:
     // shadow is in force. Without the block hook (reduced instrumentation) only `hlt` takes them.
     void attach_interrupts(InterruptSource *controller, EventQueue *events);
     // Modelled time in cycles: the timing model's clock, plus the time spent halted.
-    uint64_t now() const;
+    uint64_t now() const { return timing_ ? timing_->cycles() : instructions_ + idle_cycles_; }
     // Input from outside modelled time (COM1 on a terminal): taken every 4096 blocks, and waited
     // for when the guest halts. While it is attached, a halted guest's modelled time passes at the
     // host's pace, so that a key can come before the next event, and a halt with interrupts
@@ -230,8 +230,13 @@ private:
     // Stops the run (and returns true) once instructions plus deliveries exceed the budget.
     bool stop_if_over_budget();
     bool stop_for_signal();
-    bool over_budget() const;
-    bool signal_pending() const;
+    // Both asked at every block, so inline.
+    bool over_budget() const {
+        return setup_.max_instructions && instructions_ + deliveries_ > setup_.max_instructions;
+    }
+    bool signal_pending() const {
+        return setup_.stop_signal && setup_.stop_signal->load(std::memory_order_relaxed) != 0;
+    }
     // Stops from the block hook, before the block runs, with EIP at the block.
     void stop_before_block(uint32_t pc);
     std::string crash_line(const std::string &what, const Fault *fault) const;

@@ -26,8 +26,6 @@ void Engine::attach_interrupts(InterruptSource *controller, EventQueue *events) 
     events_ = events;
 }
 
-uint64_t Engine::now() const { return timing_ ? timing_->cycles() : instructions_ + idle_cycles_; }
-
 // The instruction after `sti`, `mov ss` or `pop ss` runs before any interrupt (Intel SDM Vol. 3A,
 // 6.8.3); QEMU ends the block there and marks the next block, which is the one starting now.
 bool Engine::interrupt_window_open() {

@@ -102,13 +102,18 @@ private:
     [[gnu::noinline]] const TlbEntry *walk_and_fill(Tlb &tlb, uint32_t va, AccessKind kind, bool held);
     uint32_t charge_walk(const WalkResult &walk);
     // Cycles a data read of `pa` keeps the core waiting, by the rules in timing_model.cpp.
-    uint32_t read_cost(const TlbEntry *entry, uint64_t pa, unsigned size);
+    [[gnu::always_inline]] uint32_t read_cost(const TlbEntry *entry, uint64_t pa, unsigned size);
+    // What a read that missed L1 (or an L1 hit in a chasing block) stalls, with the interval
+    // bookkeeping; out of line, as most reads hit.
+    [[gnu::noinline]] uint32_t read_stall(const ReadCost &c, bool overlap, uint64_t issued);
     uint32_t write_cost(const TlbEntry *entry, uint64_t pa, unsigned size);
     // True, with its cost, when the access bypasses the caches (MMIO, a PCD page).
     bool uncached(const TlbEntry *entry, uint64_t pa, uint32_t &cycles) const;
     void resolve_branch(uint32_t pc);
     void fast_string_access(const TlbEntry *entry, uint64_t pa, unsigned size, bool write);
-    void report_stale(const StaleTranslation &stale, uint32_t va);
+    [[gnu::noinline]] void report_stale(const StaleTranslation &stale, uint32_t va);
+    // --check-mmu: an mmu_mismatch fault when the model's translation is not the engine's.
+    [[gnu::noinline]] void check_translation(const TlbEntry &entry, uint32_t va, uint64_t pa);
     CounterSnapshot snapshot() const;
     CounterSnapshot snapshot_at_port(bool after) const;
     void on_tracked_entry(uint32_t pc, bool entered_by_call);
