@@ -269,7 +269,7 @@ void Engine::on_mem_empty(uc_struct *, int, uint64_t, int, int64_t, void *) {}
 void Engine::on_code_write(uc_struct *, int, uint64_t address, int size, int64_t, void *self) {
     auto *e = static_cast<Engine *>(self);
     if (e->code_bytes_.touched_by(address, unsigned(size)))
-        e->code_rewritten(address, unsigned(size));
+        e->forget_decoded_code(address, unsigned(size));
 }
 
 bool Engine::forget_code_frame(uint64_t pfn) {
@@ -286,14 +286,17 @@ bool Engine::forget_code_frame(uint64_t pfn) {
     return true;
 }
 
-// Unicorn drops its own translations of code the CPU writes; the engine's decodes and the hooks
-// placed from them are dropped here and made again when the new code first runs.
-void Engine::code_rewritten(uint64_t pa, uint64_t len) {
-    const uint64_t first = pa >> 12, last = (pa + len - 1) >> 12;
-    for (uint64_t pfn = first; pfn <= last; ++pfn)
-        forget_code_frame(pfn);
-    blocks_.forget_current();
-    operands_.forget();
+// Unicorn drops its own translations of code the CPU writes (a device's write goes through
+// invalidate_code, which drops them too); the engine's decodes and the hooks placed from them are
+// dropped here and made again when the new code first runs.
+void Engine::forget_decoded_code(uint64_t pa, uint64_t len) {
+    bool had_code = false;
+    for (uint64_t pfn = pa >> 12, last = (pa + len - 1) >> 12; pfn <= last; ++pfn)
+        had_code |= forget_code_frame(pfn);
+    if (had_code) {
+        blocks_.forget_current();
+        operands_.forget();
+    }
 }
 
 void Engine::on_mem(uc_struct *, int type, uint64_t address, int size, int64_t, void *self) {
@@ -304,7 +307,7 @@ void Engine::on_mem(uc_struct *, int type, uint64_t address, int size, int64_t, 
                              : count == 0 ? uint32_t(address) : e->resolve_alias(address, aliases, count);
     e->timing_->on_data_access(va, address, unsigned(size), type == UC_MEM_WRITE);
     if (type == UC_MEM_WRITE && e->code_bytes_.touched_by(address, unsigned(size)))
-        e->code_rewritten(address, unsigned(size));
+        e->forget_decoded_code(address, unsigned(size));
     if (e->watched_count_ != 0) {
         uint64_t pfn = address >> 12;
         if (pfn < e->watched_frames_.size() * 64 && (e->watched_frames_[pfn / 64] >> (pfn % 64)) & 1)

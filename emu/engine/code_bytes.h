@@ -5,9 +5,9 @@
 // text) from invalidating anything, as QEMU's per-page code bitmap does.
 #pragma once
 
+#include <algorithm>
 #include <bitset>
 #include <cstdint>
-#include <memory>
 #include <unordered_map>
 #include <vector>
 
@@ -32,10 +32,21 @@ public:
 private:
     bool has_code(uint64_t pfn) const { return pfn < frame_count_ && ((frames_[pfn / 64] >> (pfn % 64)) & 1); }
     bool touched_slow(uint64_t pa, uint64_t len) const;
+    // Calls fn(pfn, first byte, end byte) for each frame's part of [pa, pa + len); stops when fn
+    // returns true, and says whether one did.
+    template <typename Fn> static bool each_frame(uint64_t pa, uint64_t len, Fn fn) {
+        for (uint64_t at = pa, end = pa + len; at < end;) {
+            const uint64_t pfn = at >> 12, stop = std::min(end, (pfn + 1) << 12);
+            if (fn(pfn, at & 0xFFF, (at & 0xFFF) + (stop - at)))
+                return true;
+            at = stop;
+        }
+        return false;
+    }
 
     uint64_t frame_count_;
     std::vector<uint64_t> frames_;
-    std::unordered_map<uint64_t, std::unique_ptr<std::bitset<4096>>> bytes_;
+    std::unordered_map<uint64_t, std::bitset<4096>> bytes_;   // per code frame, one bit a byte
 };
 
 } // namespace ia32emu

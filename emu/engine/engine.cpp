@@ -172,9 +172,7 @@ void Engine::invalidate_code(uint64_t pa, uint64_t len) {
     // Past this many pages one flush of everything is cheaper than page-by-page removal.
     constexpr uint64_t kPagesRemovedOneByOne = 64;
     const uint64_t first = pa >> 12, last = (std::min(pa + len, ram_->size()) - 1) >> 12;
-    bool had_code = false;
-    for (uint64_t pfn = first; pfn <= last; ++pfn)
-        had_code |= forget_code_frame(pfn);
+    forget_decoded_code(first << 12, (last - first + 1) << 12);
     if (last - first >= kPagesRemovedOneByOne) {
         uc_ctl_flush_tb(uc_);
     } else {
@@ -185,10 +183,6 @@ void Engine::invalidate_code(uint64_t pa, uint64_t len) {
         identity_fills_ = false;
         uc_ctl_flush_tlb(uc_);
         translations_.clear();
-    }
-    if (had_code) {
-        blocks_.forget_current();
-        operands_.forget();
     }
 }
 

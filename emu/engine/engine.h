@@ -176,8 +176,8 @@ private:
     bool holds_descriptor_table(uint32_t page) const;
     static void on_mem(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
     static void on_code_write(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
-    // The guest wrote bytes of decoded code: that code, and the hooks found in it, go.
-    void code_rewritten(uint64_t pa, uint64_t len);
+    // Bytes [pa, pa + len) were written: decoded code there, and the hooks found in it, go.
+    void forget_decoded_code(uint64_t pa, uint64_t len);
     // Forgets one frame's decoded code and its special-instruction hooks; whether it had code.
     bool forget_code_frame(uint64_t pfn);
     static void on_mem_empty(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
