@@ -25,13 +25,6 @@ const BlockInfo *Engine::block_info(uint32_t pc, uint32_t size, bool &retranslat
     if (!read_virtual(pc, bytes.data(), size))
         return nullptr;
     const BlockInfo &b = blocks_.decode(pc, bytes);
-    // Remember where code came from, so that the CPU or a device writing there makes it decode again.
-    for (uint64_t at = pc, end = uint64_t(pc) + size; at < end;) {
-        uint64_t stop = std::min(end, (at | kPageMask) + 1);
-        if (auto pa = translate(uint32_t(at), false))
-            code_bytes_.mark(*pa, stop - at);
-        at = stop;
-    }
     if (b.flags & kSpecialFlags)
         retranslate = hook_special_instructions(b);
     return &b;
@@ -48,8 +41,6 @@ bool Engine::hook_special_instructions(const BlockInfo &block) {
             UC_ERR_OK)
             return;
         sp.hook = h;
-        if (auto pa = translate(at, false))
-            sp.frame = *pa >> 12;
         specials_.emplace(at, sp);
         added = true;
     };
@@ -61,13 +52,13 @@ bool Engine::hook_special_instructions(const BlockInfo &block) {
         if (!d || d->size == 0)
             break;
         if (d->id == X86_INS_INVLPG)
-            add(at, {SpecialKind::Invlpg, block.pc, {}});
+            add(at, {SpecialKind::Invlpg, block.pc, {}, block.size, block.bytes_hash});
         else if (d->is_cr_write)
-            add(at, {SpecialKind::CrWrite, block.pc, {}});
+            add(at, {SpecialKind::CrWrite, block.pc, {}, block.size, block.bytes_hash});
         else if (d->id == X86_INS_WBINVD || d->id == X86_INS_INVD)
-            add(at, {SpecialKind::Wbinvd, block.pc, {}});
+            add(at, {SpecialKind::Wbinvd, block.pc, {}, block.size, block.bytes_hash});
         else if ((d->id == X86_INS_RDTSC || d->id == X86_INS_RDTSCP) && next_rdtsc < block.rdtsc.size())
-            add(at + d->size, {SpecialKind::RdtscResume, block.pc, block.rdtsc[next_rdtsc++]});
+            add(at + d->size, {SpecialKind::RdtscResume, block.pc, block.rdtsc[next_rdtsc++], block.size, block.bytes_hash});
         next += d->size;
     }
     return added;
@@ -263,40 +254,37 @@ uint32_t Engine::resolve_alias(uint64_t pa, const uint32_t *aliases, unsigned co
 
 void Engine::on_mem_empty(uc_struct *, int, uint64_t, int, int64_t, void *) {}
 
-// Without the memory model only writes are hooked, for this alone: code patched in place (Linux's
-// alternatives turn `rdtsc` into `lfence; rdtsc`) must not keep the old decode, whose rdtsc hook
-// would then sit in the middle of an instruction and let the host's TSC through.
-void Engine::on_code_write(uc_struct *, int, uint64_t address, int size, int64_t, void *self) {
-    auto *e = static_cast<Engine *>(self);
-    if (e->code_bytes_.touched_by(address, unsigned(size)))
-        e->forget_decoded_code(address, unsigned(size));
+// Unicorn translates code again after the CPU or a device wrote it (QEMU keeps its translations
+// coherent with RAM), and for the same address in another address space. The engine's decodes,
+// and the code hooks it placed from them, are keyed by address: checking them against the bytes
+// whenever a translation is made keeps them coherent as well, at no cost per instruction or per
+// store. Otherwise Linux's alternatives, which turn `rdtsc; nop; nop; nop` into `lfence; rdtsc`,
+// would leave the rdtsc hook inside the new `lfence` and let the host's TSC through.
+void Engine::on_translated(uc_struct *, uc_tb *translated, uc_tb *, void *self) {
+    static_cast<Engine *>(self)->revalidate_code(uint32_t(translated->pc), translated->size);
 }
 
-bool Engine::forget_code_frame(uint64_t pfn) {
-    if (!code_bytes_.forget_frame(pfn))
-        return false;
-    for (auto it = specials_.begin(); it != specials_.end();) {
-        if (it->second.frame == pfn) {
+void Engine::revalidate_code(uint32_t pc, uint32_t size) {
+    if (size == 0)
+        return;
+    const uint64_t end = uint64_t(pc) + size;
+    operands_.forget_range(pc, end);
+    std::vector<uint8_t> bytes(size);
+    if (read_virtual(pc, bytes.data(), size))
+        blocks_.forget_if_decoded_from_other(pc, bytes);
+    for (auto it = specials_.lower_bound(pc); it != specials_.end() && it->first < end;) {
+        if (special_still_there(it->second)) {
+            ++it;
+        } else {
             uc_hook_del(uc_, it->second.hook);
             it = specials_.erase(it);
-        } else {
-            ++it;
         }
     }
-    return true;
 }
 
-// Unicorn drops its own translations of code the CPU writes (a device's write goes through
-// invalidate_code, which drops them too); the engine's decodes and the hooks placed from them are
-// dropped here and made again when the new code first runs.
-void Engine::forget_decoded_code(uint64_t pa, uint64_t len) {
-    bool had_code = false;
-    for (uint64_t pfn = pa >> 12, last = (pa + len - 1) >> 12; pfn <= last; ++pfn)
-        had_code |= forget_code_frame(pfn);
-    if (had_code) {
-        blocks_.forget_current();
-        operands_.forget();
-    }
+bool Engine::special_still_there(const Special &sp) {
+    std::vector<uint8_t> bytes(sp.block_size);
+    return read_virtual(sp.block_pc, bytes.data(), bytes.size()) && BlockDecoder::hash_of(bytes) == sp.block_hash;
 }
 
 void Engine::on_mem(uc_struct *, int type, uint64_t address, int size, int64_t, void *self) {
@@ -306,8 +294,6 @@ void Engine::on_mem(uc_struct *, int type, uint64_t address, int size, int64_t, 
     uint32_t va = count == 1 ? aliases[0] | uint32_t(address & kPageMask)
                              : count == 0 ? uint32_t(address) : e->resolve_alias(address, aliases, count);
     e->timing_->on_data_access(va, address, unsigned(size), type == UC_MEM_WRITE);
-    if (type == UC_MEM_WRITE && e->code_bytes_.touched_by(address, unsigned(size)))
-        e->forget_decoded_code(address, unsigned(size));
     if (e->watched_count_ != 0) {
         uint64_t pfn = address >> 12;
         if (pfn < e->watched_frames_.size() * 64 && (e->watched_frames_[pfn / 64] >> (pfn % 64)) & 1)

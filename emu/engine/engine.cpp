@@ -35,8 +35,7 @@ void check(uc_err err, const char *what) {
 } // namespace
 
 Engine::Engine(const EngineSetup &setup)
-    : setup_(setup), cpuid_(setup.cpu), blocks_(setup.costs, setup.core), translations_(setup.ram_bytes),
-      code_bytes_(setup.ram_bytes) {
+    : setup_(setup), cpuid_(setup.cpu), blocks_(setup.costs, setup.core), translations_(setup.ram_bytes) {
     if (setup.rom.size() != kRomSize)
         throw std::runtime_error("firmware image must be exactly 64 KiB");
     if (setup.ram_bytes < (2ull << 20) || setup.ram_bytes % 4096 != 0)
@@ -95,9 +94,13 @@ Engine::Engine(const EngineSetup &setup)
     check(uc_hook_add(uc_, &h, UC_HOOK_MEM_UNMAPPED | UC_HOOK_MEM_PROT,
                       reinterpret_cast<void *>(&Engine::on_unmapped), this, 1, 0),
           "hooking wild accesses");
-    if (setup.instrumentation == Instrumentation::Full)
+    if (setup.instrumentation == Instrumentation::Full) {
         check(uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void *>(&Engine::on_block), this, 1, 0),
               "hooking blocks");
+        check(uc_hook_add(uc_, &h, UC_HOOK_EDGE_GENERATED, reinterpret_cast<void *>(&Engine::on_translated), this, 1,
+                          0),
+              "hooking translation of code");
+    }
     else if (setup.instrumentation == Instrumentation::EmptyMemoryHooks)
         check(uc_hook_add(uc_, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE,
                           reinterpret_cast<void *>(&Engine::on_mem_empty), this, 1, 0),
@@ -163,16 +166,14 @@ void Engine::change_memory_map(Change &&change) {
 // Unicorn 2.1's uc_ctl_remove_cache takes a VIRTUAL address and invalidates the code of the
 // frame it translates to, one page at a time. With identity fills (and Unicorn's TLB emptied
 // before and after, so that no other translation of those addresses answers or survives) the
-// frame's own address names it. A frame the guest never ran code from still goes through this:
-// Unicorn may hold code of it that the decoder's bookkeeping did not see (a block found again by
-// address), and a device transfer is rare next to the blocks the CPU runs.
+// frame's own address names it. Dropping Unicorn's translations is all a device's write needs:
+// the engine checks its own decodes when Unicorn translates the code again (revalidate_code).
 void Engine::invalidate_code(uint64_t pa, uint64_t len) {
     if (len == 0 || pa >= ram_->size())
         return;
     // Past this many pages one flush of everything is cheaper than page-by-page removal.
     constexpr uint64_t kPagesRemovedOneByOne = 64;
     const uint64_t first = pa >> 12, last = (std::min(pa + len, ram_->size()) - 1) >> 12;
-    forget_decoded_code(first << 12, (last - first + 1) << 12);
     if (last - first >= kPagesRemovedOneByOne) {
         uc_ctl_flush_tb(uc_);
     } else {
@@ -217,9 +218,6 @@ void Engine::set_timing(TimingModel *timing, bool model_memory) {
         check(uc_hook_add(uc_, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, reinterpret_cast<void *>(&Engine::on_mem),
                           this, 1, 0),
               "hooking memory accesses");
-    else
-        check(uc_hook_add(uc_, &h, UC_HOOK_MEM_WRITE, reinterpret_cast<void *>(&Engine::on_code_write), this, 1, 0),
-              "hooking memory writes");
 }
 
 uint32_t Engine::esp() const { return reg(UC_X86_REG_ESP); }

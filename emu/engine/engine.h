@@ -5,13 +5,13 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "emu/engine/code_bytes.h"
 #include "emu/engine/cpuid_model.h"
 #include "emu/engine/debug_control.h"
 #include "emu/engine/operand_decoder.h"
@@ -25,6 +25,7 @@
 
 struct uc_struct;
 struct uc_context;
+struct uc_tb;
 
 namespace ia32emu {
 
@@ -175,11 +176,10 @@ private:
     static bool on_tlb_fill(uc_struct *uc, uint64_t vaddr, int type, void *result, void *self);
     bool holds_descriptor_table(uint32_t page) const;
     static void on_mem(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
-    static void on_code_write(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
-    // Bytes [pa, pa + len) were written: decoded code there, and the hooks found in it, go.
-    void forget_decoded_code(uint64_t pa, uint64_t len);
-    // Forgets one frame's decoded code and its special-instruction hooks; whether it had code.
-    bool forget_code_frame(uint64_t pfn);
+    static void on_translated(uc_struct *uc, uc_tb *translated, uc_tb *previous, void *self);
+    // Unicorn made a new translation of [pc, pc + size): what the engine knows of the code that
+    // was there goes where the bytes are no longer those it was learnt from.
+    void revalidate_code(uint32_t pc, uint32_t size);
     static void on_mem_empty(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
     static void on_special(uc_struct *uc, uint64_t address, uint32_t size, void *self);
     static void on_debug_code(uc_struct *uc, uint64_t address, uint32_t size, void *self);
@@ -267,10 +267,12 @@ private:
         SpecialKind kind;
         uint32_t block_pc;
         RdtscSite rdtsc;
-        uint64_t frame = ~0ull;   // where the hooked instruction's bytes are: rewriting them drops it
+        uint32_t block_size;      // the decoded block it came from: pc, size and bytes' hash,
+        uint64_t block_hash;      // which must still match for the hook to stay
         size_t hook = 0;          // the code hook's uc_hook
     };
-    std::unordered_map<uint32_t, Special> specials_;
+    std::map<uint32_t, Special> specials_;   // ordered, for revalidate_code's range
+    bool special_still_there(const Special &sp);
     const BlockInfo *current_block_ = nullptr;
     struct PendingReturn {
         uint32_t address;
@@ -286,7 +288,6 @@ private:
     uint32_t retranslate_pc_ = 0, retranslate_size_ = 0;
     std::function<std::string(uint32_t)> symbolizer_;
     DataWatch data_watch_;
-    CodeBytes code_bytes_;                   // the RAM bytes decoded blocks came from
     std::vector<uint64_t> watched_frames_;   // one bit per RAM frame
     uint64_t watched_count_ = 0;
 

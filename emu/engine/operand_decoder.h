@@ -5,8 +5,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 namespace ia32emu {
@@ -37,10 +37,11 @@ public:
     OperandDecoder(const OperandDecoder &) = delete;
     OperandDecoder &operator=(const OperandDecoder &) = delete;
 
-    // Decoded once per EIP, until forget(): the engine calls it when the guest rewrites code it
-    // has run (Linux patches its own text at boot: alternatives, static keys).
+    // Decoded once per EIP, until forget_range() covers it: the engine calls that for the code
+    // of each new translation, which may have been rewritten (Linux patches its own text at boot:
+    // alternatives, static keys) or belong to another address space.
     const DecodedInsn *decode(uint32_t eip, const ReadFn &read);
-    void forget() { cache_.clear(); }
+    void forget_range(uint32_t first, uint64_t end) { cache_.erase(cache_.lower_bound(first), cache_.lower_bound(end)); }
 
     // The linear addresses the instruction at `eip` may touch: its memory operands, then the
     // stack slots of implicit pushes and pops.
@@ -53,7 +54,7 @@ public:
 
 private:
     size_t handle_ = 0;
-    std::unordered_map<uint32_t, DecodedInsn> cache_;
+    std::map<uint64_t, DecodedInsn> cache_;   // ordered, for forget_range
 };
 
 } // namespace ia32emu

@@ -250,12 +250,13 @@ BlockDecoder::~BlockDecoder() {
 }
 
 const BlockInfo &BlockDecoder::decode(uint32_t pc, std::span<const uint8_t> bytes) {
-    const Key key{pc, uint32_t(bytes.size()), fnv1a(bytes)};
+    const Key key{pc, uint32_t(bytes.size()), hash_of(bytes)};
     auto found = blocks_.find(key);
     if (found == blocks_.end()) {
         auto info = std::make_unique<BlockInfo>();
         info->pc = pc;
         info->size = uint32_t(bytes.size());
+        info->bytes_hash = key.hash;
         const uint8_t *code = bytes.data();
         size_t left = bytes.size();
         uint64_t address = pc;
@@ -301,9 +302,18 @@ const BlockInfo &BlockDecoder::decode(uint32_t pc, std::span<const uint8_t> byte
     return *block;
 }
 
-void BlockDecoder::forget_current() {
-    current_.clear();
-    recent_.fill({});
+uint64_t BlockDecoder::hash_of(std::span<const uint8_t> bytes) { return fnv1a(bytes); }
+
+bool BlockDecoder::forget_if_decoded_from_other(uint32_t pc, std::span<const uint8_t> bytes) {
+    const uint32_t size = uint32_t(bytes.size());
+    auto it = current_.find(pc_size(pc, size));
+    if (it == current_.end() || it->second->bytes_hash == hash_of(bytes))
+        return false;
+    current_.erase(it);
+    Recent &slot = recent_[recent_slot(pc, size)];
+    if (slot.pc == pc && slot.size == size)
+        slot = {};
+    return true;
 }
 
 const BlockInfo *BlockDecoder::lookup(uint32_t pc, uint32_t size) const {

@@ -41,6 +41,7 @@ struct BlockInfo {
     uint32_t pc = 0;
     uint32_t size = 0;              // bytes
     uint32_t icount = 0;            // instructions, as Unicorn counts them for the block
+    uint64_t bytes_hash = 0;        // of the bytes it was decoded from (BlockDecoder::hash_of)
     uint64_t static_cycles = 0;     // the block's issue schedule on the board's core (issue_schedule.h)
     uint16_t flags = 0;             // OR of InsnFlag over the block's instructions
     bool fully_decoded = true;      // false: Capstone stopped early; the rest counts as one Alu instruction
@@ -87,10 +88,12 @@ public:
     // The block last decoded at (pc, size), or nullptr; allocation-free, for every block execution.
     const BlockInfo *lookup(uint32_t pc, uint32_t size) const;
 
-    // Code at some address changed behind the engine (a device wrote it): every later lookup
-    // misses once, so the caller decodes the bytes now there (unchanged blocks are found again by
-    // their hash, without Capstone).
-    void forget_current();
+    // Unicorn translated [pc, pc + bytes.size()) again: if the decode at that address and size was
+    // made from other bytes (the code was rewritten, or another address space holds other code
+    // there), forget it, so that lookup misses and the caller decodes what is there now. Whether
+    // there was such a decode.
+    bool forget_if_decoded_from_other(uint32_t pc, std::span<const uint8_t> bytes);
+    static uint64_t hash_of(std::span<const uint8_t> bytes);
 
     size_t decoded_blocks() const { return blocks_.size(); }
     const CostTable &costs() const { return costs_; }

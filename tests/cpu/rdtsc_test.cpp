@@ -66,5 +66,43 @@ TEST_F(RdtscTest, AnotherBoardIsDeterministicToo) {
     EXPECT_LE(*first, 20 * kLoopInstructions);
 }
 
+// tests/guests/rdtsc_patched.S rewrites the routine that reads the TSC, as Linux's alternatives
+// do, and runs it after each rewrite. The host's TSC (what Unicorn's own rdtsc returns) counts
+// from the host's boot, far past 2^32 cycles; this guest's modelled clock stays far below.
+class PatchedRdtscTest : public GuestTest {
+protected:
+    // The three values the guest prints: original, after `lfence; rdtsc`, after `movl`.
+    std::vector<uint64_t> readings(std::vector<std::string> extra_args = {}) {
+        auto run = boot_kernel(test_guest("rdtsc_patched"), "", std::move(extra_args));
+        EXPECT_EQ(run.exit_status, GUEST_EXIT_OK) << run.describe() << "\nstdout:\n" << run.out;
+        static const std::regex line(R"(rdtsc_patched: (original|lfence|mov) 0x([0-9a-f]{16}))");
+        std::vector<uint64_t> values;
+        for (const std::string &l : run.out_lines()) {
+            std::smatch m;
+            if (std::regex_match(l, m, line))
+                values.push_back(std::stoull(m[2], nullptr, 16));
+        }
+        EXPECT_EQ(values.size(), 3u) << run.out;
+        return values;
+    }
+
+    void expect_modelled_clock_after_each_rewrite(std::vector<std::string> extra_args) {
+        auto first = readings(extra_args), second = readings(extra_args);
+        ASSERT_EQ(first.size(), 3u);
+        EXPECT_EQ(first, second) << "a host clock leaked in";
+        EXPECT_LT(first[0], 1ull << 32);
+        EXPECT_GT(first[1], first[0]);
+        EXPECT_LT(first[1], 1ull << 32) << "the rewritten rdtsc read the host's TSC";
+        // The routine's `ret` now sits where the rdtsc hook of the previous version was.
+        EXPECT_EQ(first[2], 0x12345678u) << "a hook of the rewritten code survived into the new code";
+    }
+};
+
+TEST_F(PatchedRdtscTest, CodeRewrittenInPlaceReadsTheModelledClock) { expect_modelled_clock_after_each_rewrite({}); }
+
+TEST_F(PatchedRdtscTest, CodeRewrittenInPlaceReadsTheModelledClockWithoutTiming) {
+    expect_modelled_clock_after_each_rewrite({"--no-timing"});
+}
+
 } // namespace
 } // namespace ia32emu::test

@@ -154,5 +154,27 @@ TEST(TimingBlockDecoder, RecordsEachInstructionsStart) {
     EXPECT_EQ(b.static_cycles, 53u);
 }
 
+// Unicorn translating code again is the decoder's cue: the same bytes keep their decode, other
+// bytes at the same address and size (rewritten code, another address space) lose it.
+TEST(TimingBlockDecoder, ForgetsADecodeOnlyWhenTheBytesDiffer) {
+    BlockDecoder d(simple_costs(), CoreParams{});
+    const std::vector<uint8_t> rdtsc_nops{0x0f, 0x31, 0x90, 0x90, 0x90, 0xc3};   // rdtsc; nop x3; ret
+    const std::vector<uint8_t> lfence_rdtsc{0x0f, 0xae, 0xe8, 0x0f, 0x31, 0xc3}; // lfence; rdtsc; ret
+    const BlockInfo &old_code = d.decode(0x1000, rdtsc_nops);
+    EXPECT_EQ(old_code.bytes_hash, BlockDecoder::hash_of(rdtsc_nops));
+    EXPECT_FALSE(d.forget_if_decoded_from_other(0x1000, rdtsc_nops));
+    EXPECT_EQ(d.lookup(0x1000, 6), &old_code);
+    EXPECT_FALSE(d.forget_if_decoded_from_other(0x2000, lfence_rdtsc)) << "nothing decoded there";
+    EXPECT_TRUE(d.forget_if_decoded_from_other(0x1000, lfence_rdtsc));
+    EXPECT_EQ(d.lookup(0x1000, 6), nullptr);
+    const BlockInfo &new_code = d.decode(0x1000, lfence_rdtsc);
+    ASSERT_EQ(new_code.rdtsc.size(), 1u);
+    EXPECT_EQ(new_code.rdtsc[0].resume_offset, 5u);
+    EXPECT_EQ(d.lookup(0x1000, 6), &new_code);
+    // Back to the first bytes: found again by their hash, without decoding.
+    EXPECT_TRUE(d.forget_if_decoded_from_other(0x1000, rdtsc_nops));
+    EXPECT_EQ(&d.decode(0x1000, rdtsc_nops), &old_code);
+}
+
 } // namespace
 } // namespace ia32emu
