@@ -14,6 +14,7 @@ unicorn_pin=2.1.1-2+b2
 # Chromium: the report page is rendered headless in tests/report/.
 packages=(build-essential cmake pkg-config nasm libcapstone-dev libspdlog-dev libfmt-dev
           libgtest-dev libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libpng-dev libssl-dev
+          liblzma-dev zlib1g-dev
           qemu-system-x86 qemu-system-data python3 chromium gdb
           slurmctld slurmd slurm-client munge)
 # `make fuzz` only: clang and its libFuzzer runtime.

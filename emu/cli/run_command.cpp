@@ -223,7 +223,13 @@ int run_command(const RunRequest &req) {
         opts.dma_api = req.dma_api;
         for (const std::string &m : req.modules)
             opts.modules.push_back(parse_module_option(m));
-        if (!req.initrd.empty() && is_linux_bzimage(req.kernel))
+        const bool linux_kernel = is_linux_bzimage(req.kernel);
+        if (req.linux_decompress == "host" && !linux_kernel) {
+            std::fprintf(stderr, "ia32emu: --linux-decompress host: '%s' is not a Linux bzImage\n", req.kernel.c_str());
+            return kExitBadInput;
+        }
+        opts.linux_unpacked_by_host = req.linux_decompress == "host";
+        if (!req.initrd.empty() && linux_kernel)
             opts.initrd = req.initrd;
         else if (!req.initrd.empty())
             for (ModuleSpec &m : parse_initrd_option(req.initrd))

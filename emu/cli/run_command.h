@@ -30,6 +30,7 @@ struct RunRequest {
     std::vector<std::string> modules;   // --module FILE[,ARGS], in order
     // Linux bzImage: the initrd file; Multiboot: modules in QEMU's -initrd "FILE ARGS,FILE2" form
     std::string initrd;
+    std::string linux_decompress = "guest";   // bzImage: "guest" (its own decompressor) or "host"
     bool no_timing = false;
     bool check_mmu = false;
     std::string fail_on;                 // comma-separated fault kinds, empty: none

@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "emu/bounds/host_bounds.h"
+#include "emu/introspect/linux_payload.h"
 #include "emu/introspect/symbol_map.h"
 #include "emu/report/run_identity.h"
 #include "emu/report/timing_report.h"
@@ -293,10 +294,9 @@ void Machine::hand_linux_to_firmware() {
         if (e.type == E820_RAM)
             ram_top = std::max<uint64_t>(ram_top, e.base + e.length);
     }
-    if (uint64_t(linux_image.code32_start()) + linux_image.init_size() > ram_top)
+    if (linux_image.kernel_end() > ram_top)
         throw ImageError("'" + options_.kernel.string() + "' needs RAM up to " +
-                         std::to_string((uint64_t(linux_image.code32_start()) + linux_image.init_size()) >> 20) +
-                         " MiB to decompress; the board has less");
+                         std::to_string(linux_image.kernel_end() >> 20) + " MiB to decompress; the board has less");
     uint32_t initrd_addr = initrd.empty() ? 0 : linux_image.initrd_address(uint32_t(initrd.size()), ram_top);
 
     std::vector<uint8_t> cmd(options_.cmdline.begin(), options_.cmdline.end());
@@ -308,10 +308,20 @@ void Machine::hand_linux_to_firmware() {
     fw_cfg_.set_u32(FW_CFG_CMDLINE_ADDR, kLinuxCmdline);
     fw_cfg_.set_u32(FW_CFG_CMDLINE_SIZE, uint32_t(cmd.size()));
     fw_cfg_.set_item(FW_CFG_CMDLINE_DATA, std::move(cmd));
-    fw_cfg_.set_u32(FW_CFG_KERNEL_ADDR, linux_image.code32_start());
-    fw_cfg_.set_u32(FW_CFG_KERNEL_ENTRY, linux_image.code32_start());
-    fw_cfg_.set_u32(FW_CFG_KERNEL_SIZE, uint32_t(linux_image.protected_mode_kernel().size()));
-    fw_cfg_.set_item(FW_CFG_KERNEL_DATA, linux_image.protected_mode_kernel());
+    if (options_.linux_unpacked_by_host) {
+        // startup_32 takes the same hand-off as the decompressor (ESI = boot_params, flat
+        // segments, paging off), which is what the decompressor itself gives it.
+        UnpackedLinuxKernel kernel = unpack_linux_kernel(linux_image, options_.kernel.string());
+        fw_cfg_.set_u32(FW_CFG_KERNEL_ADDR, kernel.load_address);
+        fw_cfg_.set_u32(FW_CFG_KERNEL_ENTRY, kernel.entry);
+        fw_cfg_.set_u32(FW_CFG_KERNEL_SIZE, uint32_t(kernel.image.size()));
+        fw_cfg_.set_item(FW_CFG_KERNEL_DATA, std::move(kernel.image));
+    } else {
+        fw_cfg_.set_u32(FW_CFG_KERNEL_ADDR, linux_image.code32_start());
+        fw_cfg_.set_u32(FW_CFG_KERNEL_ENTRY, linux_image.code32_start());
+        fw_cfg_.set_u32(FW_CFG_KERNEL_SIZE, uint32_t(linux_image.protected_mode_kernel().size()));
+        fw_cfg_.set_item(FW_CFG_KERNEL_DATA, linux_image.protected_mode_kernel());
+    }
     fw_cfg_.set_u32(FW_CFG_INITRD_ADDR, initrd_addr);
     fw_cfg_.set_u32(FW_CFG_INITRD_SIZE, uint32_t(initrd.size()));
     fw_cfg_.set_item(FW_CFG_INITRD_DATA, std::move(initrd));

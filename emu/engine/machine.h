@@ -49,6 +49,9 @@ struct MachineOptions {
     std::filesystem::path kernel;
     std::string cmdline;              // Multiboot: what follows the kernel's path; Linux: all of it
     std::filesystem::path initrd;     // Linux bzImage only
+    // Linux: the host unpacks the bzImage's payload and the firmware enters the kernel's own
+    // startup_32, skipping the decompressor (--linux-decompress host).
+    bool linux_unpacked_by_host = false;
     std::filesystem::path symbols;    // System.map-format listing, for kernels without a symbol table
     std::vector<uint8_t> firmware;    // 64 KiB ROM image
     std::function<void(uint8_t)> serial_sink;

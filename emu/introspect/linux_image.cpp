@@ -28,6 +28,9 @@ constexpr size_t kHeapEndPtr = 0x224;
 constexpr size_t kCmdLinePtr = 0x228;
 constexpr size_t kInitrdAddrMax = 0x22c;
 constexpr size_t kCmdlineSize = 0x238;
+constexpr size_t kPayloadOffset = 0x248;
+constexpr size_t kPayloadLength = 0x24c;
+constexpr size_t kPrefAddress = 0x258;
 constexpr size_t kInitSize = 0x260;
 constexpr size_t kAltMemK = 0x1e0;
 constexpr size_t kE820Entries = 0x1e8;
@@ -105,14 +108,23 @@ LinuxImage LinuxImage::parse(std::vector<uint8_t> bytes, const std::string &name
     img.init_size_ = std::max<uint32_t>(get32(bytes, kInitSize), uint32_t(img.kernel_.size()));
     img.initrd_addr_max_ = get32(bytes, kInitrdAddrMax);
     img.cmdline_size_ = get32(bytes, kCmdlineSize);
+    img.pref_address_ = get32(bytes, kPrefAddress + 4) == 0 ? get32(bytes, kPrefAddress) : 0;
+    img.payload_offset_ = get32(bytes, kPayloadOffset);
+    img.payload_length_ = get32(bytes, kPayloadLength);
     if (img.code32_start_ < 0x100000 || uint64_t(img.code32_start_) + img.init_size_ > 0xffffffffull)
         throw ImageError("'" + name + "' asks to be loaded at an unusable address (code32_start)");
+    if (img.kernel_end() > 0xffffffffull)
+        throw ImageError("'" + name + "' asks to run at an unusable address (pref_address)");
     return img;
 }
 
+// A relocatable kernel's decompressor extracts to pref_address when loaded below it (boot.rst,
+// pref_address), and the kernel keeps init_size bytes from there.
+uint64_t LinuxImage::kernel_end() const { return uint64_t(std::max(code32_start_, pref_address_)) + init_size_; }
+
 uint32_t LinuxImage::initrd_address(uint32_t size, uint64_t ram_top) const {
     uint64_t limit = std::min<uint64_t>(uint64_t(initrd_addr_max_) + 1, ram_top);
-    uint64_t kernel_end = uint64_t(code32_start_) + init_size_;
+    const uint64_t kernel_end = this->kernel_end();
     if (size > limit || ((limit - size) & ~0xfffull) < kernel_end)
         throw ImageError("the initrd (" + std::to_string(size) + " bytes) does not fit in RAM above the kernel");
     return uint32_t((limit - size) & ~0xfffull);

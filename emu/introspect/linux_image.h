@@ -28,14 +28,21 @@ public:
     // The 32-bit part, loaded at code32_start and entered there.
     const std::vector<uint8_t> &protected_mode_kernel() const { return kernel_; }
     uint32_t code32_start() const { return code32_start_; }
-    // Memory the kernel claims from code32_start while it decompresses itself.
+    // Memory the kernel claims from where it runs (the higher of code32_start and pref_address)
+    // while it decompresses itself and sets up.
     uint32_t init_size() const { return init_size_; }
+    uint64_t kernel_end() const;
     uint32_t initrd_addr_max() const { return initrd_addr_max_; }
     uint32_t cmdline_size() const { return cmdline_size_; }
+    // Where the decompressed kernel runs (LOAD_PHYSICAL_ADDR), and its compressed payload's
+    // place in protected_mode_kernel() (boot.rst: pref_address, payload_offset, payload_length).
+    uint32_t pref_address() const { return pref_address_; }
+    uint32_t payload_offset() const { return payload_offset_; }
+    uint32_t payload_length() const { return payload_length_; }
 
     // Where an initrd of `size` bytes goes: page-aligned, as high as both the kernel's limit and
     // the RAM below `ram_top` allow (QEMU's choice). Throws ImageError if it cannot fit above
-    // the decompressing kernel.
+    // the decompressed kernel and its init_size.
     uint32_t initrd_address(uint32_t size, uint64_t ram_top) const;
 
     // The 4 KiB boot_params with the kernel's own setup header and what the loader fills in.
@@ -50,6 +57,9 @@ private:
     uint32_t init_size_ = 0;
     uint32_t initrd_addr_max_ = 0;
     uint32_t cmdline_size_ = 0;
+    uint32_t pref_address_ = 0;
+    uint32_t payload_offset_ = 0;
+    uint32_t payload_length_ = 0;
 };
 
 } // namespace ia32emu

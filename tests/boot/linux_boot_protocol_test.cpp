@@ -87,6 +87,11 @@ TEST(LinuxBootProtocol, BadInputIsRefusedWithOneLine) {
 
     std::string truncated = probe_bytes().substr(0, 0x300);
     expect_refused({"run", dir.write("truncated", truncated).string()}, "truncated bzImage");
+
+    // The probe carries no compressed kernel; a Multiboot kernel is no bzImage at all.
+    expect_refused({"run", probe().string(), "--linux-decompress", "host"},
+                   "names no payload inside its protected-mode code");
+    expect_refused({"run", test_guest("hello").string(), "--linux-decompress", "host"}, "is not a Linux bzImage");
 }
 
 TEST(LinuxBootProtocol, SymbolListingsAreCheckedBeforeTheRun) {

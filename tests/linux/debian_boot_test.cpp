@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <regex>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -54,6 +56,55 @@ TEST_F(DebianLinux, BootsToItsBusyboxInitWithItsAllocatorsTimedBySymbol) {
     EXPECT_GT(path_calls(report, "kmem_cache_alloc"), 1000u);
     EXPECT_GT(path_calls(report, "__kmalloc"), 100u);
     EXPECT_GT(path_calls(report, "__alloc_pages"), 10u);
+}
+
+// The console with the numbers taken out: timestamps, and what depends on when the kernel reads
+// its clocks (the TSC's calibration against the PIT, BogoMIPS, the RTC's second).
+std::vector<std::string> console_messages(const std::string &out) {
+    static const std::regex numbers("0x[0-9a-f]+|[0-9]+");
+    std::vector<std::string> lines;
+    size_t at = 0;
+    while (at < out.size()) {
+        size_t end = out.find('\n', at);
+        if (end == std::string::npos)
+            end = out.size();
+        std::string line = out.substr(at, end - at);
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (!line.empty())
+            lines.push_back(std::regex_replace(line, numbers, "#"));
+        at = end + 1;
+    }
+    return lines;
+}
+
+uint64_t report_instructions(const std::filesystem::path &file) {
+    std::ifstream in(file);
+    return in ? nlohmann::json::parse(in)["totals"]["instructions"].get<uint64_t>() : 0;
+}
+
+// --linux-decompress host unpacks the payload on the host and enters startup_32 as the kernel's
+// own decompressor would: the kernel must print the same messages in the same order, having
+// skipped the decompressor's instructions.
+TEST_F(DebianLinux, KernelUnpackedByTheHostBootsAsAfterItsOwnDecompressor) {
+    const DebianKernel *kernel = &*kernel_;
+    ScratchDir dir;
+    auto boot = [&](const std::string &how) {
+        auto report_file = dir.file(how + ".json");
+        auto run = run_ia32emu_args({"run", kernel->bzimage.string(), "--initrd", kernel->initrd.string(), "--cmdline",
+                                     kLinuxCmdline, "--symbols", kernel->system_map.string(), "--report",
+                                     report_file.string(), "--no-timing", "--linux-decompress", how, "--timeout",
+                                     "840"},
+                                    std::chrono::seconds(850));
+        EXPECT_EQ(run.exit_status, 0) << how << ": " << run.describe() << "\n" << run.err;
+        EXPECT_TRUE(contains(run.out, "ia32emu-init: done")) << how << ":\n" << run.out;
+        return std::pair{console_messages(run.out), report_instructions(report_file)};
+    };
+    auto [guest_console, guest_instructions] = boot("guest");
+    auto [host_console, host_instructions] = boot("host");
+    EXPECT_EQ(host_console, guest_console);
+    // Debian's XZ decompressor runs ~2.3e9 instructions on this board.
+    EXPECT_GT(guest_instructions, host_instructions + 2'000'000'000ull);
 }
 
 } // namespace

@@ -38,9 +38,10 @@ protected:
         std::filesystem::path api = std::filesystem::path(IA32EMU_TEST_DIR) / "linux" / "linux-6.1-686.dma-api";
         auto report_file = dir_.file("report.json");
         EduRun out{run_ia32emu_args({"run", kernel_->bzimage.string(), "--initrd", initrd_.string(), "--cmdline",
-                                     std::string(kLinuxCmdline) + " edu_dma.bug=" + bug, "--symbols",
+                                     std::string(kLinuxCmdline) + " cryptomgr.notests edu_dma.bug=" + bug, "--symbols",
                                      kernel_->system_map.string(), "--dma-api", api.string(), "--report",
-                                     report_file.string(), "--fail-on", fail_on, "--no-timing", "--timeout", "840"},
+                                     report_file.string(), "--fail-on", fail_on, "--no-timing", "--linux-decompress", "host",
+                                     "--timeout", "840"},
                                     std::chrono::seconds(850)),
                    {}};
         std::ifstream in(report_file);
