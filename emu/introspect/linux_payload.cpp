@@ -24,35 +24,55 @@ template <size_t N> bool starts_with(const uint8_t *p, size_t len, const uint8_t
     return len >= N && std::memcmp(p, magic, N) == 0;
 }
 
-// Unpacks one XZ stream; what follows it (Linux appends the unpacked size) is ignored.
+enum class Step { More, End, Corrupt };
+
+// Runs a decoder step by step into `out`, which grows as needed up to `limit` bytes: `step`
+// decodes into the free room it is given and says whether the stream goes on. A stream that
+// would pass `limit` is refused at that point, however far it would go.
+template <typename DecodeStep>
+std::vector<uint8_t> unpack_bounded(size_t limit, const std::string &what, const std::string &name, DecodeStep step) {
+    std::vector<uint8_t> out(std::min<size_t>(limit, 1u << 20));
+    size_t produced = 0;
+    for (;;) {
+        if (produced == out.size()) {
+            if (out.size() == limit)
+                throw ImageError("the kernel in '" + name + "' unpacks to more than its init_size of " +
+                                 std::to_string(limit) + " bytes");
+            out.resize(std::min<size_t>(limit, out.size() * 2));
+        }
+        size_t room = out.size() - produced;
+        const Step s = step(out.data() + produced, room);
+        produced = out.size() - room;
+        if (s == Step::End)
+            break;
+        if (s == Step::Corrupt)
+            throw ImageError("the " + what + " payload of '" + name + "' is corrupt or truncated");
+    }
+    out.resize(produced);
+    return out;
+}
+
+// One XZ stream; what follows it (Linux appends the unpacked size) is ignored.
 std::vector<uint8_t> unpack_xz(const uint8_t *in, size_t len, size_t limit, const std::string &name) {
     lzma_stream strm = LZMA_STREAM_INIT;
     if (lzma_stream_decoder(&strm, kXzMemoryLimit, 0) != LZMA_OK)
         throw ImageError("cannot start the XZ decoder for '" + name + "'");
-    std::vector<uint8_t> out(std::min<size_t>(limit, 1u << 20));
     strm.next_in = in;
     strm.avail_in = len;
-    lzma_ret ret = LZMA_OK;
-    while (ret == LZMA_OK) {
-        if (strm.total_out == out.size()) {
-            if (out.size() == limit)
-                break;
-            out.resize(std::min<size_t>(limit, out.size() * 2));
-        }
-        strm.next_out = out.data() + strm.total_out;
-        strm.avail_out = out.size() - strm.total_out;
-        ret = lzma_code(&strm, LZMA_FINISH);
+    try {
+        auto out = unpack_bounded(limit, "XZ", name, [&](uint8_t *to, size_t &room) {
+            strm.next_out = to;
+            strm.avail_out = room;
+            const lzma_ret ret = lzma_code(&strm, LZMA_FINISH);
+            room = strm.avail_out;
+            return ret == LZMA_STREAM_END ? Step::End : ret == LZMA_OK ? Step::More : Step::Corrupt;
+        });
+        lzma_end(&strm);
+        return out;
+    } catch (...) {
+        lzma_end(&strm);
+        throw;
     }
-    const size_t produced = strm.total_out;
-    lzma_end(&strm);
-    if (ret == LZMA_OK)
-        throw ImageError("the kernel in '" + name + "' unpacks to more than its init_size of " + std::to_string(limit) +
-                         " bytes");
-    if (ret != LZMA_STREAM_END)
-        throw ImageError("the XZ payload of '" + name + "' is corrupt or truncated (liblzma error " +
-                         std::to_string(int(ret)) + ")");
-    out.resize(produced);
-    return out;
 }
 
 std::vector<uint8_t> unpack_gzip(const uint8_t *in, size_t len, size_t limit, const std::string &name) {
@@ -60,33 +80,26 @@ std::vector<uint8_t> unpack_gzip(const uint8_t *in, size_t len, size_t limit, co
     // 16 + 15: a gzip wrapper around a deflate stream with a 32 KiB window.
     if (inflateInit2(&strm, 16 + 15) != Z_OK)
         throw ImageError("cannot start the gzip decoder for '" + name + "'");
-    std::vector<uint8_t> out(std::min<size_t>(limit, 1u << 20));
     strm.next_in = const_cast<uint8_t *>(in);
     strm.avail_in = uInt(std::min<size_t>(len, UINT32_MAX));
-    int ret = Z_OK;
-    while (ret == Z_OK) {
-        if (strm.total_out == out.size()) {
-            if (out.size() == limit)
-                break;
-            out.resize(std::min<size_t>(limit, out.size() * 2));
-        }
-        strm.next_out = out.data() + strm.total_out;
-        strm.avail_out = uInt(out.size() - strm.total_out);
-        ret = inflate(&strm, Z_NO_FLUSH);
-        if (ret == Z_BUF_ERROR && strm.avail_in == 0)
-            break;
-        if (ret == Z_BUF_ERROR)
-            ret = Z_OK;
+    try {
+        auto out = unpack_bounded(limit, "gzip", name, [&](uint8_t *to, size_t &room) {
+            strm.next_out = to;
+            strm.avail_out = uInt(std::min<size_t>(room, UINT32_MAX));
+            const uInt given = strm.avail_out;
+            const int ret = inflate(&strm, Z_NO_FLUSH);
+            room -= given - strm.avail_out;
+            if (ret == Z_STREAM_END)
+                return Step::End;
+            // Z_BUF_ERROR with input left means only that the output room ran out.
+            return ret == Z_OK || (ret == Z_BUF_ERROR && strm.avail_in != 0) ? Step::More : Step::Corrupt;
+        });
+        inflateEnd(&strm);
+        return out;
+    } catch (...) {
+        inflateEnd(&strm);
+        throw;
     }
-    const size_t produced = strm.total_out;
-    inflateEnd(&strm);
-    if (ret == Z_OK)
-        throw ImageError("the kernel in '" + name + "' unpacks to more than its init_size of " + std::to_string(limit) +
-                         " bytes");
-    if (ret != Z_STREAM_END)
-        throw ImageError("the gzip payload of '" + name + "' is corrupt or truncated");
-    out.resize(produced);
-    return out;
 }
 
 } // namespace
