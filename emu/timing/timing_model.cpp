@@ -218,14 +218,23 @@ inline uint32_t TimingModel::read_cost(const TlbEntry *entry, uint64_t pa, unsig
     if (uncached(entry, pa, cycles))
         return cycles;
     const bool chasing = current_block_ && current_block_->chases;
-    const bool overlap = board_.core.out_of_order && window_open_ &&
-                         clock_.instructions - window_insns_ < board_.core.rob_entries &&
-                         (!chasing || window_block_misses_ < current_block_->load_parallelism);
-    // An overlapping miss was issued before the stall already charged, and the bus sees it then.
-    const uint64_t issued = overlap ? clock_.cycles - std::min(window_stall_, clock_.cycles) : clock_.cycles;
-    ReadCost c = memory_.read(pa, size, issued);
-    if (c.l1_hit && !chasing)
-        return 0;
+    bool overlap = false;
+    uint64_t issued = 0;
+    // Asked only when the read can stall, which an L1 hit outside a chasing block cannot.
+    auto issue = [&] {
+        overlap = board_.core.out_of_order && window_open_ &&
+                  clock_.instructions - window_insns_ < board_.core.rob_entries &&
+                  (!chasing || window_block_misses_ < current_block_->load_parallelism);
+        // An overlapping miss was issued before the stall already charged, and the bus sees it then.
+        issued = overlap ? clock_.cycles - std::min(window_stall_, clock_.cycles) : clock_.cycles;
+        return issued;
+    };
+    ReadCost c = memory_.read_issued_at(pa, size, issue);
+    if (c.l1_hit) {
+        if (!chasing)
+            return 0;
+        issue();
+    }
     return read_stall(c, overlap, issued);
 }
 
@@ -249,7 +258,7 @@ uint32_t TimingModel::read_stall(const ReadCost &c, bool overlap, uint64_t issue
     return extra;
 }
 
-inline uint32_t TimingModel::write_cost(const TlbEntry *entry, uint64_t pa, unsigned size) {
+[[gnu::always_inline]] inline uint32_t TimingModel::write_cost(const TlbEntry *entry, uint64_t pa, unsigned size) {
     uint32_t cycles = 0;
     if (uncached(entry, pa, cycles))
         return cycles;

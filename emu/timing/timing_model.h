@@ -106,7 +106,7 @@ private:
     // What a read that missed L1 (or an L1 hit in a chasing block) stalls, with the interval
     // bookkeeping; out of line, as most reads hit.
     [[gnu::noinline]] uint32_t read_stall(const ReadCost &c, bool overlap, uint64_t issued);
-    uint32_t write_cost(const TlbEntry *entry, uint64_t pa, unsigned size);
+    [[gnu::always_inline]] uint32_t write_cost(const TlbEntry *entry, uint64_t pa, unsigned size);
     // True, with its cost, when the access bypasses the caches (MMIO, a PCD page).
     bool uncached(const TlbEntry *entry, uint64_t pa, uint32_t &cycles) const;
     void resolve_branch(uint32_t pc);
