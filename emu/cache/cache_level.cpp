@@ -48,6 +48,7 @@ CacheLevel::CacheLevel(const CacheParams &params)
       hint_mask_(hint_.size() - 1) {}
 
 LineOutcome CacheLevel::allocate(uint32_t set, uint64_t tag, bool dirty) {
+    ++changes_;
     size_t base = size_t(set) * ways_;
     uint32_t way = 0;
     LineOutcome out;
@@ -100,6 +101,7 @@ bool CacheLevel::is_dirty(uint64_t pa) const {
 }
 
 void CacheLevel::invalidate(uint64_t pa) {
+    ++changes_;
     int way = find_way(pa);
     if (way < 0) return;
     size_t i = size_t(set_of(pa)) * ways_ + uint32_t(way);
@@ -109,6 +111,7 @@ void CacheLevel::invalidate(uint64_t pa) {
 }
 
 void CacheLevel::invalidate_range(uint64_t pa, uint64_t end) {
+    ++changes_;
     const uint64_t first_line = pa >> line_shift_;
     const uint64_t last_line = (end - 1) >> line_shift_;
     if (last_line - first_line < tags_.size()) {

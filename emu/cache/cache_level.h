@@ -83,6 +83,7 @@ public:
     // Empties the level, counting each dirty line as a writeback and handing its address to
     // `on_dirty` so the caller can pass it on to the next level.
     template <class OnDirty> void drain(OnDirty &&on_dirty) {
+        ++changes_;
         for (size_t i = 0; i < tags_.size(); ++i) {
             if (tags_[i] != 0 && dirty_[i]) {
                 ++writebacks_;
@@ -93,6 +94,12 @@ public:
         }
         std::fill(filled_.begin(), filled_.end(), 0);
     }
+
+    // An access to the line accessed last, which the caller knows is still there (nothing has
+    // changed the level since, as changes() shows): counted as the hit on last_slot_ it is.
+    void count_repeat_hit() { ++accesses_; }
+    // Moves on whenever a line is filled or dropped.
+    uint64_t changes() const { return changes_; }
 
     CacheStats stats() const { return {accesses_, accesses_ - misses_, misses_, writebacks_}; }
     void reset_stats() { accesses_ = misses_ = writebacks_ = 0; }
@@ -127,6 +134,7 @@ private:
     uint64_t accesses_ = 0;
     uint64_t misses_ = 0;
     uint64_t writebacks_ = 0;
+    uint64_t changes_ = 0;
 };
 
 } // namespace ia32emu

@@ -140,22 +140,50 @@ void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
     uint32_t line = board_.cache.l1i.line_bytes;
     uint32_t first = block.pc & ~(line - 1);
     uint32_t l1i_latency = memory_.caches().l1i().latency();
+    TlbLevel &itlb = tlbs_.itlb().first();
     const TlbEntry *entry = nullptr;
+    bool entry_from_first_level = false;
     // 64-bit, so that a block ending at the top of the address space does not wrap to address 0.
     const uint64_t end = uint64_t(block.pc) + block.size;
     for (uint64_t line_va = first; line_va < end; line_va += line) {
         uint32_t va = uint32_t(line_va);
-        if (!entry || (va & ~((1u << entry->page_shift) - 1)) != entry->va_base) {
-            bool walked = false;
-            entry = translate_for_timing(tlbs_.itlb(), uint32_t(va), AccessKind::Fetch, walked);
-            if (!entry)
+        const bool new_page = !entry || (va & ~((1u << entry->page_shift) - 1)) != entry->va_base;
+        if (line_va == last_fetch_.line_va && itlb.changes() == last_fetch_.itlb_changes &&
+            memory_.caches().l1i().changes() == last_fetch_.l1i_changes) {
+            // What the lookups below would find: the ITLB's last entry, L1I's last line (no charge).
+            if (new_page) {
+                entry = last_fetch_.entry;
+                entry_from_first_level = true;
+                itlb.count_repeat_hit();
+                clock_.charge(itlb.hit_latency());
+            }
+            memory_.caches().refetch_last_line();
+            continue;
+        }
+        last_fetch_.line_va = ~uint64_t(0);
+        if (new_page) {
+            TlbLookup hit = tlbs_.itlb().lookup(va);
+            entry_from_first_level = hit.level == 1;
+            if (hit.entry) {
+                clock_.charge(hit.cycles);
+                entry = hit.entry;
+            } else if (!(entry = walk_and_fill(tlbs_.itlb(), va, AccessKind::Fetch, false))) {
                 return;
+            }
         }
         uint64_t pa = entry->translate(uint32_t(va));
         uint32_t cost = 0;
-        if (!uncached(entry, pa, cost))
-            cost = memory_.fetch(pa, line, clock_.cycles).cycles;
+        if (uncached(entry, pa, cost)) {
+            clock_.charge(cost > l1i_latency ? cost - l1i_latency : 0);
+            continue;
+        }
+        cost = memory_.fetch(pa, line, clock_.cycles).cycles;
         clock_.charge(cost > l1i_latency ? cost - l1i_latency : 0);
+        // Whatever this fetch did, L1I's last line is now this one; the ITLB's last entry is this
+        // page's only when it came from the first level (a second-level or walked entry may live
+        // in the second level alone).
+        if (entry_from_first_level)
+            last_fetch_ = {line_va, entry, itlb.changes(), memory_.caches().l1i().changes()};
     }
 }
 

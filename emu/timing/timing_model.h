@@ -96,7 +96,7 @@ public:
 
 private:
     // A TLB hit, or walk_and_fill; `walked` is set when it walked.
-    const TlbEntry *translate_for_timing(Tlb &tlb, uint32_t va, AccessKind kind, bool &walked);
+    [[gnu::always_inline]] const TlbEntry *translate_for_timing(Tlb &tlb, uint32_t va, AccessKind kind, bool &walked);
     // The miss path, kept out of line so the hit path stays small enough to inline. `held`: the
     // TLB had the page (a write through a clean entry walks again to set Dirty).
     [[gnu::noinline]] const TlbEntry *walk_and_fill(Tlb &tlb, uint32_t va, AccessKind kind, bool held);
@@ -148,6 +148,16 @@ private:
     uint8_t window_loaded_ = 0;
     // A fast-string block runs one element per block: the lines its last elements touched, so
     // each destination line is charged once.
+    // The line the last block fetched last, and the ITLB entry it went through, while neither
+    // the ITLB nor L1I has changed since (their change counts): a block fetching that line again
+    // is an ITLB hit and an L1I hit on the ways touched last, counted without the lookups.
+    struct LastFetch {
+        uint64_t line_va = ~uint64_t(0);
+        const TlbEntry *entry = nullptr;
+        uint64_t itlb_changes = 0;
+        uint64_t l1i_changes = 0;
+    };
+    LastFetch last_fetch_;
     bool in_fast_string_ = false;
     uint64_t string_read_line_ = ~uint64_t(0), string_write_line_ = ~uint64_t(0);
 
