@@ -10,7 +10,6 @@
 #include <unordered_set>
 #include <vector>
 
-#include "emu/board/board_config.h"
 #include "emu/cache/memory_system.h"
 #include "emu/mmu/page_walker.h"
 #include "emu/mmu/stale_tlb_checker.h"
@@ -21,6 +20,7 @@
 #include "emu/timing/branch_predictor.h"
 #include "emu/timing/cycle_clock.h"
 #include "emu/timing/path_accounting.h"
+#include "emu/timing/timing_params.h"
 
 namespace ia32emu {
 
@@ -37,7 +37,7 @@ public:
 class TimingModel {
 public:
     // `ram`/`ram_size`: guest RAM, read by the model's own page walks and stale-PTE checks.
-    TimingModel(const BoardConfig &board, const uint8_t *ram, uint64_t ram_size, const GuestView &guest);
+    TimingModel(const TimingParams &params, const uint8_t *ram, uint64_t ram_size, const GuestView &guest);
 
     // Functions whose calls are measured, by entry address.
     void track_function(const std::string &name, uint32_t entry, FailureRule failure = FailureRule::None);
@@ -118,7 +118,7 @@ private:
     CounterSnapshot snapshot_at_port(bool after) const;
     void on_tracked_entry(uint32_t pc, bool entered_by_call);
 
-    const BoardConfig &board_;
+    const TimingParams params_;
     PhysView ram_;
     const GuestView &guest_;
     CycleClock clock_;
