@@ -593,6 +593,21 @@ void BoardConfig::validate() const {
     if (auto why = tlb_system_params_error(tlb); !why.empty()) fail("", "tlb: " + why);
 }
 
+TimingParams BoardConfig::timing_params() const {
+    TimingParams p;
+    p.core = core;
+    p.cost = cost;
+    p.cache = cache;
+    p.memory_system = memory_system;
+    p.tlb = tlb;
+    p.branch = branch;
+    p.strings = strings;
+    p.page_walk_cycles = page_walk_cycles;
+    p.uncached_latency = memory.uncached_latency;
+    p.mmio_latency = memory.mmio_latency;
+    return p;
+}
+
 void BoardConfig::sync_derived() {
     cache.l1i.name = "l1i";
     cache.l1d.name = "l1d";

@@ -18,6 +18,8 @@
 #include "emu/timing/branch_predictor.h"
 #include "emu/timing/core_params.h"
 #include "emu/timing/cost_config.h"
+#include "emu/timing/string_config.h"
+#include "emu/timing/timing_params.h"
 
 namespace ia32emu {
 
@@ -51,12 +53,6 @@ struct DmaConfig {
     uint32_t mask_bits = 0;         // the device can address [0, 2^mask_bits)
     uint32_t latency = 0;           // cycles from the doorbell to the first byte
     double bytes_per_cycle = 0;     // sustained transfer rate
-};
-
-// Fast-string rep movs/stos: the manuals' fast-string operation moves whole cache lines.
-struct StringConfig {
-    bool fast = true;               // rep movs/stos charged by cache line, not by element
-    uint32_t line_cycles = 0;       // core cycles per destination line moved or filled
 };
 
 // The CMOS clock's reading at cycle 0, as QEMU's -rtc base= (then it follows modelled time).
@@ -140,6 +136,9 @@ struct BoardConfig {
     nlohmann::ordered_json to_json() const;
     // The value of one parameter as text, as a --set would spell it.
     std::string get(std::string_view key) const;
+
+    // The timing model's parameters, taken from the fields above.
+    TimingParams timing_params() const;
 
     // Recomputes has_l3, has_stlb and the level names from the keyed fields; load, defaults and
     // apply_override call it, code that edits the fields directly must too.

@@ -61,6 +61,9 @@ public:
     // WBINVD: every dirty line is written down level by level to memory, every level emptied.
     void write_back_and_invalidate();
 
+    // A fetch of the line L1I was accessed for last, with L1I unchanged since: the hit it is.
+    void refetch_last_line() { l1i_.count_repeat_hit(); }
+
     const CacheLevel &l1i() const { return l1i_; }
     const CacheLevel &l1d() const { return l1d_; }
     const CacheLevel &l2() const { return l2_; }

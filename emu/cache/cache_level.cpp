@@ -1,6 +1,7 @@
 // One physically indexed, physically tagged cache level: construction, fills and maintenance.
 #include "emu/cache/cache_level.h"
 
+#include <algorithm>
 #include <bit>
 #include <stdexcept>
 
@@ -23,6 +24,10 @@ std::string cache_params_error(const CacheParams &p) {
     return {};
 }
 
+// Four hints per line for small levels (so that lines sharing a set rarely share a hint), capped
+// so that the table of a large L2 stays within the host's own caches.
+static size_t hint_slots(size_t lines) { return std::min<size_t>(std::bit_ceil(lines) * 4, 4096); }
+
 static const CacheParams &checked(const CacheParams &p) {
     std::string err = cache_params_error(p);
     if (!err.empty()) throw std::invalid_argument(err);
@@ -38,9 +43,12 @@ CacheLevel::CacheLevel(const CacheParams &params)
       tags_(size_t(sets_) * ways_, 0),
       dirty_(size_t(sets_) * ways_, 0),
       filled_(sets_, 0),
-      repl_(params.policy, sets_, ways_, params.seed) {}
+      repl_(params.policy, sets_, ways_, params.seed),
+      hint_(hint_slots(tags_.size()), 0),
+      hint_mask_(hint_.size() - 1) {}
 
 LineOutcome CacheLevel::allocate(uint32_t set, uint64_t tag, bool dirty) {
+    ++changes_;
     size_t base = size_t(set) * ways_;
     uint32_t way = 0;
     LineOutcome out;
@@ -59,6 +67,7 @@ LineOutcome CacheLevel::allocate(uint32_t set, uint64_t tag, bool dirty) {
     dirty_[base + way] = dirty ? 1 : 0;
     repl_.on_fill(set, way);
     last_slot_ = base + way;
+    hint_[(tag >> 1) & hint_mask_] = uint32_t(last_slot_);
     return out;
 }
 
@@ -92,6 +101,7 @@ bool CacheLevel::is_dirty(uint64_t pa) const {
 }
 
 void CacheLevel::invalidate(uint64_t pa) {
+    ++changes_;
     int way = find_way(pa);
     if (way < 0) return;
     size_t i = size_t(set_of(pa)) * ways_ + uint32_t(way);
@@ -101,6 +111,7 @@ void CacheLevel::invalidate(uint64_t pa) {
 }
 
 void CacheLevel::invalidate_range(uint64_t pa, uint64_t end) {
+    ++changes_;
     const uint64_t first_line = pa >> line_shift_;
     const uint64_t last_line = (end - 1) >> line_shift_;
     if (last_line - first_line < tags_.size()) {

@@ -42,11 +42,20 @@ public:
         }
         uint32_t set = set_of(pa);
         size_t base = size_t(set) * ways_;
+        // Next, where this line was last seen: a tag match there is the line, in its own set.
+        uint32_t &hint = hint_[(pa >> line_shift_) & hint_mask_];
+        if (tags_[hint] == tag) {
+            repl_.on_hit(set, uint32_t(hint - base));
+            last_slot_ = hint;
+            if (write) dirty_[last_slot_] = 1;
+            return {true, false, 0};
+        }
         const uint64_t *tags = &tags_[base];
         for (uint32_t w = 0; w < ways_; ++w) {
             if (tags[w] == tag) {
                 repl_.on_hit(set, w);
                 last_slot_ = base + w;
+                hint = uint32_t(last_slot_);
                 if (write) dirty_[last_slot_] = 1;
                 return {true, false, 0};
             }
@@ -74,6 +83,7 @@ public:
     // Empties the level, counting each dirty line as a writeback and handing its address to
     // `on_dirty` so the caller can pass it on to the next level.
     template <class OnDirty> void drain(OnDirty &&on_dirty) {
+        ++changes_;
         for (size_t i = 0; i < tags_.size(); ++i) {
             if (tags_[i] != 0 && dirty_[i]) {
                 ++writebacks_;
@@ -84,6 +94,12 @@ public:
         }
         std::fill(filled_.begin(), filled_.end(), 0);
     }
+
+    // An access to the line accessed last, which the caller knows is still there (nothing has
+    // changed the level since, as changes() shows): counted as the hit on last_slot_ it is.
+    void count_repeat_hit() { ++accesses_; }
+    // Moves on whenever a line is filled or dropped.
+    uint64_t changes() const { return changes_; }
 
     CacheStats stats() const { return {accesses_, accesses_ - misses_, misses_, writebacks_}; }
     void reset_stats() { accesses_ = misses_ = writebacks_ = 0; }
@@ -110,9 +126,15 @@ private:
     std::vector<uint32_t> filled_; // valid ways per set, so a full set needs no hole search
     Replacement repl_;
     size_t last_slot_ = 0; // the way touched last, in the whole level
+    // Line number (low bits) -> the slot the line was last found or filled in; a hint only, the
+    // tag check validates it. Most hits that miss last_slot_ find their way here without the
+    // search over the set.
+    std::vector<uint32_t> hint_;
+    uint64_t hint_mask_;
     uint64_t accesses_ = 0;
     uint64_t misses_ = 0;
     uint64_t writebacks_ = 0;
+    uint64_t changes_ = 0;
 };
 
 } // namespace ia32emu

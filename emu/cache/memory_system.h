@@ -44,14 +44,20 @@ public:
     // These three are inlined into the timing model's per-access and per-block paths (an L1 hit
     // costs less than the call's frame); the misses go out of line in below_l1.
     [[gnu::always_inline]] ReadCost read(uint64_t pa, uint32_t size, uint64_t now) {
-        return demand(pa, size, now, AccessKind::Read);
+        return demand(pa, size, [now] { return now; }, AccessKind::Read);
+    }
+    // A read whose issue cycle costs the caller work to find: `issued()` is asked only when the
+    // read misses L1, as only the path below L1 depends on when it was made.
+    template <class IssuedAt>
+    [[gnu::always_inline]] ReadCost read_issued_at(uint64_t pa, uint32_t size, IssuedAt &&issued) {
+        return demand(pa, size, issued, AccessKind::Read);
     }
     [[gnu::always_inline]] ReadCost fetch(uint64_t pa, uint32_t size, uint64_t now) {
-        return demand(pa, size, now, AccessKind::Fetch);
+        return demand(pa, size, [now] { return now; }, AccessKind::Fetch);
     }
     // A store retiring at `now`: the cycles the core stalls (only when the store buffer is full).
     [[gnu::always_inline]] uint32_t write(uint64_t pa, uint32_t size, uint64_t now) {
-        ReadCost line = demand(pa, size, now, AccessKind::Write);
+        ReadCost line = demand(pa, size, [now] { return now; }, AccessKind::Write);
         // The fill from the head costs what the line's level costs; one already on its way
         // (prefetched, or fetched now from memory) is not requested twice.
         uint32_t fill = line.l1_hit ? 0 : std::min(line.cycles, level_latency_);
@@ -65,13 +71,14 @@ public:
     const StoreBuffer &store_buffer() const { return store_buffer_; }
 
 private:
-    [[gnu::always_inline]] ReadCost demand(uint64_t pa, uint32_t size, uint64_t now, AccessKind kind) {
+    template <class Now>
+    [[gnu::always_inline]] ReadCost demand(uint64_t pa, uint32_t size, Now &&now, AccessKind kind) {
         const CacheLevel &l1 = kind == AccessKind::Fetch ? caches_.l1i() : caches_.l1d();
         uint64_t l1_misses = l1.stats().misses;
         uint64_t reads = caches_.memory().line_reads, writes = caches_.memory().line_writes;
         uint32_t cycles = caches_.access(pa, kind, size);
         if (l1.stats().misses == l1_misses) return {cycles, true};
-        return below_l1(pa, now, cycles, reads, writes);
+        return below_l1(pa, now(), cycles, reads, writes);
     }
     ReadCost below_l1(uint64_t pa, uint64_t now, uint32_t cycles, uint64_t reads_before, uint64_t writes_before);
     void write_backs(uint64_t now, uint64_t writes_before);

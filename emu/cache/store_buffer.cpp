@@ -10,7 +10,7 @@ std::string store_buffer_params_error(const StoreBufferParams &p) {
     return {};
 }
 
-StoreBuffer::StoreBuffer(const StoreBufferParams &params) : drained_(params.entries, 0) {
+StoreBuffer::StoreBuffer(const StoreBufferParams &params) : drained_(params.entries, 0), entries_(params.entries) {
     if (std::string err = store_buffer_params_error(params); !err.empty()) throw std::invalid_argument(err);
 }
 

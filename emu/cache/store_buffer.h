@@ -32,14 +32,14 @@ public:
         uint64_t head = std::max(now, last_drain_);
         uint64_t done = l1_hit ? head + 1 : std::max(head + fill, line_ready);
         uint64_t stall_until = now;
-        if (drained_.empty()) {
+        if (entries_ == 0) {
             stall_until = done;
         } else {
             // The slot this store takes held the store `entries` back; it must have drained.
             uint64_t &slot = drained_[head_];
             stall_until = std::max(now, slot);
             slot = done;
-            head_ = head_ + 1 == drained_.size() ? 0 : head_ + 1;
+            head_ = head_ + 1 == entries_ ? 0 : head_ + 1;
         }
         last_drain_ = done;
         uint64_t stall = stall_until - now;
@@ -53,6 +53,7 @@ public:
 
 private:
     std::vector<uint64_t> drained_;   // drain cycle of each entry's last occupant, ring order
+    size_t entries_;                  // drained_.size(), kept apart as every store asks
     size_t head_ = 0;
     uint64_t last_drain_ = 0;
     uint64_t stall_cycles_ = 0;

@@ -138,7 +138,7 @@ Machine::Machine(MachineOptions options)
       image_(kernel_image(options_, linux_)),
       identity_(identify_run(options_.kernel, options_.cmdline, options_.board.to_json())),
       engine_(engine_setup(options_)),
-      timing_(options_.board, engine_.ram(), engine_.ram_size(), engine_),
+      timing_(options_.board.timing_params(), engine_.ram(), engine_.ram_size(), engine_),
       phys_(engine_.ram(), engine_.ram_size(),
             PhysicalMemory::pc_ram_ranges(options_.board.memory.ram_size, options_.board.memory.pci_hole_start)),
       pit_([this] { return engine_.now(); }, uint64_t(options_.board.cpu.clock_mhz) * 1'000'000, events_,

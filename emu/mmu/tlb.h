@@ -39,7 +39,8 @@ public:
     // A second-level hit is copied into the first level, as hardware refills the L1 TLB.
     // On a write through an entry whose flags.dirty is false, hardware walks again to set D; the
     // caller should do the same (and insert the walk's result).
-    TlbLookup lookup(uint32_t va) {
+    // Inlined into the timing model's per-access and per-block paths, where it nearly always hits.
+    [[gnu::always_inline]] TlbLookup lookup(uint32_t va) {
         if (const TlbEntry *e = first_.lookup(va)) return {e, 1, first_.hit_latency()};
         if (second_ == nullptr) return {};
         const TlbEntry *e = second_->lookup(va);

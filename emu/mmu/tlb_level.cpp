@@ -149,6 +149,7 @@ const TlbEntry *TlbLevel::find(uint32_t va) const {
 }
 
 const TlbEntry *TlbLevel::insert(const TlbEntry &entry, uint32_t va) {
+    ++changes_;
     if (entry.page_shift == 12) return small_.present() ? small_.insert(entry) : nullptr;
     if (large_.present()) {
         large_.set_shift(entry.page_shift);
@@ -166,12 +167,14 @@ const TlbEntry *TlbLevel::insert(const TlbEntry &entry, uint32_t va) {
 }
 
 void TlbLevel::invlpg(uint32_t va) {
+    ++changes_;
     small_.invalidate(va);
     large_.invalidate(va);
     if (has_fragments_) small_.invalidate_fragments(va);
 }
 
 void TlbLevel::flush(bool keep_global) {
+    ++changes_;
     small_.flush(keep_global);
     large_.flush(keep_global);
     if (!keep_global) has_fragments_ = false;

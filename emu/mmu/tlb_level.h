@@ -35,7 +35,7 @@ public:
     explicit TlbLevel(const TlbLevelParams &params);
 
     // The entry covering `va`, counting the access and refreshing its recency; null on a miss.
-    const TlbEntry *lookup(uint32_t va) {
+    [[gnu::always_inline]] const TlbEntry *lookup(uint32_t va) {
         ++stats_.accesses;
         if (TlbEntry *e = small_.recent(va)) return e;
         if (TlbEntry *e = large_.recent(va)) return e;
@@ -54,6 +54,13 @@ public:
     void invlpg(uint32_t va);
     // keep_global: a CR3 write with CR4.PGE set keeps global entries; false empties the level.
     void flush(bool keep_global);
+
+    // A lookup of the page the last lookup hit, which the caller knows hit again (nothing has
+    // changed the level since, as changes() shows): it is counted, and the recency it would
+    // leave is already there.
+    void count_repeat_hit() { ++stats_.accesses; }
+    // Moves on whenever an entry is filled or dropped.
+    uint64_t changes() const { return changes_; }
 
     const TlbStats &stats() const { return stats_; }
     void reset_stats() { stats_ = {}; }
@@ -131,6 +138,7 @@ private:
     Array large_;
     bool has_fragments_ = false;
     TlbStats stats_;
+    uint64_t changes_ = 0;
 };
 
 } // namespace ia32emu

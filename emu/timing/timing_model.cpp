@@ -18,8 +18,9 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstdio>
 #include <cstring>
+
+#include "emu/report/timing_fault_texts.h"
 
 namespace ia32emu {
 namespace {
@@ -28,23 +29,11 @@ constexpr size_t kWatchBits = 1 << 16;
 
 size_t watch_slot(uint32_t pc) { return (pc ^ (pc >> 16)) & (kWatchBits - 1); }
 
-std::string hex32(uint32_t v) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "0x%08x", v);
-    return buf;
-}
-
-std::string hex64(uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-    return buf;
-}
-
 } // namespace
 
-TimingModel::TimingModel(const BoardConfig &board, const uint8_t *ram, uint64_t ram_size, const GuestView &guest)
-    : board_(board), ram_{ram, ram_size}, guest_(guest), tlbs_(board.tlb),
-      memory_(board.cache, board.memory_system), branches_(board.branch),
+TimingModel::TimingModel(const TimingParams &params, const uint8_t *ram, uint64_t ram_size, const GuestView &guest)
+    : params_(params), ram_{ram, ram_size}, guest_(guest), tlbs_(params.tlb),
+      memory_(params.cache, params.memory_system), branches_(params.branch),
       watch_bits_(kWatchBits / 64, 0), stale_(ram_) {}
 
 void TimingModel::track_function(const std::string &name, uint32_t entry, FailureRule failure) {
@@ -109,7 +98,7 @@ uint8_t carried(const BlockInfo &block, uint8_t regs) {
 void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
     if (pending_branch_)
         resolve_branch(block.pc);
-    if (current_block_ && window_open_ && clock_.instructions - window_insns_ < board_.core.rob_entries)
+    if (current_block_ && window_open_ && clock_.instructions - window_insns_ < params_.core.rob_entries)
         window_loaded_ = uint8_t(carried(*current_block_, window_loaded_) |
                                  (window_block_misses_ ? current_block_->loaded_out : 0));
     else
@@ -129,7 +118,7 @@ void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
     window_block_misses_ = 0;
     if (block.chases || (block.address_from & window_loaded_))
         window_open_ = false;
-    bool fast_string = model_memory && board_.strings.fast && (block.flags & kInsnFastString) && block.icount == 1;
+    bool fast_string = model_memory && params_.strings.fast && (block.flags & kInsnFastString) && block.icount == 1;
     if (fast_string && !in_fast_string_)
         string_read_line_ = string_write_line_ = ~uint64_t(0);
     in_fast_string_ = fast_string;
@@ -137,25 +126,53 @@ void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
     clock_.retire(block.icount, fast_string ? 0 : block.static_cycles);
     if (!model_memory || block.size == 0)
         return;
-    uint32_t line = board_.cache.l1i.line_bytes;
+    uint32_t line = params_.cache.l1i.line_bytes;
     uint32_t first = block.pc & ~(line - 1);
     uint32_t l1i_latency = memory_.caches().l1i().latency();
+    TlbLevel &itlb = tlbs_.itlb().first();
     const TlbEntry *entry = nullptr;
+    bool entry_from_first_level = false;
     // 64-bit, so that a block ending at the top of the address space does not wrap to address 0.
     const uint64_t end = uint64_t(block.pc) + block.size;
     for (uint64_t line_va = first; line_va < end; line_va += line) {
         uint32_t va = uint32_t(line_va);
-        if (!entry || (va & ~((1u << entry->page_shift) - 1)) != entry->va_base) {
-            bool walked = false;
-            entry = translate_for_timing(tlbs_.itlb(), uint32_t(va), AccessKind::Fetch, walked);
-            if (!entry)
+        const bool new_page = !entry || (va & ~((1u << entry->page_shift) - 1)) != entry->va_base;
+        if (line_va == last_fetch_.line_va && itlb.changes() == last_fetch_.itlb_changes &&
+            memory_.caches().l1i().changes() == last_fetch_.l1i_changes) {
+            // What the lookups below would find: the ITLB's last entry, L1I's last line (no charge).
+            if (new_page) {
+                entry = last_fetch_.entry;
+                entry_from_first_level = true;
+                itlb.count_repeat_hit();
+                clock_.charge(itlb.hit_latency());
+            }
+            memory_.caches().refetch_last_line();
+            continue;
+        }
+        last_fetch_.line_va = ~uint64_t(0);
+        if (new_page) {
+            TlbLookup hit = tlbs_.itlb().lookup(va);
+            entry_from_first_level = hit.level == 1;
+            if (hit.entry) {
+                clock_.charge(hit.cycles);
+                entry = hit.entry;
+            } else if (!(entry = walk_and_fill(tlbs_.itlb(), va, AccessKind::Fetch, false))) {
                 return;
+            }
         }
         uint64_t pa = entry->translate(uint32_t(va));
         uint32_t cost = 0;
-        if (!uncached(entry, pa, cost))
-            cost = memory_.fetch(pa, line, clock_.cycles).cycles;
+        if (uncached(entry, pa, cost)) {
+            clock_.charge(cost > l1i_latency ? cost - l1i_latency : 0);
+            continue;
+        }
+        cost = memory_.fetch(pa, line, clock_.cycles).cycles;
         clock_.charge(cost > l1i_latency ? cost - l1i_latency : 0);
+        // Whatever this fetch did, L1I's last line is now this one; the ITLB's last entry is this
+        // page's only when it came from the first level (a second-level or walked entry may live
+        // in the second level alone).
+        if (entry_from_first_level)
+            last_fetch_ = {line_va, entry, itlb.changes(), memory_.caches().l1i().changes()};
     }
 }
 
@@ -178,7 +195,7 @@ const TlbEntry *TimingModel::walk_and_fill(Tlb &tlb, uint32_t va, AccessKind kin
         ++page_walks_;
         // The walk starts only once the second level has missed too: its lookup is paid as well
         // (7-cpu's N270 table: an L2-TLB miss adds 16 cycles on top of the L1-TLB miss's 7).
-        uint32_t second_lookup = board_.tlb.has_stlb && !held ? board_.tlb.stlb.hit_latency : 0;
+        uint32_t second_lookup = params_.tlb.has_stlb && !held ? params_.tlb.stlb.hit_latency : 0;
         clock_.charge(second_lookup + charge_walk(walk));
     }
     const TlbEntry *filled = tlb.insert(tlb_entry_from_walk(va, walk), va);
@@ -189,12 +206,12 @@ const TlbEntry *TimingModel::walk_and_fill(Tlb &tlb, uint32_t va, AccessKind kin
 }
 
 uint32_t TimingModel::charge_walk(const WalkResult &walk) {
-    uint32_t cycles = board_.page_walk_cycles;
+    uint32_t cycles = params_.page_walk_cycles;
     for (unsigned i = 0; i < walk.num_reads; ++i) {
         const EntryRead &r = walk.reads[i];
         if (r.level == EntryLevel::Pdpte)
             continue;  // loaded into registers at MOV CR3 on real parts
-        cycles += r.uncached ? board_.memory.uncached_latency : memory_.read(r.pa, r.bytes, clock_.cycles + cycles).cycles;
+        cycles += r.uncached ? params_.uncached_latency : memory_.read(r.pa, r.bytes, clock_.cycles + cycles).cycles;
     }
     return cycles;
 }
@@ -203,11 +220,11 @@ inline bool TimingModel::uncached(const TlbEntry *entry, uint64_t pa, uint32_t &
     // The legacy VGA window is device memory even where RAM lies under it.
     bool in_ram = pa < ram_.size && !(pa >= 0xA0000 && pa < 0xC0000);
     if (!in_ram && !(pa >= 0xF0000 && pa < 0x100000) && pa < 0xFFFF0000ull) {
-        cycles = board_.memory.mmio_latency;
+        cycles = params_.mmio_latency;
         return true;
     }
     if (entry && entry->flags.pcd) {
-        cycles = board_.memory.uncached_latency;
+        cycles = params_.uncached_latency;
         return true;
     }
     return false;
@@ -218,20 +235,29 @@ inline uint32_t TimingModel::read_cost(const TlbEntry *entry, uint64_t pa, unsig
     if (uncached(entry, pa, cycles))
         return cycles;
     const bool chasing = current_block_ && current_block_->chases;
-    const bool overlap = board_.core.out_of_order && window_open_ &&
-                         clock_.instructions - window_insns_ < board_.core.rob_entries &&
-                         (!chasing || window_block_misses_ < current_block_->load_parallelism);
-    // An overlapping miss was issued before the stall already charged, and the bus sees it then.
-    const uint64_t issued = overlap ? clock_.cycles - std::min(window_stall_, clock_.cycles) : clock_.cycles;
-    ReadCost c = memory_.read(pa, size, issued);
-    if (c.l1_hit && !chasing)
-        return 0;
+    bool overlap = false;
+    uint64_t issued = 0;
+    // Asked only when the read can stall, which an L1 hit outside a chasing block cannot.
+    auto issue = [&] {
+        overlap = params_.core.out_of_order && window_open_ &&
+                  clock_.instructions - window_insns_ < params_.core.rob_entries &&
+                  (!chasing || window_block_misses_ < current_block_->load_parallelism);
+        // An overlapping miss was issued before the stall already charged, and the bus sees it then.
+        issued = overlap ? clock_.cycles - std::min(window_stall_, clock_.cycles) : clock_.cycles;
+        return issued;
+    };
+    ReadCost c = memory_.read_issued_at(pa, size, issue);
+    if (c.l1_hit) {
+        if (!chasing)
+            return 0;
+        issue();
+    }
     return read_stall(c, overlap, issued);
 }
 
 uint32_t TimingModel::read_stall(const ReadCost &c, bool overlap, uint64_t issued) {
-    const uint32_t stall = c.cycles > board_.cost.load ? c.cycles - board_.cost.load : 0;
-    if (!board_.core.out_of_order || stall == 0)
+    const uint32_t stall = c.cycles > params_.cost.load ? c.cycles - params_.cost.load : 0;
+    if (!params_.core.out_of_order || stall == 0)
         return stall;
     if (!overlap) {
         window_open_ = true;
@@ -249,7 +275,7 @@ uint32_t TimingModel::read_stall(const ReadCost &c, bool overlap, uint64_t issue
     return extra;
 }
 
-inline uint32_t TimingModel::write_cost(const TlbEntry *entry, uint64_t pa, unsigned size) {
+[[gnu::always_inline]] inline uint32_t TimingModel::write_cost(const TlbEntry *entry, uint64_t pa, unsigned size) {
     uint32_t cycles = 0;
     if (uncached(entry, pa, cycles))
         return cycles;
@@ -262,12 +288,12 @@ void TimingModel::fast_string_access(const TlbEntry *entry, uint64_t pa, unsigne
         clock_.charge(cycles);
         return;
     }
-    uint64_t line = pa / board_.cache.l1d.line_bytes;
+    uint64_t line = pa / params_.cache.l1d.line_bytes;
     if (write) {
         if (line == string_write_line_)
             return;
         string_write_line_ = line;
-        clock_.charge(board_.strings.line_cycles + memory_.write(pa, size, clock_.cycles));
+        clock_.charge(params_.strings.line_cycles + memory_.write(pa, size, clock_.cycles));
     } else {
         if (line == string_read_line_)
             return;
@@ -281,9 +307,7 @@ void TimingModel::report_stale(const StaleTranslation &stale, uint32_t va) {
     ReportFault f;
     f.kind = "stale_tlb";
     f.eip = guest_.eip();
-    f.detail = "access to " + hex32(va) + " used a TLB entry whose PTE at " + hex64(stale.pte_pa) +
-               " was rewritten from " + hex64(stale.remembered) + " to " + hex64(stale.now) +
-               "; no invalidation dropped the entry since (invlpg, or a CR3 reload for a non-global entry)";
+    f.detail = stale_tlb_detail(va, stale.pte_pa, stale.remembered, stale.now);
     f.cycles = clock_.cycles;
     faults_.add(std::move(f));
 }
@@ -296,7 +320,7 @@ void TimingModel::check_translation(const TlbEntry &entry, uint32_t va, uint64_t
     ReportFault f;
     f.kind = "mmu_mismatch";
     f.eip = guest_.eip();
-    f.detail = "model translated " + hex32(va) + " to " + hex64(entry.translate(va)) + ", engine used " + hex64(pa);
+    f.detail = mmu_mismatch_detail(va, entry.translate(va), pa);
     f.cycles = clock_.cycles;
     faults_.add(std::move(f));
 }
@@ -342,8 +366,8 @@ void TimingModel::on_exception_delivered(bool ring_change) {
     // The interrupted flow's pending branch is never resolved by the handler's first block.
     pending_branch_ = false;
     window_open_ = false;
-    clock_.charge(uint64_t(board_.branch.mispredict_penalty) + board_.cost.exception +
-                  (ring_change ? board_.cost.exception_ring_change : 0));
+    clock_.charge(uint64_t(params_.branch.mispredict_penalty) + params_.cost.exception +
+                  (ring_change ? params_.cost.exception_ring_change : 0));
 }
 
 void TimingModel::on_fault_at(uint32_t eip) {
@@ -366,7 +390,7 @@ void TimingModel::on_fault_at(uint32_t eip) {
 }
 
 void TimingModel::on_paging_entry_update(uint64_t pa, unsigned bytes) {
-    clock_.charge(board_.cost.ad_update);
+    clock_.charge(params_.cost.ad_update);
     uint32_t cycles = 0;
     if (!uncached(nullptr, pa, cycles))
         cycles = memory_.write(pa, bytes, clock_.cycles);
@@ -402,9 +426,9 @@ void TimingModel::region_end(const std::string &name) {
         ReportFault f;
         f.kind = "region_mismatch";
         f.eip = guest_.eip();
-        f.detail = "region_end(\"" + name + "\") with no open region of that name";
+        f.detail = region_mismatch_detail("region_end", name);
         f.cycles = clock_.cycles;
-    faults_.add(std::move(f));
+        faults_.add(std::move(f));
     }
 }
 
@@ -413,9 +437,9 @@ void TimingModel::region_fail(const std::string &name) {
         ReportFault f;
         f.kind = "region_mismatch";
         f.eip = guest_.eip();
-        f.detail = "region_fail(\"" + name + "\") with no open region of that name";
+        f.detail = region_mismatch_detail("region_fail", name);
         f.cycles = clock_.cycles;
-    faults_.add(std::move(f));
+        faults_.add(std::move(f));
     }
 }
 

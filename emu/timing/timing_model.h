@@ -10,7 +10,6 @@
 #include <unordered_set>
 #include <vector>
 
-#include "emu/board/board_config.h"
 #include "emu/cache/memory_system.h"
 #include "emu/mmu/page_walker.h"
 #include "emu/mmu/stale_tlb_checker.h"
@@ -21,6 +20,7 @@
 #include "emu/timing/branch_predictor.h"
 #include "emu/timing/cycle_clock.h"
 #include "emu/timing/path_accounting.h"
+#include "emu/timing/timing_params.h"
 
 namespace ia32emu {
 
@@ -37,7 +37,7 @@ public:
 class TimingModel {
 public:
     // `ram`/`ram_size`: guest RAM, read by the model's own page walks and stale-PTE checks.
-    TimingModel(const BoardConfig &board, const uint8_t *ram, uint64_t ram_size, const GuestView &guest);
+    TimingModel(const TimingParams &params, const uint8_t *ram, uint64_t ram_size, const GuestView &guest);
 
     // Functions whose calls are measured, by entry address.
     void track_function(const std::string &name, uint32_t entry, FailureRule failure = FailureRule::None);
@@ -96,7 +96,7 @@ public:
 
 private:
     // A TLB hit, or walk_and_fill; `walked` is set when it walked.
-    const TlbEntry *translate_for_timing(Tlb &tlb, uint32_t va, AccessKind kind, bool &walked);
+    [[gnu::always_inline]] const TlbEntry *translate_for_timing(Tlb &tlb, uint32_t va, AccessKind kind, bool &walked);
     // The miss path, kept out of line so the hit path stays small enough to inline. `held`: the
     // TLB had the page (a write through a clean entry walks again to set Dirty).
     [[gnu::noinline]] const TlbEntry *walk_and_fill(Tlb &tlb, uint32_t va, AccessKind kind, bool held);
@@ -106,7 +106,7 @@ private:
     // What a read that missed L1 (or an L1 hit in a chasing block) stalls, with the interval
     // bookkeeping; out of line, as most reads hit.
     [[gnu::noinline]] uint32_t read_stall(const ReadCost &c, bool overlap, uint64_t issued);
-    uint32_t write_cost(const TlbEntry *entry, uint64_t pa, unsigned size);
+    [[gnu::always_inline]] uint32_t write_cost(const TlbEntry *entry, uint64_t pa, unsigned size);
     // True, with its cost, when the access bypasses the caches (MMIO, a PCD page).
     bool uncached(const TlbEntry *entry, uint64_t pa, uint32_t &cycles) const;
     void resolve_branch(uint32_t pc);
@@ -118,7 +118,7 @@ private:
     CounterSnapshot snapshot_at_port(bool after) const;
     void on_tracked_entry(uint32_t pc, bool entered_by_call);
 
-    const BoardConfig &board_;
+    const TimingParams params_;
     PhysView ram_;
     const GuestView &guest_;
     CycleClock clock_;
@@ -148,6 +148,16 @@ private:
     uint8_t window_loaded_ = 0;
     // A fast-string block runs one element per block: the lines its last elements touched, so
     // each destination line is charged once.
+    // The line the last block fetched last, and the ITLB entry it went through, while neither
+    // the ITLB nor L1I has changed since (their change counts): a block fetching that line again
+    // is an ITLB hit and an L1I hit on the ways touched last, counted without the lookups.
+    struct LastFetch {
+        uint64_t line_va = ~uint64_t(0);
+        const TlbEntry *entry = nullptr;
+        uint64_t itlb_changes = 0;
+        uint64_t l1i_changes = 0;
+    };
+    LastFetch last_fetch_;
     bool in_fast_string_ = false;
     uint64_t string_read_line_ = ~uint64_t(0), string_write_line_ = ~uint64_t(0);
 

@@ -3,6 +3,8 @@
 // in-order one; dependent misses (a pointer chase) never overlap.
 #include "emu/timing/timing_model.h"
 
+#include "emu/board/board_config.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -25,7 +27,7 @@ constexpr uint64_t kRam = 64ull << 20;
 struct Rig {
     explicit Rig(const char *preset) : board(BoardConfig::load(preset)), ram(kRam), decoder(board.cost, board.core) {
         board.memory_system.prefetch.streams = 0;   // the accesses below are random lines, not streams
-        model = std::make_unique<TimingModel>(board, ram.data(), kRam, guest);
+        model = std::make_unique<TimingModel>(board.timing_params(), ram.data(), kRam, guest);
     }
     // `block` runs once and its loads reach the given lines, one line every 64 KiB so that every
     // one misses every cache; returns the cycles it took.
@@ -106,7 +108,7 @@ TEST(TimingModelOverlap, MissesFurtherApartThanTheReorderBufferDoNotOverlap) {
     Rig wide("pentium-m");
     Rig narrow("pentium-m");
     narrow.board.core.rob_entries = 4;
-    narrow.model = std::make_unique<TimingModel>(narrow.board, narrow.ram.data(), kRam, narrow.guest);
+    narrow.model = std::make_unique<TimingModel>(narrow.board.timing_params(), narrow.ram.data(), kRam, narrow.guest);
     const uint64_t dram = wide.board.cache.memory_latency;
     EXPECT_LT(four_blocks(wide), 2 * dram);
     EXPECT_GE(four_blocks(narrow), 4 * (dram - 1));
@@ -146,6 +148,44 @@ TEST(TimingModelCharges, AnAccessedOrDirtyUpdateIsALockedReadModifyWrite) {
     // The entry's line comes from DRAM for ownership; the store buffer takes the store, so only
     // the locked operation itself is charged now.
     EXPECT_EQ(pm.model->cycles() - before, pm.board.cost.ad_update);
+}
+
+// A block fetching the line the block before fetched last counts an ITLB hit and an L1I hit,
+// like the lookups it skips, and sees every change in between: WBINVD empties L1I, INVLPG drops
+// the ITLB entry, and each makes the next fetch miss again.
+TEST(TimingModelCharges, AFetchOfTheLastLineAgainCountsHitsAndSeesInvalidations) {
+    Rig pm("pentium-m");
+    const std::vector<uint8_t> nops(8, 0x90);
+    const BlockInfo &block = pm.decoder.decode(0x1000, nops);
+    const TlbLevel &itlb = pm.model->tlbs().itlb().first();
+    const CacheLevel &l1i = pm.model->memory().caches().l1i();
+    pm.model->on_block(block, true);
+    pm.model->on_block(block, true);
+    EXPECT_EQ(itlb.stats().accesses, 2u);
+    EXPECT_EQ(itlb.stats().misses, 1u);
+    EXPECT_EQ(l1i.stats().accesses, 2u);
+    EXPECT_EQ(l1i.stats().misses, 1u);
+    const uint64_t before = pm.model->cycles();
+    pm.model->on_block(block, true);
+    EXPECT_EQ(pm.model->cycles() - before, block.static_cycles + itlb.hit_latency());
+    pm.model->on_wbinvd();
+    pm.model->on_block(block, true);
+    EXPECT_EQ(l1i.stats().misses, 2u);
+    EXPECT_EQ(itlb.stats().misses, 1u);
+    pm.model->on_invlpg(0x1000);
+    pm.model->on_block(block, true);
+    EXPECT_EQ(itlb.stats().accesses, 5u);
+    EXPECT_EQ(itlb.stats().misses, 2u);
+    EXPECT_EQ(l1i.stats().accesses, 5u);
+    EXPECT_EQ(l1i.stats().misses, 2u);
+    // A block over two lines, then one starting on its second: one ITLB lookup per block (one
+    // page), one L1I access per line, and the second block's line hits.
+    const std::vector<uint8_t> long_nops(40, 0x90);
+    pm.model->on_block(pm.decoder.decode(0x1030, long_nops), true);
+    pm.model->on_block(pm.decoder.decode(0x1040, nops), true);
+    EXPECT_EQ(itlb.stats().accesses, 7u);
+    EXPECT_EQ(l1i.stats().accesses, 8u);
+    EXPECT_EQ(l1i.stats().misses, 3u);
 }
 
 } // namespace
