@@ -115,6 +115,8 @@ public:
     uint64_t instructions() const { return instructions_; }
     // Decoded blocks dropped at bounds::kDecodedBlockBytes (each decoded again if it runs again).
     uint64_t decoded_blocks_dropped() const { return blocks_.dropped_blocks(); }
+    // Operand decodes dropped at bounds::kDecodedOperands.
+    uint64_t decoded_operands_dropped() const { return operands_.dropped(); }
 
     // Guest-virtual access through the current page tables, for introspection; false on a fault.
     bool read_virtual(uint32_t va, void *out, size_t len) const override;

@@ -461,6 +461,8 @@ Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
         r.dropped["serial_input"] = typed_bytes_dropped_;
     if (uint64_t blocks = engine_.decoded_blocks_dropped())
         r.dropped["decoded_blocks"] = blocks;
+    if (uint64_t operands = engine_.decoded_operands_dropped())
+        r.dropped["decoded_operands"] = operands;
     const EduDmaStats &dma = edu_.stats();
     r.dma.transfers = dma.transfers;
     r.dma.bytes = dma.bytes_to_device + dma.bytes_to_ram;

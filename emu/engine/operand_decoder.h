@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "emu/bounds/host_bounds.h"
+
 namespace ia32emu {
 
 struct MemOperand {
@@ -38,9 +40,13 @@ public:
     OperandDecoder &operator=(const OperandDecoder &) = delete;
 
     // Decoded once per EIP, until forget(): the engine calls it when the guest rewrites code it
-    // has run (Linux patches its own text at boot: alternatives, static keys).
+    // has run (Linux patches its own text at boot: alternatives, static keys). At most
+    // bounds::kDecodedOperands are kept: past it all are dropped. The answer is valid until the
+    // next call.
     const DecodedInsn *decode(uint32_t eip, const ReadFn &read);
     void forget() { cache_.clear(); }
+    // Decodes dropped at the cap, over the run.
+    uint64_t dropped() const { return dropped_; }
 
     // The linear addresses the instruction at `eip` may touch: its memory operands, then the
     // stack slots of implicit pushes and pops.
@@ -54,6 +60,7 @@ public:
 private:
     size_t handle_ = 0;
     std::unordered_map<uint32_t, DecodedInsn> cache_;
+    uint64_t dropped_ = 0;
 };
 
 } // namespace ia32emu
