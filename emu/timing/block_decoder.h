@@ -86,7 +86,7 @@ public:
     BlockDecoder &operator=(const BlockDecoder &) = delete;
 
     // Decode once (for UC_HOOK_EDGE_GENERATED / a new TB). The reference stays valid until the
-    // store is dropped twice more (at least `max_bytes` of other blocks later), and the block
+    // store is dropped twice more (two drops are at least two new blocks apart), and the block
     // becomes what lookup(pc, size) answers.
     const BlockInfo &decode(uint32_t pc, std::span<const uint8_t> bytes);
     // The block last decoded at (pc, size), or nullptr; allocation-free, for every block execution.
