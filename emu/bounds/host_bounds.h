@@ -58,5 +58,16 @@ inline constexpr size_t kSerialBacklog = 1u << 20;
 // Unicorn's buffer of generated host code. When it is full Unicorn drops every translation and
 // starts again, so this is all the memory generated code can hold.
 inline constexpr uint64_t kTranslationBufferBytes = 64u << 20;
+// The timing model's decoded blocks (about 370 bytes for a short block, up to 4 KiB for one of
+// 512 instructions). Past it every decoded block is dropped at once, as Unicorn drops its
+// translations, and decoded again when it next runs; the blocks of the last round stay allocated
+// until the next drop (pointers to the running block are live across one block boundary), so
+// this is at most twice as much memory. Our kernel's bench and a Debian boot to init drop none.
+inline constexpr size_t kDecodedBlockBytes = 32u << 20;
+// Instructions whose memory operands the engine decoded (for a fault's CR2, an access through a
+// frame mapped twice, invlpg and control-register writes), about 100 bytes each; past it all are
+// dropped and decoded again when needed. One entry per EIP: a guest with such instructions all
+// over its RAM would otherwise keep one per byte.
+inline constexpr size_t kDecodedOperands = 1u << 16;
 
 } // namespace ia32emu::bounds

@@ -35,7 +35,8 @@ void check(uc_err err, const char *what) {
 } // namespace
 
 Engine::Engine(const EngineSetup &setup)
-    : setup_(setup), cpuid_(setup.cpu), blocks_(setup.costs, setup.core), translations_(setup.ram_bytes) {
+    : setup_(setup), cpuid_(setup.cpu), blocks_(setup.costs, setup.core, setup.decoded_block_bytes),
+      translations_(setup.ram_bytes) {
     if (setup.rom.size() != kRomSize)
         throw std::runtime_error("firmware image must be exactly 64 KiB");
     if (setup.ram_bytes < (2ull << 20) || setup.ram_bytes % 4096 != 0)

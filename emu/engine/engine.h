@@ -44,6 +44,7 @@ struct EngineSetup {
     CpuConfig cpu;
     CostConfig costs;
     CoreParams core;
+    size_t decoded_block_bytes = bounds::kDecodedBlockBytes;   // smaller in tests of the drop
     uint64_t max_instructions = 0;     // 0: no budget; counts exception deliveries as well
     double timeout_seconds = 0;        // 0: no wall-clock limit
     // When the wall clock started: the command's start, so that loading counts against the limit.
@@ -113,6 +114,10 @@ public:
 
     Registers registers() const;
     uint64_t instructions() const { return instructions_; }
+    // Decoded blocks dropped at bounds::kDecodedBlockBytes (each decoded again if it runs again).
+    uint64_t decoded_blocks_dropped() const { return blocks_.dropped_blocks(); }
+    // Operand decodes dropped at bounds::kDecodedOperands.
+    uint64_t decoded_operands_dropped() const { return operands_.dropped(); }
 
     // Guest-virtual access through the current page tables, for introspection; false on a fault.
     bool read_virtual(uint32_t va, void *out, size_t len) const override;

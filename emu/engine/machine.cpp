@@ -33,6 +33,7 @@ EngineSetup engine_setup(const MachineOptions &o) {
     s.cpu = o.board.cpu;
     s.costs = o.board.cost;
     s.core = o.board.core;
+    s.decoded_block_bytes = o.decoded_block_bytes;
     s.max_instructions = o.max_instructions;
     s.timeout_seconds = o.timeout_seconds;
     s.started = o.started;
@@ -468,6 +469,10 @@ Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
     kernel_.count_dropped(r.dropped);
     if (typed_bytes_dropped_)
         r.dropped["serial_input"] = typed_bytes_dropped_;
+    if (uint64_t blocks = engine_.decoded_blocks_dropped())
+        r.dropped["decoded_blocks"] = blocks;
+    if (uint64_t operands = engine_.decoded_operands_dropped())
+        r.dropped["decoded_operands"] = operands;
     const EduDmaStats &dma = edu_.stats();
     r.dma.transfers = dma.transfers;
     r.dma.bytes = dma.bytes_to_device + dma.bytes_to_ram;

@@ -73,6 +73,7 @@ struct MachineOptions {
     std::function<void()> tick;                      // see EngineSetup
     bool record_timeline = false;     // every completed call and region, for --trace
     bool record_folded = false;       // self cycles per call stack, for --folded
+    size_t decoded_block_bytes = bounds::kDecodedBlockBytes;   // see EngineSetup
 };
 
 class Machine : public DmaFaultSink {

@@ -60,6 +60,11 @@ const DecodedInsn *OperandDecoder::decode(uint32_t eip, const ReadFn &read) {
         d.source_register = x86.operands[1].reg;
     }
     cs_free(insn, n);
+    // Every caller is done with the previous answer by the time it asks again.
+    if (cache_.size() >= bounds::kDecodedOperands) {
+        dropped_ += cache_.size();
+        cache_.clear();
+    }
     return &cache_.emplace(eip, std::move(d)).first->second;
 }
 

@@ -9,6 +9,8 @@
 #include <optional>
 #include <vector>
 
+#include "emu/bounds/host_bounds.h"
+
 namespace ia32emu {
 
 struct MemOperand {
@@ -39,9 +41,13 @@ public:
 
     // Decoded once per EIP, until forget_range() covers it: the engine calls that for the code
     // of each new translation, which may have been rewritten (Linux patches its own text at boot:
-    // alternatives, static keys) or belong to another address space.
+    // alternatives, static keys) or belong to another address space. At most
+    // bounds::kDecodedOperands are kept: past it all are dropped. The answer is valid until the
+    // next call.
     const DecodedInsn *decode(uint32_t eip, const ReadFn &read);
     void forget_range(uint32_t first, uint64_t end) { cache_.erase(cache_.lower_bound(first), cache_.lower_bound(end)); }
+    // Decodes dropped at the cap, over the run.
+    uint64_t dropped() const { return dropped_; }
 
     // The linear addresses the instruction at `eip` may touch: its memory operands, then the
     // stack slots of implicit pushes and pops.
@@ -55,6 +61,7 @@ public:
 private:
     size_t handle_ = 0;
     std::map<uint64_t, DecodedInsn> cache_;   // ordered, for forget_range
+    uint64_t dropped_ = 0;
 };
 
 } // namespace ia32emu

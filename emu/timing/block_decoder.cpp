@@ -213,6 +213,13 @@ void note_branch(BlockInfo &info, const cs_insn &insn, bool &loops_to_start) {
     info.branch_target = target;
 }
 
+// What one kept block costs: the block, its vectors, and its entries in the two maps (a node and
+// a bucket each, about 64 bytes together per map).
+size_t footprint(const BlockInfo &b) {
+    return sizeof(BlockInfo) + b.insns.capacity() * sizeof(InsnStart) + b.rdtsc.capacity() * sizeof(RdtscSite) +
+           b.port_io.capacity() * sizeof(PortIoSite) + 128;
+}
+
 bool chases(const std::vector<Dataflow> &flows, bool loops_to_start) {
     for (size_t i = 0; i < flows.size(); ++i) {
         if (flows[i].loaded[0] == 0) continue;
@@ -229,8 +236,8 @@ bool chases(const std::vector<Dataflow> &flows, bool loops_to_start) {
 
 size_t BlockDecoder::KeyHash::operator()(const Key &k) const { return size_t(k.hash ^ pc_size(k.pc, k.size) * 31); }
 
-BlockDecoder::BlockDecoder(const CostConfig &costs, const CoreParams &core)
-    : costs_(costs), core_(core), load_slot_(costs.load), store_slot_(costs.store) {
+BlockDecoder::BlockDecoder(const CostConfig &costs, const CoreParams &core, size_t max_bytes)
+    : costs_(costs), core_(core), load_slot_(costs.load), store_slot_(costs.store), max_bytes_(max_bytes) {
     csh handle = 0;
     if (cs_err err = cs_open(CS_ARCH_X86, CS_MODE_32, &handle); err != CS_ERR_OK)
         throw std::runtime_error(std::string("timing: cannot open Capstone: ") + cs_strerror(err));
@@ -294,6 +301,14 @@ const BlockInfo &BlockDecoder::decode(uint32_t pc, std::span<const uint8_t> byte
             info->icount += 1;
             info->static_cycles += costs_.class_cost(InsnClass::Alu);
         }
+        const size_t cost = footprint(*info);
+        // The running block's pointer (engine and timing model) survives one drop, whose blocks
+        // are retired, not freed; it is replaced before a second drop, which needs two more
+        // decodes: only a hook that stops to place special-instruction hooks decodes a block
+        // without running it, and the hook that resumes it runs the block it decodes.
+        if (bytes_ + cost > max_bytes_ && blocks_.size() >= 2)
+            drop_all();
+        bytes_ += cost;
         found = blocks_.emplace(key, std::move(info)).first;
     }
     const BlockInfo *block = found->second.get();
@@ -314,6 +329,15 @@ bool BlockDecoder::forget_if_decoded_from_other(uint32_t pc, std::span<const uin
     if (slot.pc == pc && slot.size == size)
         slot = {};
     return true;
+}
+
+void BlockDecoder::drop_all() {
+    dropped_blocks_ += blocks_.size();
+    retired_ = std::move(blocks_);
+    blocks_ = Store();
+    bytes_ = 0;
+    current_.clear();
+    recent_.fill({});
 }
 
 const BlockInfo *BlockDecoder::lookup(uint32_t pc, uint32_t size) const {

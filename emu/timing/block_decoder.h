@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "emu/bounds/host_bounds.h"
 #include "emu/timing/core_params.h"
 #include "emu/timing/cost_table.h"
 
@@ -73,17 +74,21 @@ struct BlockInfo {
 
 // Blocks are keyed by (pc, size, hash of the bytes), so code rewritten in place, or different code
 // at one address in another address space, gets its own entry, and a block Unicorn retranslates
-// unchanged is not decoded again. Not thread-safe: the emulation thread owns it.
+// unchanged is not decoded again. The store is bounded (bounds::kDecodedBlockBytes): a decode
+// that takes it past `max_bytes` drops every block, and what runs next is decoded again. Decoding
+// is a function of the bytes alone, so dropping changes no figure. Not thread-safe: the emulation
+// thread owns it.
 class BlockDecoder {
 public:
     // Throws std::runtime_error if Capstone cannot be opened.
-    BlockDecoder(const CostConfig &costs, const CoreParams &core);
+    BlockDecoder(const CostConfig &costs, const CoreParams &core, size_t max_bytes = bounds::kDecodedBlockBytes);
     ~BlockDecoder();
     BlockDecoder(const BlockDecoder &) = delete;
     BlockDecoder &operator=(const BlockDecoder &) = delete;
 
-    // Decode once (for UC_HOOK_EDGE_GENERATED / a new TB). The reference stays valid for the
-    // decoder's lifetime, and the block becomes what lookup(pc, size) answers.
+    // Decode once (for UC_HOOK_EDGE_GENERATED / a new TB). The reference stays valid until the
+    // store is dropped twice more (two drops are at least two new blocks apart), and the block
+    // becomes what lookup(pc, size) answers.
     const BlockInfo &decode(uint32_t pc, std::span<const uint8_t> bytes);
     // The block last decoded at (pc, size), or nullptr; allocation-free, for every block execution.
     const BlockInfo *lookup(uint32_t pc, uint32_t size) const;
@@ -96,6 +101,8 @@ public:
     static uint64_t hash_of(std::span<const uint8_t> bytes);
 
     size_t decoded_blocks() const { return blocks_.size(); }
+    // Blocks decoded and then dropped at the cap, over the run.
+    uint64_t dropped_blocks() const { return dropped_blocks_; }
     const CostTable &costs() const { return costs_; }
 
 private:
@@ -118,7 +125,15 @@ private:
     uint32_t load_slot_, store_slot_;
     size_t handle_ = 0;   // Capstone's csh
     cs_insn *insn_ = nullptr;
-    std::unordered_map<Key, std::unique_ptr<BlockInfo>, KeyHash> blocks_;
+    using Store = std::unordered_map<Key, std::unique_ptr<BlockInfo>, KeyHash>;
+    // Drops every block; the previous round's are freed now, this round's at the next drop.
+    void drop_all();
+
+    size_t max_bytes_;
+    size_t bytes_ = 0;           // blocks_'s estimated footprint
+    uint64_t dropped_blocks_ = 0;
+    Store blocks_;
+    Store retired_;              // dropped, but a caller may still hold the running block
     std::unordered_map<uint64_t, const BlockInfo *> current_;   // (pc << 32 | size) -> latest decode
     mutable std::array<Recent, kRecentSlots> recent_{};
 };

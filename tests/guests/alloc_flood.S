@@ -5,11 +5,8 @@
    every round: a 16-byte kmalloc at a new address that is never freed (live allocations grow), a
    page-sized kmalloc in a new frame that is freed at once (the frames remembered as last freed
    grow), and an alloc_pages of order 20 (4 GiB, past Linux's MAX_PAGE_ORDER). Never exits. */
-#define MB_BOOT_MAGIC 0x2BADB002
-#define MB_INFO_MEMORY 0x1        /* multiboot_info.flags bit: mem_lower/mem_upper are valid */
-#define MB_INFO_MEM_UPPER_OFF 8   /* KiB of RAM from 1 MiB up */
+#include "tests/guests/hostile_guest.h"
 #define PAGE_OFFSET 0xC0000000
-#define PAGE_SIZE 4096
 #define STRUCT_PAGE_SHIFT 5               /* 32-byte struct page */
 /* Where the struct pages would be: only their addresses matter, none is ever read. */
 #define MEM_MAP_BASE 0x00800000
@@ -19,28 +16,8 @@
 #define TEACHING_CALLS 2
 #define HUGE_ORDER 20
 
-    .text
-    .globl _start
-    .type _start, @function
-_start:
-    cli
-    movl $stack_top, %esp
-    movl %eax, %edi
-    call serial_init
-    movl $announce, %esi
-    call serial_puts
-    cmpl $MB_BOOT_MAGIC, %edi
-    jne round
-    testl $MB_INFO_MEMORY, (%ebx)
-    jz round
-    movl MB_INFO_MEM_UPPER_OFF(%ebx), %ecx
-    shll $10, %ecx
-    addl $0x100000, %ecx
-    movl $stack_top, %eax
-1:  movl %eax, (%eax)
-    addl $PAGE_SIZE, %eax
-    cmpl %ecx, %eax
-    jb 1b
+    HOSTILE_START announce
+    TOUCH_ALL_RAM
 round:
     pushl $SMALL_SIZE
     call kmalloc
@@ -125,7 +102,4 @@ next_frame_va:
 next_pfn:
     .long 1
 
-    .bss
-    .balign 16
-    .space 4096
-stack_top:
+    HOSTILE_STACK

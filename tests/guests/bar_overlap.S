@@ -1,6 +1,7 @@
 /* Hostile: moves edu's BAR0 onto the bochs-display framebuffer (BAR0 of slot 2), where it covers
    the framebuffer's first MiB, then moves it back. Exit codes say what the CPU saw:
    0 the overlap reached edu (the BAR decoded last) and afterwards the framebuffer again. */
+#include "tests/guests/hostile_guest.h"
 #include "devices/abi/edu.h"
 #include "devices/abi/exit_port.h"
 #include "devices/abi/pci.h"
@@ -12,15 +13,7 @@
 #define EXIT_EDU_NOT_SEEN 1
 #define EXIT_FB_NOT_BACK 2
 
-    .text
-    .globl _start
-    .type _start, @function
-_start:
-    cli
-    movl $stack_top, %esp
-    call serial_init
-    movl $announce, %esi
-    call serial_puts
+    HOSTILE_START announce
     movl $CONFIG(DISPLAY_SLOT, PCI_BAR0), %eax
     call config_read
     andl $0xfffffff0, %eax
@@ -70,7 +63,4 @@ config_write:
 announce:
     .asciz "bar_overlap: edu BAR0 onto the framebuffer and back\n"
 
-    .bss
-    .balign 16
-    .space 4096
-stack_top:
+    HOSTILE_STACK

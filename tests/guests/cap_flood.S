@@ -10,13 +10,10 @@
    must refuse (dma_rejected faults) and the end of a region never begun (region_mismatch). Each
    round ends with CALL_SITES calls of kmalloc from distinct addresses. Every call and region closed
    is a cycle sample and, under --trace, a timeline slice. Never exits. The allocators are alloc_flood.S's. */
+#include "tests/guests/hostile_guest.h"
 #include "devices/abi/magic_ops.h"
 
-#define MB_BOOT_MAGIC 0x2BADB002
-#define MB_INFO_MEMORY 0x1
-#define MB_INFO_MEM_UPPER_OFF 8
 #define PAGE_OFFSET 0xC0000000
-#define PAGE_SIZE 4096
 #define STRUCT_PAGE_SHIFT 5
 #define MEM_MAP_BASE 0x00800000
 #define SMALL_SIZE 16
@@ -50,29 +47,9 @@
 /* Not RAM: the option-ROM window. */
 #define DMA_TARGET 0xE0000
 
-    .text
-    .globl _start
-    .type _start, @function
-_start:
-    cli
-    movl $stack_top, %esp
-    movl %eax, %edi
-    call serial_init
-    movl $announce, %esi
-    call serial_puts
-    cmpl $MB_BOOT_MAGIC, %edi
-    jne 2f
-    testl $MB_INFO_MEMORY, (%ebx)
-    jz 2f
-    movl MB_INFO_MEM_UPPER_OFF(%ebx), %ecx
-    shll $10, %ecx
-    addl $0x100000, %ecx
-    movl $stack_top, %eax
-1:  movl %eax, (%eax)
-    addl $PAGE_SIZE, %eax
-    cmpl %ecx, %eax
-    jb 1b
-2:  call find_edu
+    HOSTILE_START announce
+    TOUCH_ALL_RAM
+    call find_edu
     movl %eax, edu_base
     testl %eax, %eax
     jz 3f
@@ -311,7 +288,4 @@ next_pfn:
 edu_base:
     .long 0
 
-    .bss
-    .balign 16
-    .space 4096
-stack_top:
+    HOSTILE_STACK

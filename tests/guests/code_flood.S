@@ -3,21 +3,14 @@
    starts again at its first slot, so every call runs bytes never run before, first at a new
    address and then over code that ran before (self-modifying code). Each is a translation of its
    own for Unicorn and a decoded block of its own for the timing model. Never exits. */
+#include "tests/guests/hostile_guest.h"
 #define STUB_AREA 0x00400000
 #define STUB_AREA_BYTES 0x02000000
 #define STUB_SLOT 8
 #define MOV_EAX_IMM32 0xB8
 #define RET 0xC3
 
-    .text
-    .globl _start
-    .type _start, @function
-_start:
-    cli
-    movl $stack_top, %esp
-    call serial_init
-    movl $announce, %esi
-    call serial_puts
+    HOSTILE_START announce
     xorl %ebx, %ebx
     movl $STUB_AREA, %edi
 round:
@@ -37,7 +30,4 @@ round:
 announce:
     .asciz "code_flood: a new function every call, then the same addresses rewritten\n"
 
-    .bss
-    .balign 16
-    .space 4096
-stack_top:
+    HOSTILE_STACK

@@ -2,19 +2,12 @@
    "deep" and never end it; every later one begins and ends a region with a new name (a counter
    in hex). Every round also ends a region that was never begun. So nesting, names and
    region_mismatch faults all grow without end. Never exits. */
+#include "tests/guests/hostile_guest.h"
 #include "devices/abi/magic_ops.h"
 
 #define DEEP_ROUNDS 300
 
-    .text
-    .globl _start
-    .type _start, @function
-_start:
-    cli
-    movl $stack_top, %esp
-    call serial_init
-    movl $announce, %esi
-    call serial_puts
+    HOSTILE_START announce
     xorl %ebx, %ebx
 round:
     incl %ebx
@@ -58,7 +51,4 @@ deep:
 name:
     .asciz "region_00000000"
 
-    .bss
-    .balign 16
-    .space 4096
-stack_top:
+    HOSTILE_STACK

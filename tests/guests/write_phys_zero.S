@@ -1,19 +1,12 @@
 /* Hostile: paging stays off while the guest rewrites the word at physical 0 between data accesses
    elsewhere. With no page tables there is no PTE to go stale: the report must show no stale_tlb. */
+#include "tests/guests/hostile_guest.h"
 #include "devices/abi/exit_port.h"
 
 #define ROUNDS 100000
 #define ELSEWHERE 0x200000
 
-    .text
-    .globl _start
-    .type _start, @function
-_start:
-    cli
-    movl $stack_top, %esp
-    call serial_init
-    movl $announce, %esi
-    call serial_puts
+    HOSTILE_START announce
     movl $ROUNDS, %ecx
 1:  movl %ecx, 0
     movl ELSEWHERE, %eax
@@ -30,7 +23,4 @@ _start:
 announce:
     .asciz "write_phys_zero: rewriting physical 0 with paging off\n"
 
-    .bss
-    .balign 16
-    .space 4096
-stack_top:
+    HOSTILE_STACK

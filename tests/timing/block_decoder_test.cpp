@@ -176,5 +176,53 @@ TEST(TimingBlockDecoder, ForgetsADecodeOnlyWhenTheBytesDiffer) {
     EXPECT_EQ(&d.decode(0x1000, rdtsc_nops), &old_code);
 }
 
+// `n` distinct small blocks: `mov eax, i ; ret` at 0x100000 + 8 i.
+std::vector<uint8_t> numbered_block(uint32_t i) {
+    return {0xb8, uint8_t(i), uint8_t(i >> 8), uint8_t(i >> 16), uint8_t(i >> 24), 0xc3};
+}
+
+TEST(TimingBlockDecoder, StoreIsDroppedAtItsCapAndCountsWhatItDropped) {
+    // A few small blocks fit in 2 KiB.
+    BlockDecoder d(simple_costs(), CoreParams{}, 2048);
+    const BlockInfo *running = nullptr;
+    for (uint32_t i = 0; i < 1000; ++i) {
+        const std::vector<uint8_t> code = numbered_block(i);
+        const BlockInfo &b = d.decode(0x100000 + 8 * i, code);
+        // The block that ran before this decode is still readable (ASan would see a freed one).
+        if (running) {
+            EXPECT_EQ(running->size, 6u);
+        }
+        running = &b;
+        EXPECT_LE(d.decoded_blocks(), 8u);
+    }
+    EXPECT_GT(d.dropped_blocks(), 900u);
+    EXPECT_EQ(d.dropped_blocks() + d.decoded_blocks(), 1000u);
+    // A dropped block is no longer found; decoding it again gives the same figures.
+    EXPECT_EQ(d.lookup(0x100000, 6), nullptr);
+    BlockDecoder unbounded(simple_costs(), CoreParams{});
+    const std::vector<uint8_t> first = numbered_block(0);
+    const BlockInfo &again = d.decode(0x100000, first);
+    const BlockInfo &reference = unbounded.decode(0x100000, first);
+    EXPECT_EQ(again.icount, reference.icount);
+    EXPECT_EQ(again.static_cycles, reference.static_cycles);
+    EXPECT_EQ(again.flags, reference.flags);
+    EXPECT_EQ(again.insns.size(), reference.insns.size());
+    EXPECT_EQ(unbounded.dropped_blocks(), 0u);
+}
+
+TEST(TimingBlockDecoder, EvenATinyCapKeepsTwoBlocks) {
+    // A cap below one block still keeps the running block and the one decoded after it.
+    BlockDecoder d(simple_costs(), CoreParams{}, 1);
+    const std::vector<uint8_t> a = numbered_block(1), b = numbered_block(2), c = numbered_block(3);
+    const BlockInfo *first = &d.decode(0x1000, a);
+    const BlockInfo *second = &d.decode(0x2000, b);
+    EXPECT_EQ(d.dropped_blocks(), 0u);
+    d.decode(0x3000, c);
+    EXPECT_EQ(d.dropped_blocks(), 2u);
+    EXPECT_EQ(d.lookup(0x1000, 6), nullptr);
+    EXPECT_EQ(first->pc, 0x1000u);    // retired, not freed
+    EXPECT_EQ(second->pc, 0x2000u);
+}
+
 } // namespace
 } // namespace ia32emu
