@@ -309,20 +309,20 @@ void Machine::hand_linux_to_firmware() {
     fw_cfg_.set_u32(FW_CFG_CMDLINE_ADDR, kLinuxCmdline);
     fw_cfg_.set_u32(FW_CFG_CMDLINE_SIZE, uint32_t(cmd.size()));
     fw_cfg_.set_item(FW_CFG_CMDLINE_DATA, std::move(cmd));
+    uint32_t kernel_addr = linux_image.code32_start(), kernel_entry = linux_image.code32_start();
+    std::vector<uint8_t> kernel_data = linux_image.protected_mode_kernel();
     if (options_.linux_unpacked_by_host) {
         // startup_32 takes the same hand-off as the decompressor (ESI = boot_params, flat
         // segments, paging off), which is what the decompressor itself gives it.
         UnpackedLinuxKernel kernel = unpack_linux_kernel(linux_image, options_.kernel.string());
-        fw_cfg_.set_u32(FW_CFG_KERNEL_ADDR, kernel.load_address);
-        fw_cfg_.set_u32(FW_CFG_KERNEL_ENTRY, kernel.entry);
-        fw_cfg_.set_u32(FW_CFG_KERNEL_SIZE, uint32_t(kernel.image.size()));
-        fw_cfg_.set_item(FW_CFG_KERNEL_DATA, std::move(kernel.image));
-    } else {
-        fw_cfg_.set_u32(FW_CFG_KERNEL_ADDR, linux_image.code32_start());
-        fw_cfg_.set_u32(FW_CFG_KERNEL_ENTRY, linux_image.code32_start());
-        fw_cfg_.set_u32(FW_CFG_KERNEL_SIZE, uint32_t(linux_image.protected_mode_kernel().size()));
-        fw_cfg_.set_item(FW_CFG_KERNEL_DATA, linux_image.protected_mode_kernel());
+        kernel_addr = kernel.load_address;
+        kernel_entry = kernel.entry;
+        kernel_data = std::move(kernel.image);
     }
+    fw_cfg_.set_u32(FW_CFG_KERNEL_ADDR, kernel_addr);
+    fw_cfg_.set_u32(FW_CFG_KERNEL_ENTRY, kernel_entry);
+    fw_cfg_.set_u32(FW_CFG_KERNEL_SIZE, uint32_t(kernel_data.size()));
+    fw_cfg_.set_item(FW_CFG_KERNEL_DATA, std::move(kernel_data));
     fw_cfg_.set_u32(FW_CFG_INITRD_ADDR, initrd_addr);
     fw_cfg_.set_u32(FW_CFG_INITRD_SIZE, uint32_t(initrd.size()));
     fw_cfg_.set_item(FW_CFG_INITRD_DATA, std::move(initrd));

@@ -18,7 +18,6 @@ constexpr uint8_t kGzipMagic[] = {0x1f, 0x8b};
 // The XZ decoder's dictionary: Linux compresses with 32 MiB (scripts/xz_wrap.sh); twice that
 // leaves room and still bounds what a hostile header can make the host allocate.
 constexpr uint64_t kXzMemoryLimit = 64ull << 20;
-constexpr uint32_t kPtLoad = 1;
 
 template <size_t N> bool starts_with(const uint8_t *p, size_t len, const uint8_t (&magic)[N]) {
     return len >= N && std::memcmp(p, magic, N) == 0;
