@@ -95,6 +95,14 @@ public:
         std::fill(filled_.begin(), filled_.end(), 0);
     }
 
+    // Whether the line holding `pa` is the one touched last (so access() would hit it and change
+    // no replacement state); nothing is counted.
+    [[gnu::always_inline]] bool is_last_line(uint64_t pa) const { return tags_[last_slot_] == tag_of(pa); }
+    // access() of the line is_last_line() found: counted, and dirtied by a write.
+    [[gnu::always_inline]] void hit_last_line(bool write) {
+        ++accesses_;
+        if (write) dirty_[last_slot_] = 1;
+    }
     // An access to the line accessed last, which the caller knows is still there (nothing has
     // changed the level since, as changes() shows): counted as the hit on last_slot_ it is.
     void count_repeat_hit() { ++accesses_; }

@@ -20,6 +20,9 @@ struct TlbEntry {
     uint64_t pa_base = 0;     // physical address of the page's first byte
     uint64_t pte_pa = 0;      // physical address of the leaf entry (PTE, or PDE of a large page)
     uint64_t pte_value = 0;   // the leaf entry's value at fill time, after the walk's A/D update
+    // Set by whoever fills the entry when every byte of the page is RAM the caches hold, so that
+    // the per-access test of where an address lies can be skipped; false only means "ask".
+    bool cached_ram = false;
 
     uint64_t translate(uint32_t va) const { return pa_base | (va & ((uint32_t(1) << page_shift) - 1)); }
 };
@@ -55,6 +58,13 @@ public:
     // keep_global: a CR3 write with CR4.PGE set keeps global entries; false empties the level.
     void flush(bool keep_global);
 
+    // What lookup() finds without searching, touching or counting anything: the entry an array
+    // touched last, when it covers `va`. A caller that then goes ahead counts it with
+    // count_repeat_hit(): lookup() would have returned the same entry and changed nothing else.
+    [[gnu::always_inline]] const TlbEntry *peek_recent(uint32_t va) {
+        if (TlbEntry *e = small_.recent(va)) return e;
+        return large_.recent(va);
+    }
     // A lookup of the page the last lookup hit, which the caller knows hit again (nothing has
     // changed the level since, as changes() shows): it is counted, and the recency it would
     // leave is already there.

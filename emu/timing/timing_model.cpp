@@ -26,6 +26,7 @@ namespace ia32emu {
 namespace {
 
 constexpr size_t kWatchBits = 1 << 16;
+constexpr uint64_t kVgaWindowStart = 0xA0000, kVgaWindowEnd = 0xC0000;
 
 size_t watch_slot(uint32_t pc) { return (pc ^ (pc >> 16)) & (kWatchBits - 1); }
 
@@ -198,7 +199,10 @@ const TlbEntry *TimingModel::walk_and_fill(Tlb &tlb, uint32_t va, AccessKind kin
         uint32_t second_lookup = params_.tlb.has_stlb && !held ? params_.tlb.stlb.hit_latency : 0;
         clock_.charge(second_lookup + charge_walk(walk));
     }
-    const TlbEntry *filled = tlb.insert(tlb_entry_from_walk(va, walk), va);
+    TlbEntry fill = tlb_entry_from_walk(va, walk);
+    const uint64_t page_end = fill.pa_base + (uint64_t(1) << fill.page_shift);
+    fill.cached_ram = !fill.flags.pcd && page_end <= ram_.size && (page_end <= kVgaWindowStart || fill.pa_base >= kVgaWindowEnd);
+    const TlbEntry *filled = tlb.insert(fill, va);
     // With paging off there is no PTE behind the entry, so no write can make it stale.
     if (filled && (regs.cr0 & kCr0Pg))
         stale_.on_fill(*filled);
@@ -217,8 +221,10 @@ uint32_t TimingModel::charge_walk(const WalkResult &walk) {
 }
 
 inline bool TimingModel::uncached(const TlbEntry *entry, uint64_t pa, uint32_t &cycles) const {
+    if (entry && entry->cached_ram)
+        return false;
     // The legacy VGA window is device memory even where RAM lies under it.
-    bool in_ram = pa < ram_.size && !(pa >= 0xA0000 && pa < 0xC0000);
+    bool in_ram = pa < ram_.size && !(pa >= kVgaWindowStart && pa < kVgaWindowEnd);
     if (!in_ram && !(pa >= 0xF0000 && pa < 0x100000) && pa < 0xFFFF0000ull) {
         cycles = params_.mmio_latency;
         return true;
@@ -325,7 +331,7 @@ void TimingModel::check_translation(const TlbEntry &entry, uint32_t va, uint64_t
     faults_.add(std::move(f));
 }
 
-void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool write) {
+void TimingModel::data_access(uint32_t va, uint64_t pa, unsigned size, bool write) {
     AccessKind kind = write ? AccessKind::Write : AccessKind::Read;
     bool walked = false;
     const TlbEntry *entry = translate_for_timing(tlbs_.dtlb(), va, kind, walked);
