@@ -26,6 +26,13 @@ std::string cache_params_error(const CacheParams &p) {
 
 // Four hints per line for small levels (so that lines sharing a set rarely share a hint), capped
 // so that the table of a large L2 stays within the host's own caches.
+// Each set's first way until the set is touched: its tag is 0 then, which matches no line.
+static std::vector<uint32_t> make_recent(uint32_t sets, uint32_t ways) {
+    std::vector<uint32_t> recent(sets);
+    for (uint32_t s = 0; s < sets; ++s) recent[s] = s * ways;
+    return recent;
+}
+
 static size_t hint_slots(size_t lines) { return std::min<size_t>(std::bit_ceil(lines) * 4, 4096); }
 
 static const CacheParams &checked(const CacheParams &p) {
@@ -44,6 +51,7 @@ CacheLevel::CacheLevel(const CacheParams &params)
       dirty_(size_t(sets_) * ways_, 0),
       filled_(sets_, 0),
       repl_(params.policy, sets_, ways_, params.seed),
+      recent_(make_recent(sets_, ways_)),
       hint_(hint_slots(tags_.size()), 0),
       hint_mask_(hint_.size() - 1) {}
 
@@ -66,8 +74,8 @@ LineOutcome CacheLevel::allocate(uint32_t set, uint64_t tag, bool dirty) {
     tags_[base + way] = tag;
     dirty_[base + way] = dirty ? 1 : 0;
     repl_.on_fill(set, way);
-    last_slot_ = base + way;
-    hint_[(tag >> 1) & hint_mask_] = uint32_t(last_slot_);
+    recent_[set] = uint32_t(base + way);
+    hint_[(tag >> 1) & hint_mask_] = uint32_t(base + way);
     return out;
 }
 

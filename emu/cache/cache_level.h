@@ -34,29 +34,25 @@ public:
     [[gnu::always_inline]] LineOutcome access(uint64_t pa, bool write) {
         ++accesses_;
         uint64_t tag = tag_of(pa);
-        // Most accesses hit the line touched last. That way is already the most recent of its
-        // set under every policy, so the replacement state needs no update.
-        if (tags_[last_slot_] == tag) {
-            if (write) dirty_[last_slot_] = 1;
+        uint32_t set = set_of(pa);
+        // Most accesses hit the line their set touched last. That way is already the most recent
+        // of its set under every policy, so the replacement state needs no update.
+        if (tags_[recent_[set]] == tag) {
+            if (write) dirty_[recent_[set]] = 1;
             return {true, false, 0};
         }
-        uint32_t set = set_of(pa);
         size_t base = size_t(set) * ways_;
         // Next, where this line was last seen: a tag match there is the line, in its own set.
         uint32_t &hint = hint_[(pa >> line_shift_) & hint_mask_];
         if (tags_[hint] == tag) {
-            repl_.on_hit(set, uint32_t(hint - base));
-            last_slot_ = hint;
-            if (write) dirty_[last_slot_] = 1;
+            touch(set, hint - base, write);
             return {true, false, 0};
         }
         const uint64_t *tags = &tags_[base];
         for (uint32_t w = 0; w < ways_; ++w) {
             if (tags[w] == tag) {
-                repl_.on_hit(set, w);
-                last_slot_ = base + w;
-                hint = uint32_t(last_slot_);
-                if (write) dirty_[last_slot_] = 1;
+                touch(set, w, write);
+                hint = uint32_t(base + w);
                 return {true, false, 0};
             }
         }
@@ -95,16 +91,16 @@ public:
         std::fill(filled_.begin(), filled_.end(), 0);
     }
 
-    // Whether the line holding `pa` is the one touched last (so access() would hit it and change
-    // no replacement state); nothing is counted.
-    [[gnu::always_inline]] bool is_last_line(uint64_t pa) const { return tags_[last_slot_] == tag_of(pa); }
-    // access() of the line is_last_line() found: counted, and dirtied by a write.
-    [[gnu::always_inline]] void hit_last_line(bool write) {
+    // Whether the line holding `pa` is the one its set touched last, so that access() would hit
+    // it and change no replacement state; nothing is counted.
+    [[gnu::always_inline]] bool is_recent_line(uint64_t pa) const { return tags_[recent_[set_of(pa)]] == tag_of(pa); }
+    // access() of a line is_recent_line() accepted: counted, and dirtied by a write.
+    [[gnu::always_inline]] void hit_recent_line(uint64_t pa, bool write) {
         ++accesses_;
-        if (write) dirty_[last_slot_] = 1;
+        if (write) dirty_[recent_[set_of(pa)]] = 1;
     }
     // An access to the line accessed last, which the caller knows is still there (nothing has
-    // changed the level since, as changes() shows): counted as the hit on last_slot_ it is.
+    // changed the level since, as changes() shows): counted as the hit it is.
     void count_repeat_hit() { ++accesses_; }
     // Moves on whenever a line is filled or dropped.
     uint64_t changes() const { return changes_; }
@@ -123,6 +119,12 @@ private:
     uint32_t set_of(uint64_t pa) const { return uint32_t(pa >> line_shift_) & set_mask_; }
     int find_way(uint64_t pa) const;
     LineOutcome allocate(uint32_t set, uint64_t tag, bool dirty);
+    [[gnu::always_inline]] void touch(uint32_t set, size_t way, bool write) {
+        repl_.on_hit(set, uint32_t(way));
+        const size_t slot = size_t(set) * ways_ + way;
+        recent_[set] = uint32_t(slot);
+        if (write) dirty_[slot] = 1;
+    }
 
     CacheParams params_;
     uint32_t line_shift_;
@@ -133,9 +135,9 @@ private:
     std::vector<uint8_t> dirty_;
     std::vector<uint32_t> filled_; // valid ways per set, so a full set needs no hole search
     Replacement repl_;
-    size_t last_slot_ = 0; // the way touched last, in the whole level
+    std::vector<uint32_t> recent_; // per set: the slot of the way touched (hit or filled) last
     // Line number (low bits) -> the slot the line was last found or filled in; a hint only, the
-    // tag check validates it. Most hits that miss last_slot_ find their way here without the
+    // tag check validates it. Most hits that miss the recent way find their way here without the
     // search over the set.
     std::vector<uint32_t> hint_;
     uint64_t hint_mask_;

@@ -55,7 +55,10 @@ TlbLevel::Array::Array(const TlbArrayParams &p, ReplacementPolicy policy, uint64
       tags_(std::max<uint32_t>(p.entries, 1), 0),
       entries_(std::max<uint32_t>(p.entries, 1)),
       repl_(policy, sets_, ways_ ? ways_ : 1, seed),
+      recent_(std::max<uint32_t>(sets_, 1), 0),
       filled_(sets_, 0) {
+    // Each set's first way until the set is touched: its tag is 0 then, which matches no page.
+    for (uint32_t s = 0; s < sets_; ++s) recent_[s] = s * ways_;
     if (ways_ > kIndexedWays) {
         index_.assign(std::bit_ceil(uint32_t(p.entries) * 2), 0);
         index_mask_ = uint32_t(index_.size() - 1);
@@ -102,7 +105,7 @@ TlbEntry *TlbLevel::Array::insert(const TlbEntry &entry) {
     tags_[base + way] = tag;
     entries_[base + way] = entry;
     repl_.on_fill(set, way);
-    last_slot_ = base + way;
+    recent_[set] = uint32_t(base + way);
     if (!index_.empty()) index_[vpn & index_mask_] = uint32_t(base + way);
     return &entries_[base + way];
 }

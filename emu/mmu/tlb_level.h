@@ -82,10 +82,12 @@ private:
     public:
         Array(const TlbArrayParams &p, ReplacementPolicy policy, uint64_t seed, uint32_t page_shift);
 
-        // The entry touched last, if it covers `va`. That way is already the most recent of its
-        // set under every policy, so the replacement state needs no update.
+        // The entry `va`'s set touched last, if it covers `va`. That way is already the most
+        // recent of its set under every policy, so the replacement state needs no update.
         TlbEntry *recent(uint32_t va) {
-            return tags_[last_slot_] == ((va >> shift_) << 1 | 1) ? &entries_[last_slot_] : nullptr;
+            const uint32_t vpn = va >> shift_;
+            const uint32_t slot = recent_[vpn & set_mask_];
+            return tags_[slot] == (vpn << 1 | 1) ? &entries_[slot] : nullptr;
         }
         // The full search after recent() failed: the page index for wide sets, then the set.
         TlbEntry *search(uint32_t va) {
@@ -124,8 +126,9 @@ private:
         void drop(size_t slot);
         TlbEntry *touch(uint32_t set, size_t way) {
             repl_.on_hit(set, uint32_t(way));
-            last_slot_ = size_t(set) * ways_ + way;
-            return &entries_[last_slot_];
+            const size_t slot = size_t(set) * ways_ + way;
+            recent_[set] = uint32_t(slot);
+            return &entries_[slot];
         }
 
         uint32_t sets_;
@@ -137,7 +140,7 @@ private:
         Replacement repl_;
         std::vector<uint32_t> index_; // page -> slot hint, only for wide sets
         uint32_t index_mask_ = 0;
-        size_t last_slot_ = 0; // the way touched last, in the whole array
+        std::vector<uint32_t> recent_; // per set: the slot touched (hit or filled) last
         std::vector<uint32_t> filled_; // valid ways per set, so a full set needs no hole search
         // The tag of the last lookup that missed: the fill after a miss need not search again.
         uint32_t known_absent_ = 0;

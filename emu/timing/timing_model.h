@@ -99,7 +99,7 @@ public:
 
 private:
     // The access most accesses are, done in a few instructions: through the DTLB entry and into
-    // the L1D line the last access used, a read outside a chasing block, with no stale-TLB suspect
+    // the L1D line that their sets touched last, a read outside a chasing block, with no stale-TLB suspect
     // and no cross-check to make. It then does exactly what data_access would, and returns true;
     // for any other access it does nothing and returns false.
     [[gnu::always_inline]] bool repeat_data_access(uint32_t va, uint64_t pa, unsigned size, bool write) {
@@ -108,14 +108,14 @@ private:
         TlbLevel &dtlb = tlbs_.dtlb().first();
         const TlbEntry *entry = dtlb.peek_recent(va);
         if (!entry || !entry->cached_ram || (write && !entry->flags.dirty) || !stale_.quiet_for(pa, write) ||
-            !memory_.caches().in_last_l1d_line(pa, size))
+            !memory_.caches().in_recent_l1d_line(pa, size))
             return false;
         dtlb.count_repeat_hit();
         clock_.charge(dtlb.hit_latency());
         if (write)
-            clock_.charge(memory_.write_last_l1d_line(clock_.cycles));
+            clock_.charge(memory_.write_recent_l1d_line(pa, clock_.cycles));
         else
-            memory_.read_last_l1d_line();
+            memory_.read_recent_l1d_line(pa);
         return true;
     }
     [[gnu::noinline]] void data_access(uint32_t va, uint64_t pa, unsigned size, bool write);
