@@ -67,9 +67,9 @@ inline constexpr size_t kDecodedBlockBytes = 32u << 20;
 // Translations Unicorn makes while one block hook is registered. Unicorn 2.1 remembers every
 // block a block hook instrumented (start and size, about 100 bytes each in its heap: 0.1 GB per
 // million blocks) so that deleting the hook can drop their code, and forgets them only then. Past
-// this many translations the engine flushes Unicorn's translations and registers the hook again,
-// which releases them (a few milliseconds); our kernel's bench and a Debian boot to init do not
-// reach it.
+// this many translations (at most about 16 MB of records) the engine flushes Unicorn's
+// translations and registers the hook again, which releases them (about 0.1 s of CPU); our
+// kernel's bench and a Debian boot to init do not reach it.
 inline constexpr uint64_t kTranslationsPerBlockHook = 1u << 17;
 // Instructions whose memory operands the engine decoded (for a fault's CR2, an access through a
 // frame mapped twice, invlpg and control-register writes), about 100 bytes each; past it all are

@@ -45,7 +45,7 @@ struct EngineSetup {
     CostConfig costs;
     CoreParams core;
     size_t decoded_block_bytes = bounds::kDecodedBlockBytes;   // smaller in tests of the drop
-    uint64_t translations_per_block_hook = bounds::kTranslationsPerBlockHook;   // likewise
+    uint64_t translations_per_block_hook = bounds::kTranslationsPerBlockHook;   // and of the renewal
     uint64_t max_instructions = 0;     // 0: no budget; counts exception deliveries as well
     double timeout_seconds = 0;        // 0: no wall-clock limit
     // When the wall clock started: the command's start, so that loading counts against the limit.
