@@ -64,6 +64,13 @@ inline constexpr uint64_t kTranslationBufferBytes = 64u << 20;
 // until the next drop (pointers to the running block are live across one block boundary), so
 // this is at most twice as much memory. Our kernel's bench and a Debian boot to init drop none.
 inline constexpr size_t kDecodedBlockBytes = 32u << 20;
+// Translations Unicorn makes while one block hook is registered. Unicorn 2.1 remembers every
+// block a block hook instrumented (start and size, about 100 bytes each in its heap: 0.1 GB per
+// million blocks) so that deleting the hook can drop their code, and forgets them only then. Past
+// this many translations (at most about 16 MB of records) the engine flushes Unicorn's
+// translations and registers the hook again, which releases them (about 0.1 s of CPU); our
+// kernel's bench and a Debian boot to init do not reach it.
+inline constexpr uint64_t kTranslationsPerBlockHook = 1u << 17;
 // Instructions whose memory operands the engine decoded (for a fault's CR2, an access through a
 // frame mapped twice, invlpg and control-register writes), about 100 bytes each; past it all are
 // dropped and decoded again when needed. One entry per EIP: a guest with such instructions all

@@ -118,6 +118,12 @@ void Engine::on_block(uc_struct *, uint64_t address, uint32_t size, void *self) 
         e->stop_before_block(pc);
         return;
     }
+    // A hook cannot be replaced from inside its own call: the run loop renews it and resumes here.
+    if (e->translations_under_block_hook_ >= e->setup_.translations_per_block_hook) {
+        e->stopped_to_renew_block_hook_ = true;
+        e->stop_before_block(pc);
+        return;
+    }
     if (e->debug_) {
         if (e->debug_boundary(uint32_t(address), true))
             return;
@@ -261,7 +267,9 @@ void Engine::on_mem_empty(uc_struct *, int, uint64_t, int, int64_t, void *) {}
 // store. Otherwise Linux's alternatives, which turn `rdtsc; nop; nop; nop` into `lfence; rdtsc`,
 // would leave the rdtsc hook inside the new `lfence` and let the host's TSC through.
 void Engine::on_translated(uc_struct *, uc_tb *translated, uc_tb *, void *self) {
-    static_cast<Engine *>(self)->revalidate_code(uint32_t(translated->pc), translated->size);
+    auto *e = static_cast<Engine *>(self);
+    ++e->translations_under_block_hook_;
+    e->revalidate_code(uint32_t(translated->pc), translated->size);
 }
 
 void Engine::revalidate_code(uint32_t pc, uint32_t size) {

@@ -96,7 +96,7 @@ Engine::Engine(const EngineSetup &setup)
                       reinterpret_cast<void *>(&Engine::on_unmapped), this, 1, 0),
           "hooking wild accesses");
     if (setup.instrumentation == Instrumentation::Full) {
-        check(uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void *>(&Engine::on_block), this, 1, 0),
+        check(uc_hook_add(uc_, &block_hook_, UC_HOOK_BLOCK, reinterpret_cast<void *>(&Engine::on_block), this, 1, 0),
               "hooking blocks");
         check(uc_hook_add(uc_, &h, UC_HOOK_EDGE_GENERATED, reinterpret_cast<void *>(&Engine::on_translated), this, 1,
                           0),
@@ -186,6 +186,24 @@ void Engine::invalidate_code(uint64_t pa, uint64_t len) {
         uc_ctl_flush_tlb(uc_);
         translations_.clear();
     }
+}
+
+// Deleting a block hook is the only way Unicorn 2.1 forgets the blocks it recorded under it. The
+// deletion drops the code of each recorded block, looking its start up as a virtual address:
+// after a flush there is no code left to drop, and identity fills (as above) keep those look-ups
+// from walking the guest's page tables, which would set Accessed bits and charge the walks.
+void Engine::renew_block_hook() {
+    hooked_blocks_dropped_ += translations_under_block_hook_;
+    translations_under_block_hook_ = 0;
+    uc_ctl_flush_tb(uc_);
+    identity_fills_ = true;
+    uc_ctl_flush_tlb(uc_);
+    check(uc_hook_del(uc_, block_hook_), "removing the block hook");
+    identity_fills_ = false;
+    uc_ctl_flush_tlb(uc_);
+    translations_.clear();
+    check(uc_hook_add(uc_, &block_hook_, UC_HOOK_BLOCK, reinterpret_cast<void *>(&Engine::on_block), this, 1, 0),
+          "hooking blocks");
 }
 
 void Engine::map_mmio(uint64_t base, uint64_t size, MmioHandlers handlers) {
@@ -427,6 +445,14 @@ RunOutcome Engine::run() {
         if (past_deadline()) {
             stop_for_timeout();
             break;
+        }
+        if (translations_under_block_hook_ >= setup_.translations_per_block_hook) {
+            renew_block_hook();
+            // The block hook stopped before its block for this alone: nothing else is pending.
+            if (stopped_to_renew_block_hook_) {
+                stopped_to_renew_block_hook_ = false;
+                continue;
+            }
         }
         if (retranslate_) {
             // New code hooks only reach blocks translated after them. (A full uc_ctl_flush_tb would

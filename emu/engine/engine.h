@@ -45,6 +45,7 @@ struct EngineSetup {
     CostConfig costs;
     CoreParams core;
     size_t decoded_block_bytes = bounds::kDecodedBlockBytes;   // smaller in tests of the drop
+    uint64_t translations_per_block_hook = bounds::kTranslationsPerBlockHook;   // and of the renewal
     uint64_t max_instructions = 0;     // 0: no budget; counts exception deliveries as well
     double timeout_seconds = 0;        // 0: no wall-clock limit
     // When the wall clock started: the command's start, so that loading counts against the limit.
@@ -118,6 +119,9 @@ public:
     uint64_t decoded_blocks_dropped() const { return blocks_.dropped_blocks(); }
     // Operand decodes dropped at bounds::kDecodedOperands.
     uint64_t decoded_operands_dropped() const { return operands_.dropped(); }
+    // Blocks Unicorn's block hook had recorded when the hook was registered again
+    // (bounds::kTranslationsPerBlockHook): translations counted up to each renewal.
+    uint64_t hooked_blocks_dropped() const { return hooked_blocks_dropped_; }
 
     // Guest-virtual access through the current page tables, for introspection; false on a fault.
     bool read_virtual(uint32_t va, void *out, size_t len) const override;
@@ -290,6 +294,12 @@ private:
     std::vector<PendingReturn> pending_returns_;
     bool retranslate_ = false;
     bool identity_fills_ = false;
+    // The block hook and what Unicorn has recorded under it: see bounds::kTranslationsPerBlockHook.
+    size_t block_hook_ = 0;
+    uint64_t translations_under_block_hook_ = 0;
+    uint64_t hooked_blocks_dropped_ = 0;
+    bool stopped_to_renew_block_hook_ = false;
+    void renew_block_hook();
     uint32_t retranslate_pc_ = 0, retranslate_size_ = 0;
     std::function<std::string(uint32_t)> symbolizer_;
     DataWatch data_watch_;

@@ -34,6 +34,7 @@ EngineSetup engine_setup(const MachineOptions &o) {
     s.costs = o.board.cost;
     s.core = o.board.core;
     s.decoded_block_bytes = o.decoded_block_bytes;
+    s.translations_per_block_hook = o.translations_per_block_hook;
     s.max_instructions = o.max_instructions;
     s.timeout_seconds = o.timeout_seconds;
     s.started = o.started;
@@ -473,6 +474,8 @@ Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
         r.dropped["decoded_blocks"] = blocks;
     if (uint64_t operands = engine_.decoded_operands_dropped())
         r.dropped["decoded_operands"] = operands;
+    if (uint64_t hooked = engine_.hooked_blocks_dropped())
+        r.dropped["hooked_blocks"] = hooked;
     const EduDmaStats &dma = edu_.stats();
     r.dma.transfers = dma.transfers;
     r.dma.bytes = dma.bytes_to_device + dma.bytes_to_ram;

@@ -74,6 +74,7 @@ struct MachineOptions {
     bool record_timeline = false;     // every completed call and region, for --trace
     bool record_folded = false;       // self cycles per call stack, for --folded
     size_t decoded_block_bytes = bounds::kDecodedBlockBytes;   // see EngineSetup
+    uint64_t translations_per_block_hook = bounds::kTranslationsPerBlockHook;   // see EngineSetup
 };
 
 class Machine : public DmaFaultSink {
