@@ -61,13 +61,6 @@ public:
     // WBINVD: every dirty line is written down level by level to memory, every level emptied.
     void write_back_and_invalidate();
 
-    // Whether a data access of `size` bytes at `pa` is one access to the line its L1D set touched
-    // last: access() would then be the L1 hit hit_recent_l1d_line() counts, with no state to change.
-    [[gnu::always_inline]] bool in_recent_l1d_line(uint64_t pa, uint32_t size) const {
-        const uint64_t last_byte = pa + (size ? size - 1 : 0);
-        return (pa >> l1d_shift_) == (last_byte >> l1d_shift_) && l1d_.is_recent_line(pa);
-    }
-    [[gnu::always_inline]] void hit_recent_l1d_line(uint64_t pa, bool write) { l1d_.hit_recent_line(pa, write); }
     // A fetch of the line L1I was accessed for last, with L1I unchanged since: the hit it is.
     void refetch_last_line() { l1i_.count_repeat_hit(); }
 

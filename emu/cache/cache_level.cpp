@@ -24,8 +24,6 @@ std::string cache_params_error(const CacheParams &p) {
     return {};
 }
 
-// Four hints per line for small levels (so that lines sharing a set rarely share a hint), capped
-// so that the table of a large L2 stays within the host's own caches.
 // Each set's first way until the set is touched: its tag is 0 then, which matches no line.
 static std::vector<uint32_t> make_recent(uint32_t sets, uint32_t ways) {
     std::vector<uint32_t> recent(sets);
@@ -33,6 +31,8 @@ static std::vector<uint32_t> make_recent(uint32_t sets, uint32_t ways) {
     return recent;
 }
 
+// Four hints per line for small levels (so that lines sharing a set rarely share a hint), capped
+// so that the table of a large L2 stays within the host's own caches.
 static size_t hint_slots(size_t lines) { return std::min<size_t>(std::bit_ceil(lines) * 4, 4096); }
 
 static const CacheParams &checked(const CacheParams &p) {

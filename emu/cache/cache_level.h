@@ -91,14 +91,6 @@ public:
         std::fill(filled_.begin(), filled_.end(), 0);
     }
 
-    // Whether the line holding `pa` is the one its set touched last, so that access() would hit
-    // it and change no replacement state; nothing is counted.
-    [[gnu::always_inline]] bool is_recent_line(uint64_t pa) const { return tags_[recent_[set_of(pa)]] == tag_of(pa); }
-    // access() of a line is_recent_line() accepted: counted, and dirtied by a write.
-    [[gnu::always_inline]] void hit_recent_line(uint64_t pa, bool write) {
-        ++accesses_;
-        if (write) dirty_[recent_[set_of(pa)]] = 1;
-    }
     // An access to the line accessed last, which the caller knows is still there (nothing has
     // changed the level since, as changes() shows): counted as the hit it is.
     void count_repeat_hit() { ++accesses_; }

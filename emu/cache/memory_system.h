@@ -64,14 +64,6 @@ public:
         return store_buffer_.push(now, line.l1_hit, fill, now + line.cycles);
     }
 
-    // read() and write() of an access in_recent_l1d_line() accepted: what they would do for that
-    // L1 hit, without the way to it. A read stalls nothing; a write goes to the store buffer.
-    [[gnu::always_inline]] void read_recent_l1d_line(uint64_t pa) { caches_.hit_recent_l1d_line(pa, false); }
-    [[gnu::always_inline]] uint32_t write_recent_l1d_line(uint64_t pa, uint64_t now) {
-        caches_.hit_recent_l1d_line(pa, true);
-        return store_buffer_.push(now, true, 0, now + caches_.l1d().latency());
-    }
-
     CacheHierarchy &caches() { return caches_; }
     const CacheHierarchy &caches() const { return caches_; }
     const MemoryBus &bus() const { return bus_; }

@@ -36,13 +36,6 @@ public:
         if (pa < ram_.size && (pte_frames_[(pa >> 12) / 64] & (1ull << ((pa >> 12) % 64))))
             note_pte_write(pa, size, dtlb);
     }
-    // True when every on_hit() would do nothing, and so would on_write(pa, ...) for a write: no
-    // entry is suspected, and a written frame holds no PTE an entry was filled from. Lets the
-    // common access skip both.
-    [[gnu::always_inline]] bool quiet_for(uint64_t pa, bool write) const {
-        if (!suspects_.empty()) return false;
-        return !write || !(pa < ram_.size && (pte_frames_[(pa >> 12) / 64] & (1ull << ((pa >> 12) % 64))));
-    }
     // An access hit `entry` without walking: the stale translation it used, once per new PTE value.
     std::optional<StaleTranslation> on_hit(const TlbEntry &entry) {
         if (suspects_.empty() || !maybe_suspect(entry.va_base) || !suspects_.count(entry.va_base))

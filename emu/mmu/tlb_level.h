@@ -58,13 +58,6 @@ public:
     // keep_global: a CR3 write with CR4.PGE set keeps global entries; false empties the level.
     void flush(bool keep_global);
 
-    // What lookup() finds without searching, touching or counting anything: the entry an array
-    // touched last, when it covers `va`. A caller that then goes ahead counts it with
-    // count_repeat_hit(): lookup() would have returned the same entry and changed nothing else.
-    [[gnu::always_inline]] const TlbEntry *peek_recent(uint32_t va) {
-        if (TlbEntry *e = small_.recent(va)) return e;
-        return large_.recent(va);
-    }
     // A lookup of the page the last lookup hit, which the caller knows hit again (nothing has
     // changed the level since, as changes() shows): it is counted, and the recency it would
     // leave is already there.
@@ -84,7 +77,7 @@ private:
 
         // The entry `va`'s set touched last, if it covers `va`. That way is already the most
         // recent of its set under every policy, so the replacement state needs no update.
-        TlbEntry *recent(uint32_t va) {
+        [[gnu::always_inline]] TlbEntry *recent(uint32_t va) {
             const uint32_t vpn = va >> shift_;
             const uint32_t slot = recent_[vpn & set_mask_];
             return tags_[slot] == (vpn << 1 | 1) ? &entries_[slot] : nullptr;

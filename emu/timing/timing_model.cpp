@@ -331,7 +331,7 @@ void TimingModel::check_translation(const TlbEntry &entry, uint32_t va, uint64_t
     faults_.add(std::move(f));
 }
 
-void TimingModel::data_access(uint32_t va, uint64_t pa, unsigned size, bool write) {
+void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool write) {
     AccessKind kind = write ? AccessKind::Write : AccessKind::Read;
     bool walked = false;
     const TlbEntry *entry = translate_for_timing(tlbs_.dtlb(), va, kind, walked);

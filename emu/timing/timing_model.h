@@ -45,10 +45,7 @@ public:
     // A block is about to run. Charges its static cost and its instruction fetch.
     void on_block(const BlockInfo &block, bool model_memory);
     // A data access that translated `va` to `pa`.
-    [[gnu::always_inline]] void on_data_access(uint32_t va, uint64_t pa, unsigned size, bool write) {
-        if (!repeat_data_access(va, pa, size, write))
-            data_access(va, pa, size, write);
-    }
+    void on_data_access(uint32_t va, uint64_t pa, unsigned size, bool write);
     void on_invlpg(uint32_t va);
     void on_cr_write(unsigned cr, uint32_t old_value, uint32_t new_value);
     void on_wbinvd();
@@ -98,27 +95,6 @@ public:
     void add_fault(ReportFault fault) { faults_.add(std::move(fault)); }
 
 private:
-    // The access most accesses are, done in a few instructions: through the DTLB entry and into
-    // the L1D line that their sets touched last, a read outside a chasing block, with no stale-TLB suspect
-    // and no cross-check to make. It then does exactly what data_access would, and returns true;
-    // for any other access it does nothing and returns false.
-    [[gnu::always_inline]] bool repeat_data_access(uint32_t va, uint64_t pa, unsigned size, bool write) {
-        if (in_fast_string_ || check_translation_ || (!write && current_block_ && current_block_->chases))
-            return false;
-        TlbLevel &dtlb = tlbs_.dtlb().first();
-        const TlbEntry *entry = dtlb.peek_recent(va);
-        if (!entry || !entry->cached_ram || (write && !entry->flags.dirty) || !stale_.quiet_for(pa, write) ||
-            !memory_.caches().in_recent_l1d_line(pa, size))
-            return false;
-        dtlb.count_repeat_hit();
-        clock_.charge(dtlb.hit_latency());
-        if (write)
-            clock_.charge(memory_.write_recent_l1d_line(pa, clock_.cycles));
-        else
-            memory_.read_recent_l1d_line(pa);
-        return true;
-    }
-    [[gnu::noinline]] void data_access(uint32_t va, uint64_t pa, unsigned size, bool write);
     // A TLB hit, or walk_and_fill; `walked` is set when it walked.
     [[gnu::always_inline]] const TlbEntry *translate_for_timing(Tlb &tlb, uint32_t va, AccessKind kind, bool &walked);
     // The miss path, kept out of line so the hit path stays small enough to inline. `held`: the

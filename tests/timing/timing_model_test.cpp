@@ -6,7 +6,6 @@
 #include "emu/board/board_config.h"
 
 #include <cstdint>
-#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -187,55 +186,6 @@ TEST(TimingModelCharges, AFetchOfTheLastLineAgainCountsHitsAndSeesInvalidations)
     EXPECT_EQ(itlb.stats().accesses, 7u);
     EXPECT_EQ(l1i.stats().accesses, 8u);
     EXPECT_EQ(l1i.stats().misses, 3u);
-}
-
-// An access to the DTLB entry and L1D line the access before used takes a short way through the
-// model. It must end where the full way does: --check-mmu turns the short way off, so the same
-// stream through a model with it on and one with it off (paging is off here, so the check itself
-// reports nothing) gives the same clock, the same counters and the same store-buffer stalls. The
-// stream mixes repeats and moves, reads and writes, accesses straddling a line, the legacy VGA
-// window and memory beyond RAM, in both kinds of block.
-TEST(TimingModelCharges, TheShortWayForARepeatedAccessEndsWhereTheFullWayDoes) {
-    for (const char *preset : {"pentium-m", "atom-n270"}) {
-        Rig fast(preset), full(preset);
-        full.model->set_check_translation(true);
-        const BlockInfo &plain = fast.decoder.decode(0x1000, kIndependent);
-        const BlockInfo &chasing = fast.decoder.decode(0x2000, kChase);
-        uint64_t state = 12345;
-        for (unsigned i = 0; i < 20000; ++i) {
-            const BlockInfo &block = i % 97 < 60 ? plain : chasing;
-            if (i % 7 == 0) {
-                fast.model->on_block(block, true);
-                full.model->on_block(block, true);
-            }
-            state = state * 6364136223846793005ull + 1442695040888963407ull;
-            const unsigned pick = unsigned(state >> 60);
-            uint64_t pa = (state >> 20) % (1u << 20) + (1u << 20);    // 1 MiB of RAM: lines repeat
-            if (pick == 0) pa = 0xA0000 + (pa & 0xfff);                // the VGA window
-            if (pick == 1) pa = kRam + (pa & 0xffff);                  // beyond RAM
-            if (pick == 2) pa = (pa & ~uint64_t(63)) + 62;             // straddles two lines
-            const unsigned size = pick == 3 ? 1 : pick == 4 ? 8 : 4;
-            const bool write = (state >> 58) & 1;
-            for (unsigned repeat = 0; repeat < 1 + (pick & 3); ++repeat) {
-                fast.model->on_data_access(uint32_t(pa), pa, size, write);
-                full.model->on_data_access(uint32_t(pa), pa, size, write);
-            }
-        }
-        EXPECT_EQ(fast.model->cycles(), full.model->cycles()) << preset;
-        EXPECT_EQ(fast.model->memory().store_buffer().stall_cycles(), full.model->memory().store_buffer().stall_cycles());
-        const CacheHierarchy &fast_caches = fast.model->memory().caches(), &full_caches = full.model->memory().caches();
-        for (auto [a, b] : {std::pair{fast_caches.l1d().stats(), full_caches.l1d().stats()},
-                            std::pair{fast_caches.l2().stats(), full_caches.l2().stats()}}) {
-            EXPECT_EQ(a.accesses, b.accesses) << preset;
-            EXPECT_EQ(a.misses, b.misses) << preset;
-            EXPECT_EQ(a.writebacks, b.writebacks) << preset;
-        }
-        const TlbStats a = fast.model->tlbs().dtlb().first().stats();
-        const TlbStats b = full.model->tlbs().dtlb().first().stats();
-        EXPECT_EQ(a.accesses, b.accesses) << preset;
-        EXPECT_EQ(a.misses, b.misses) << preset;
-        EXPECT_TRUE(full.model->faults().empty());
-    }
 }
 
 } // namespace
