@@ -71,6 +71,12 @@ inline constexpr size_t kDecodedBlockBytes = 32u << 20;
 // translations and registers the hook again, which releases them (about 0.1 s of CPU); our
 // kernel's bench and a Debian boot to init do not reach it.
 inline constexpr uint64_t kTranslationsPerBlockHook = 1u << 17;
+// Distinct addresses of rdtsc, invlpg, wbinvd and mov-to-CR instructions the guest has run: the
+// engine puts a code hook on each (the guest must read the modelled clock, and the TLB model must
+// see the flush), and Unicorn keeps its hooks in one list that every translation checks each
+// instruction against. Dropping a hook would let the host's TSC through, so past this many the
+// run ends, as a crash with that reason; Linux and our kernel run a few hundred.
+inline constexpr size_t kCodeHookSites = 1u << 14;
 // Instructions whose memory operands the engine decoded (for a fault's CR2, an access through a
 // frame mapped twice, invlpg and control-register writes), about 100 bytes each; past it all are
 // dropped and decoded again when needed. One entry per EIP: a guest with such instructions all

@@ -34,8 +34,14 @@ bool Engine::hook_special_instructions(const BlockInfo &block) {
     auto reader = [this](uint32_t va, uint8_t *out, size_t len) { return read_virtual(va, out, len); };
     bool added = false;
     auto add = [&](uint32_t at, Special sp) {
-        if (specials_.count(at))
+        if (specials_.count(at) || stop_requested_)
             return;
+        if (specials_.size() >= bounds::kCodeHookSites) {
+            request_crash("the guest ran rdtsc, invlpg, wbinvd or mov-to-CR at more than " +
+                          std::to_string(bounds::kCodeHookSites) +
+                          " distinct addresses, each a code hook of the engine (its bound, bounds::kCodeHookSites)");
+            return;
+        }
         uc_hook h;
         if (uc_hook_add(uc_, &h, UC_HOOK_CODE, reinterpret_cast<void *>(&Engine::on_special), this, at, at) !=
             UC_ERR_OK)
@@ -144,6 +150,11 @@ void Engine::on_block(uc_struct *, uint64_t address, uint32_t size, void *self) 
     }
     bool retranslate = false;
     const BlockInfo *info = e->block_info(pc, size, retranslate);
+    // The block's code hooks reached their bound: the block must not run without them.
+    if (e->stop_requested_) {
+        e->stop_before_block(pc);
+        return;
+    }
     if (retranslate) {
         // The run loop flushes the translations and resumes here.
         e->retranslate_ = true;

@@ -257,6 +257,18 @@ TEST(HostileGuest, AllocationFloodOnAFullGuestStaysWithinTheMemoryBound) {
     EXPECT_GT(dropped, page_allocations) << (*r.report)["dropped"].dump();
 }
 
+TEST(HostileGuest, RdtscSprayEndsAtTheCodeHookBound) {
+    // Before the bound, each of the 20,000 sites became a code hook, and every translation
+    // checked each instruction against all of them; the run went on to its budget (exit 125).
+    auto r = run_hostile(test_guest("rdtsc_spray"), {"--max-insns", "5000000"});
+    EXPECT_EQ(r.exit_status, kExitCrash) << r.describe();
+    expect_bounded(r, 60);
+    EXPECT_NE(r.err.find("more than " + std::to_string(bounds::kCodeHookSites) + " distinct addresses"),
+              std::string::npos)
+        << r.err.substr(0, 2000);
+    EXPECT_EQ((*r.report)["exit"]["reason"], "crash") << (*r.report)["exit"].dump();
+}
+
 TEST(HostileGuest, CodeFloodDropsDecodedBlocksAndStaysWithinTheMemoryBound) {
     // A new function every call, 4 million by 40 M instructions, when the guest has filled its
     // stub area once and starts rewriting it. Peak RSS at 40 M: 670 MB when Unicorn kept every
