@@ -24,13 +24,6 @@ std::string cache_params_error(const CacheParams &p) {
     return {};
 }
 
-// Each set's first way until the set is touched: its tag is 0 then, which matches no line.
-static std::vector<uint32_t> make_recent(uint32_t sets, uint32_t ways) {
-    std::vector<uint32_t> recent(sets);
-    for (uint32_t s = 0; s < sets; ++s) recent[s] = s * ways;
-    return recent;
-}
-
 // Four hints per line for small levels (so that lines sharing a set rarely share a hint), capped
 // so that the table of a large L2 stays within the host's own caches.
 static size_t hint_slots(size_t lines) { return std::min<size_t>(std::bit_ceil(lines) * 4, 4096); }
@@ -51,7 +44,7 @@ CacheLevel::CacheLevel(const CacheParams &params)
       dirty_(size_t(sets_) * ways_, 0),
       filled_(sets_, 0),
       repl_(params.policy, sets_, ways_, params.seed),
-      recent_(make_recent(sets_, ways_)),
+      recent_(first_slot_of_each_set(sets_, ways_)),
       hint_(hint_slots(tags_.size()), 0),
       hint_mask_(hint_.size() - 1) {}
 

@@ -1,6 +1,7 @@
 // Victim selection for set-associative structures: policy names, geometry checks, victim scans.
 #include "emu/cache/replacement.h"
 
+#include <algorithm>
 #include <bit>
 
 namespace ia32emu {
@@ -29,6 +30,12 @@ std::string replacement_geometry_error(ReplacementPolicy policy, uint32_t ways) 
     if (policy == ReplacementPolicy::TreePlru && (!std::has_single_bit(ways) || ways > 64))
         return "plru needs a power-of-two associativity of at most 64, got " + std::to_string(ways);
     return {};
+}
+
+std::vector<uint32_t> first_slot_of_each_set(uint32_t sets, uint32_t ways) {
+    std::vector<uint32_t> slots(std::max<uint32_t>(sets, 1), 0);
+    for (uint32_t s = 0; s < sets; ++s) slots[s] = s * ways;
+    return slots;
 }
 
 RecencyList::RecencyList(uint32_t sets, uint32_t ways)

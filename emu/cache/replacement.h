@@ -18,6 +18,12 @@ std::string_view replacement_policy_name(ReplacementPolicy policy);
 // Empty when `policy` can manage sets of `ways` ways, else a one-line reason.
 std::string replacement_geometry_error(ReplacementPolicy policy, uint32_t ways);
 
+// Touching the way a set touched last leaves every policy's state as it is, so the caches and
+// TLBs keep, per set, the slot (set * ways + way) of that way and skip the update on a hit there.
+// Before a set is touched it is the set's first slot, whose empty tag matches nothing; an absent
+// array (no sets) gets one such slot.
+std::vector<uint32_t> first_slot_of_each_set(uint32_t sets, uint32_t ways);
+
 // Every policy sees the same three events. The owner fills invalid ways first and asks for a
 // victim only when the whole set is valid, so no policy needs to know about validity.
 

@@ -55,10 +55,8 @@ TlbLevel::Array::Array(const TlbArrayParams &p, ReplacementPolicy policy, uint64
       tags_(std::max<uint32_t>(p.entries, 1), 0),
       entries_(std::max<uint32_t>(p.entries, 1)),
       repl_(policy, sets_, ways_ ? ways_ : 1, seed),
-      recent_(std::max<uint32_t>(sets_, 1), 0),
+      recent_(first_slot_of_each_set(sets_, ways_)),
       filled_(sets_, 0) {
-    // Each set's first way until the set is touched: its tag is 0 then, which matches no page.
-    for (uint32_t s = 0; s < sets_; ++s) recent_[s] = s * ways_;
     if (ways_ > kIndexedWays) {
         index_.assign(std::bit_ceil(uint32_t(p.entries) * 2), 0);
         index_mask_ = uint32_t(index_.size() - 1);

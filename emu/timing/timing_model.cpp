@@ -200,8 +200,7 @@ const TlbEntry *TimingModel::walk_and_fill(Tlb &tlb, uint32_t va, AccessKind kin
         clock_.charge(second_lookup + charge_walk(walk));
     }
     TlbEntry fill = tlb_entry_from_walk(va, walk);
-    const uint64_t page_end = fill.pa_base + (uint64_t(1) << fill.page_shift);
-    fill.cached_ram = !fill.flags.pcd && page_end <= ram_.size && (page_end <= kVgaWindowStart || fill.pa_base >= kVgaWindowEnd);
+    fill.cached_ram = !fill.flags.pcd && cacheable_ram(fill.pa_base, fill.pa_base + (uint64_t(1) << fill.page_shift));
     const TlbEntry *filled = tlb.insert(fill, va);
     // With paging off there is no PTE behind the entry, so no write can make it stale.
     if (filled && (regs.cr0 & kCr0Pg))
@@ -220,12 +219,15 @@ uint32_t TimingModel::charge_walk(const WalkResult &walk) {
     return cycles;
 }
 
+// The legacy VGA window is device memory even where RAM lies under it.
+inline bool TimingModel::cacheable_ram(uint64_t pa, uint64_t end) const {
+    return end <= ram_.size && (end <= kVgaWindowStart || pa >= kVgaWindowEnd);
+}
+
 inline bool TimingModel::uncached(const TlbEntry *entry, uint64_t pa, uint32_t &cycles) const {
     if (entry && entry->cached_ram)
         return false;
-    // The legacy VGA window is device memory even where RAM lies under it.
-    bool in_ram = pa < ram_.size && !(pa >= kVgaWindowStart && pa < kVgaWindowEnd);
-    if (!in_ram && !(pa >= 0xF0000 && pa < 0x100000) && pa < 0xFFFF0000ull) {
+    if (!cacheable_ram(pa, pa + 1) && !(pa >= 0xF0000 && pa < 0x100000) && pa < 0xFFFF0000ull) {
         cycles = params_.mmio_latency;
         return true;
     }

@@ -109,6 +109,8 @@ private:
     [[gnu::always_inline]] uint32_t write_cost(const TlbEntry *entry, uint64_t pa, unsigned size);
     // True, with its cost, when the access bypasses the caches (MMIO, a PCD page).
     bool uncached(const TlbEntry *entry, uint64_t pa, uint32_t &cycles) const;
+    // Whether every byte of [pa, end) is RAM the caches hold (not the legacy VGA window).
+    bool cacheable_ram(uint64_t pa, uint64_t end) const;
     void resolve_branch(uint32_t pc);
     void fast_string_access(const TlbEntry *entry, uint64_t pa, unsigned size, bool write);
     [[gnu::noinline]] void report_stale(const StaleTranslation &stale, uint32_t va);
