@@ -176,8 +176,11 @@ void Engine::on_block(uc_struct *, uint64_t address, uint32_t size, void *self) 
     }
     if (info) {
         e->instructions_ += info->icount;
-        if (e->timing_)
+        if (e->timing_) {
+            e->timing_->enter_block(*info);
+            e->probes_->on_block(*info);
             e->timing_->on_block(*info, e->model_memory_);
+        }
     }
     if (e->over_budget() || e->signal_pending()) {
         e->set_reg(UC_X86_REG_EIP, pc);

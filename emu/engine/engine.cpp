@@ -227,10 +227,11 @@ void Engine::unmap(uint64_t base, uint64_t size) {
     mmio_.erase(base);
 }
 
-void Engine::set_timing(TimingModel *timing, bool model_memory) {
+void Engine::set_timing(TimingModel *timing, PathProbes *probes, bool model_memory) {
     if (setup_.instrumentation != Instrumentation::Full)
         return;
     timing_ = timing;
+    probes_ = probes;
     model_memory_ = model_memory;
     uc_hook h;
     if (model_memory)
@@ -381,16 +382,16 @@ void Engine::stop(StopReason reason, std::string diagnostic) {
 
 uint32_t Engine::on_port_in(uc_struct *, uint32_t port, int size, void *self) {
     auto *e = static_cast<Engine *>(self);
-    if (e->timing_)
-        e->timing_->on_port_access();
+    if (e->probes_)
+        e->probes_->on_port_access();
     uint32_t mask = size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
     return e->port_read_ ? e->port_read_(uint16_t(port), unsigned(size)) & mask : mask;
 }
 
 void Engine::on_port_out(uc_struct *, uint32_t port, int size, uint32_t value, void *self) {
     auto *e = static_cast<Engine *>(self);
-    if (e->timing_)
-        e->timing_->on_port_access();
+    if (e->probes_)
+        e->probes_->on_port_access();
     if (e->port_write_)
         e->port_write_(uint16_t(port), unsigned(size), value);
 }

@@ -21,6 +21,7 @@
 #include "emu/board/interrupt_source.h"
 #include "emu/mmu/translation_map.h"
 #include "emu/timing/block_decoder.h"
+#include "emu/timing/path_probes.h"
 #include "emu/timing/timing_model.h"
 
 struct uc_struct;
@@ -83,8 +84,9 @@ public:
     void map_mmio(uint64_t base, uint64_t size, MmioHandlers handlers);
     void map_host_memory(uint64_t base, uint64_t size, uint8_t *buffer);
     void unmap(uint64_t base, uint64_t size);
-    // The timing model hears every block, and with `model_memory` every data access too.
-    void set_timing(TimingModel *timing, bool model_memory);
+    // The timing model hears every block, and with `model_memory` every data access too; the
+    // probes hear every block and port access, to place tracked calls and regions on its clock.
+    void set_timing(TimingModel *timing, PathProbes *probes, bool model_memory);
 
     uint8_t *ram() const;
     uint64_t ram_size() const;
@@ -265,6 +267,7 @@ private:
     PortWrite port_write_;
     std::unordered_map<uint64_t, std::unique_ptr<MmioHandlers>> mmio_;   // by base of the mapping
     TimingModel *timing_ = nullptr;
+    PathProbes *probes_ = nullptr;
     bool model_memory_ = false;
     BlockDecoder blocks_;
     mutable OperandDecoder operands_;

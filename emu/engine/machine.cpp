@@ -10,6 +10,7 @@
 #include "emu/introspect/linux_payload.h"
 #include "emu/introspect/symbol_map.h"
 #include "emu/report/run_identity.h"
+#include "emu/report/timing_fault_texts.h"
 #include "emu/report/timing_report.h"
 #include "devices/abi/cmos_rtc.h"
 #include "devices/abi/exit_port.h"
@@ -140,7 +141,8 @@ Machine::Machine(MachineOptions options)
       image_(kernel_image(options_, linux_)),
       identity_(identify_run(options_.kernel, options_.cmdline, options_.board.to_json())),
       engine_(engine_setup(options_)),
-      timing_(options_.board.timing_params(), engine_.ram(), engine_.ram_size(), engine_),
+      timing_(options_.board.timing_params(), engine_.ram(), engine_.ram_size(), engine_, *this),
+      probes_(timing_, engine_),
       phys_(engine_.ram(), engine_.ram_size(),
             PhysicalMemory::pc_ram_ranges(options_.board.memory.ram_size, options_.board.memory.pci_hole_start)),
       pit_([this] { return engine_.now(); }, uint64_t(options_.board.cpu.clock_mhz) * 1'000'000, events_,
@@ -211,8 +213,8 @@ Machine::Machine(MachineOptions options)
     kernel_.dma_checks().set_read_only_image(std::move(read_only));
     edu_.set_mapping_checker(&kernel_.dma_checks());
     kernel_.dma_checks().set_clock([this] { return timing_.cycles(); });
-    if (options_.record_timeline) timing_.record_timeline();
-    if (options_.record_folded) timing_.record_folded();
+    if (options_.record_timeline) probes_.record_timeline();
+    if (options_.record_folded) probes_.record_folded();
     edu_.set_fault_sink(this);
     // The device writes RAM behind the CPU's caches: the modelled lines it overwrote are stale,
     // and so is any code translated from those bytes.
@@ -256,7 +258,7 @@ Machine::Machine(MachineOptions options)
     engine_.set_symbolizer([this](uint32_t eip) { return image_.describe_address(eip); });
     track_paths();
     timing_.set_check_translation(options_.check_mmu);
-    engine_.set_timing(&timing_, options_.model_memory);
+    engine_.set_timing(&timing_, &probes_, options_.model_memory);
     // Only once nothing can refuse the run any more: bad input stays a single line on stderr.
     for (const std::string &note : image_.notes())
         std::fprintf(stderr, "ia32emu: note: %s\n", note.c_str());
@@ -364,13 +366,13 @@ void Machine::track_paths() {
     };
     for (const char *name : kDefaultPaths)
         if (auto sym = image_.find_symbol(name))
-            timing_.track_function(name, sym->address, failure_rule(name));
+            probes_.track_function(name, sym->address, failure_rule(name));
     for (const std::string &name : options_.extra_paths) {
         auto sym = image_.find_symbol(name);
         if (!sym)
             throw ImageError("--path " + name + ": no such function in the symbol table of '" +
                              options_.kernel.string() + "'");
-        timing_.track_function(name, sym->address);
+        probes_.track_function(name, sym->address);
     }
 }
 
@@ -453,17 +455,42 @@ void Machine::on_region(RegionOp op, uint32_t name_va) {
         ++len;
     name[len] = 0;
     switch (op) {
-    case RegionOp::Begin: timing_.region_begin(name); break;
-    case RegionOp::End: timing_.region_end(name); break;
-    case RegionOp::Fail: timing_.region_fail(name); break;
+    case RegionOp::Begin: probes_.region_begin(name); break;
+    case RegionOp::End:
+        if (!probes_.region_end(name))
+            add_timing_fault("region_mismatch", region_mismatch_detail("region_end", name));
+        break;
+    case RegionOp::Fail:
+        if (!probes_.region_fail(name))
+            add_timing_fault("region_mismatch", region_mismatch_detail("region_fail", name));
+        break;
     }
+}
+
+void Machine::add_timing_fault(const char *kind, std::string detail) {
+    ReportFault f;
+    f.kind = kind;
+    f.eip = engine_.eip();
+    f.detail = std::move(detail);
+    f.cycles = timing_.cycles();
+    timing_faults_.add(std::move(f));
+}
+
+void Machine::stale_tlb(uint32_t va, const StaleTranslation &stale) {
+    add_timing_fault("stale_tlb", stale_tlb_detail(va, stale.pte_pa, stale.remembered, stale.now));
+}
+
+void Machine::mmu_mismatch(uint32_t va, uint64_t model_pa, uint64_t engine_pa) {
+    add_timing_fault("mmu_mismatch", mmu_mismatch_detail(va, model_pa, engine_pa));
 }
 
 Report Machine::report(const RunOutcome &outcome, double wall_seconds) const {
     Report r;
     r.board = options_.board.to_json();
     r.run = identity_;
-    fill_timing_report(timing_, r);
+    fill_timing_report(timing_, probes_.accounting(), r);
+    r.faults.insert(r.faults.end(), timing_faults_.kept().begin(), timing_faults_.kept().end());
+    timing_faults_.count_dropped(r.dropped);
     r.totals.clock_mhz = options_.board.cpu.clock_mhz;
     for (const DmaFinding &f : kernel_.dma_checks().findings())
         r.faults.push_back(dma_fault(f));

@@ -23,7 +23,10 @@
 #include "emu/introspect/guest_memory.h"
 #include "emu/introspect/kernel_hooks.h"
 #include "emu/introspect/linux_image.h"
+#include "emu/report/fault_log.h"
 #include "emu/report/report.h"
+#include "emu/mmu/translation_fault_sink.h"
+#include "emu/timing/path_probes.h"
 #include "emu/timing/timing_model.h"
 #include "devices/bochs_display.h"
 #include "devices/cmos_rtc.h"
@@ -77,7 +80,7 @@ struct MachineOptions {
     uint64_t translations_per_block_hook = bounds::kTranslationsPerBlockHook;   // see EngineSetup
 };
 
-class Machine : public DmaFaultSink {
+class Machine : public DmaFaultSink, public TranslationFaultSink {
 public:
     // Throws ImageError for a kernel that cannot boot, std::runtime_error for host failures.
     explicit Machine(MachineOptions options);
@@ -90,10 +93,12 @@ public:
     const VgaText &vga() const { return vga_; }
 
     void dma_rejected(const DmaFault &fault) override;
+    void stale_tlb(uint32_t va, const StaleTranslation &stale) override;
+    void mmu_mismatch(uint32_t va, uint64_t model_pa, uint64_t engine_pa) override;
 
     Engine &engine() { return engine_; }
     uint64_t modelled_cycles() const { return timing_.cycles(); }
-    const PathAccounting &path_accounting() const { return timing_.path_accounting(); }
+    const PathAccounting &path_accounting() const { return probes_.accounting(); }
 
     // The firmware's memory map for this board, as the firmware hands it to the kernel.
     static std::vector<uint8_t> e820_table(uint64_t ram_bytes, uint64_t pci_hole_start);
@@ -109,6 +114,8 @@ private:
     void hand_linux_to_firmware();
     void track_paths();
     void on_region(RegionOp op, uint32_t name_va);
+    // A fault the timing model's checks or a region marker found, at the current EIP and cycle.
+    void add_timing_fault(const char *kind, std::string detail);
     // Typed bytes for COM1's far end, up to bounds::kSerialBacklog waiting; the rest is counted.
     void take_typed_input(std::span<const uint8_t> bytes);
 
@@ -119,6 +126,9 @@ private:
     RunIdentity identity_;
     Engine engine_;
     TimingModel timing_;
+    PathProbes probes_;
+    // Faults of the timing model's checks and of region markers, bounded by kind.
+    FaultLog timing_faults_;
     PhysicalMemory phys_;
     PortBus ports_;
     EventQueue events_;

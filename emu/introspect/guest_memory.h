@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "emu/mmu/page_walker.h"
-#include "emu/timing/timing_model.h"
+#include "emu/timing/guest_view.h"
 
 namespace ia32emu {
 

@@ -3,7 +3,7 @@
 
 namespace ia32emu {
 
-void fill_timing_report(const TimingModel &model, Report &report) {
+void fill_timing_report(const TimingModel &model, const PathAccounting &paths, Report &report) {
     ReportTotals &t = report.totals;
     t.instructions = model.instructions();
     t.cycles = model.cycles();
@@ -17,12 +17,9 @@ void fill_timing_report(const TimingModel &model, Report &report) {
     t.dtlb = {tlbs.dtlb().first().stats().accesses, tlbs.dtlb().first().stats().misses};
     t.page_walks = model.page_walks();
     t.tlb_flushes = model.tlb_flushes();
-    report.paths = model.path_accounting().paths();
-    report.regions = model.path_accounting().regions();
-    const FaultLog &faults = model.fault_log();
-    report.faults.insert(report.faults.end(), faults.kept().begin(), faults.kept().end());
-    faults.count_dropped(report.dropped);
-    model.path_accounting().count_dropped(report.dropped);
+    report.paths = paths.paths();
+    report.regions = paths.regions();
+    paths.count_dropped(report.dropped);
 }
 
 } // namespace ia32emu

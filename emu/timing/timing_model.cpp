@@ -18,31 +18,18 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstring>
-
-#include "emu/report/timing_fault_texts.h"
 
 namespace ia32emu {
 namespace {
 
-constexpr size_t kWatchBits = 1 << 16;
 constexpr uint64_t kVgaWindowStart = 0xA0000, kVgaWindowEnd = 0xC0000;
-
-size_t watch_slot(uint32_t pc) { return (pc ^ (pc >> 16)) & (kWatchBits - 1); }
 
 } // namespace
 
-TimingModel::TimingModel(const TimingParams &params, const uint8_t *ram, uint64_t ram_size, const GuestView &guest)
-    : params_(params), ram_{ram, ram_size}, guest_(guest), tlbs_(params.tlb),
-      memory_(params.cache, params.memory_system), branches_(params.branch),
-      watch_bits_(kWatchBits / 64, 0), stale_(ram_) {}
-
-void TimingModel::track_function(const std::string &name, uint32_t entry, FailureRule failure) {
-    entries_[entry] = paths_.add_path(name);
-    paths_.set_failure_rule(entries_[entry], failure);
-    size_t s = watch_slot(entry);
-    watch_bits_[s / 64] |= 1ull << (s % 64);
-}
+TimingModel::TimingModel(const TimingParams &params, const uint8_t *ram, uint64_t ram_size, const GuestView &guest,
+                         TranslationFaultSink &faults)
+    : params_(params), ram_{ram, ram_size}, guest_(guest), faults_(faults), tlbs_(params.tlb),
+      memory_(params.cache, params.memory_system), branches_(params.branch), stale_(ram_) {}
 
 CounterSnapshot TimingModel::snapshot() const {
     CounterSnapshot s;
@@ -54,21 +41,6 @@ CounterSnapshot TimingModel::snapshot() const {
     s.page_walks = page_walks_;
     s.tlb_flushes = tlb_flushes_;
     return s;
-}
-
-void TimingModel::on_tracked_entry(uint32_t pc, bool entered_by_call) {
-    if (auto it = entries_.find(pc); entered_by_call && it != entries_.end()) {
-        uint32_t esp = guest_.esp();
-        uint32_t ret = 0;
-        const bool have_ret = guest_.read_virtual(esp, &ret, sizeof ret);
-        paths_.on_call(it->second, esp, snapshot(), ret);
-        if (have_ret && return_sites_.insert(ret).second) {
-            size_t s = watch_slot(ret);
-            watch_bits_[s / 64] |= 1ull << (s % 64);
-        }
-    }
-    if (return_sites_.count(pc))
-        paths_.on_return(guest_.esp(), snapshot(), guest_.eax());
 }
 
 void TimingModel::resolve_branch(uint32_t pc) {
@@ -97,21 +69,13 @@ uint8_t carried(const BlockInfo &block, uint8_t regs) {
 } // namespace
 
 void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
-    if (pending_branch_)
-        resolve_branch(block.pc);
     if (current_block_ && window_open_ && clock_.instructions - window_insns_ < params_.core.rob_entries)
         window_loaded_ = uint8_t(carried(*current_block_, window_loaded_) |
                                  (window_block_misses_ ? current_block_->loaded_out : 0));
     else
         window_loaded_ = 0;
-    const bool entered_by_call = last_block_called_;
-    last_block_called_ = block.ends_in_call;
-    size_t s = watch_slot(block.pc);
-    if (watch_bits_[s / 64] & (1ull << (s % 64)))
-        on_tracked_entry(block.pc, entered_by_call);
     block_start_cycles_ = clock_.cycles;
     current_block_ = &block;
-    port_accesses_in_block_ = 0;
     pending_branch_ = block.conditional_branch;
     pending_branch_pc_ = block.branch_pc;
     pending_target_ = block.branch_target;
@@ -311,26 +275,12 @@ void TimingModel::fast_string_access(const TlbEntry *entry, uint64_t pa, unsigne
     }
 }
 
-void TimingModel::report_stale(const StaleTranslation &stale, uint32_t va) {
-    ReportFault f;
-    f.kind = "stale_tlb";
-    f.eip = guest_.eip();
-    f.detail = stale_tlb_detail(va, stale.pte_pa, stale.remembered, stale.now);
-    f.cycles = clock_.cycles;
-    faults_.add(std::move(f));
-}
-
 void TimingModel::check_translation(const TlbEntry &entry, uint32_t va, uint64_t pa) {
     // A stale entry legitimately disagrees with the engine, which drops global entries on
     // CR3 writes where hardware keeps them; stale_tlb reports that case.
     if (entry.translate(va) == pa || !(guest_.paging().cr0 & kCr0Pg) || stale_.rewritten_pte(entry))
         return;
-    ReportFault f;
-    f.kind = "mmu_mismatch";
-    f.eip = guest_.eip();
-    f.detail = mmu_mismatch_detail(va, entry.translate(va), pa);
-    f.cycles = clock_.cycles;
-    faults_.add(std::move(f));
+    faults_.mmu_mismatch(va, entry.translate(va), pa);
 }
 
 void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool write) {
@@ -342,7 +292,7 @@ void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool w
     if (entry) {
         if (!walked)
             if (std::optional<StaleTranslation> stale = stale_.on_hit(*entry))
-                report_stale(*stale, va);
+                faults_.stale_tlb(va, *stale);
         if (check_translation_)
             check_translation(*entry, va, pa);
     }
@@ -408,47 +358,5 @@ void TimingModel::on_paging_entry_update(uint64_t pa, unsigned bytes) {
 void TimingModel::on_wbinvd() { memory_.caches().write_back_and_invalidate(); }
 
 void TimingModel::on_dma_write(uint64_t pa, uint64_t len) { memory_.caches().invalidate(pa, len); }
-
-// The block's static cost was charged at its start; what belongs to the instructions after the
-// marker is taken back out of the snapshot. Memory costs are charged as they happen, so the
-// clock holds none of the later instructions'.
-// Execution inside a block is straight-line, so the n-th port access since the block began is
-// the block's n-th in/out instruction. (EIP cannot tell: the engine syncs it only at memory
-// accesses and block starts.)
-CounterSnapshot TimingModel::snapshot_at_port(bool after) const {
-    CounterSnapshot s = snapshot();
-    if (!current_block_ || port_accesses_in_block_ == 0 || port_accesses_in_block_ > current_block_->port_io.size())
-        return s;
-    const PortIoSite &site = current_block_->port_io[port_accesses_in_block_ - 1];
-    uint64_t insns = site.insns_before + (after ? 1 : 0);
-    uint64_t cycles = site.cycles_before + (after ? site.own_cycles : 0);
-    s.instructions -= current_block_->icount - insns;
-    s.cycles -= current_block_->static_cycles - cycles;
-    return s;
-}
-
-void TimingModel::region_begin(const std::string &name) { paths_.region_begin(name, snapshot_at_port(true)); }
-
-void TimingModel::region_end(const std::string &name) {
-    if (!paths_.region_end(name, snapshot_at_port(false))) {
-        ReportFault f;
-        f.kind = "region_mismatch";
-        f.eip = guest_.eip();
-        f.detail = region_mismatch_detail("region_end", name);
-        f.cycles = clock_.cycles;
-        faults_.add(std::move(f));
-    }
-}
-
-void TimingModel::region_fail(const std::string &name) {
-    if (!paths_.region_fail(name)) {
-        ReportFault f;
-        f.kind = "region_mismatch";
-        f.eip = guest_.eip();
-        f.detail = region_mismatch_detail("region_fail", name);
-        f.cycles = clock_.cycles;
-        faults_.add(std::move(f));
-    }
-}
 
 } // namespace ia32emu

@@ -1,48 +1,39 @@
-// The timing model of one run: TLBs, caches and the cycle clock driven by the engine's events,
-// with tracked paths and regions read off the clock, and stale TLB entries reported as faults. It never calls the engine; what it needs of
-// the guest (ESP, a word of memory, the paging registers) comes through GuestView.
+// The timing model of one run: TLBs, caches, the branch predictor and the cycle clock, driven by
+// the engine's events. It never calls the engine; what it needs of the guest (the paging
+// registers) comes through GuestView, and what its MMU checks find goes to a TranslationFaultSink.
+// Who reads the clock when (tracked calls, regions) is emu/timing/path_probes.h's business.
 #pragma once
 
 #include <cstdint>
 #include <optional>
-#include <string>
-#include <unordered_map>
-#include <unordered_set>
-#include <vector>
 
 #include "emu/cache/memory_system.h"
 #include "emu/mmu/page_walker.h"
 #include "emu/mmu/stale_tlb_checker.h"
 #include "emu/mmu/tlb.h"
-#include "emu/report/fault_log.h"
-#include "emu/report/report.h"
+#include "emu/mmu/translation_fault_sink.h"
 #include "emu/timing/block_decoder.h"
 #include "emu/timing/branch_predictor.h"
+#include "emu/timing/counter_snapshot.h"
 #include "emu/timing/cycle_clock.h"
-#include "emu/timing/path_accounting.h"
+#include "emu/timing/guest_view.h"
 #include "emu/timing/timing_params.h"
 
 namespace ia32emu {
 
-class GuestView {
-public:
-    virtual ~GuestView() = default;
-    virtual uint32_t esp() const = 0;
-    virtual uint32_t eip() const = 0;
-    virtual uint32_t eax() const = 0;   // a function's result at its return
-    virtual bool read_virtual(uint32_t va, void *out, size_t len) const = 0;
-    virtual PagingRegs paging() const = 0;
-};
-
 class TimingModel {
 public:
     // `ram`/`ram_size`: guest RAM, read by the model's own page walks and stale-PTE checks.
-    TimingModel(const TimingParams &params, const uint8_t *ram, uint64_t ram_size, const GuestView &guest);
+    TimingModel(const TimingParams &params, const uint8_t *ram, uint64_t ram_size, const GuestView &guest,
+                TranslationFaultSink &faults);
 
-    // Functions whose calls are measured, by entry address.
-    void track_function(const std::string &name, uint32_t entry, FailureRule failure = FailureRule::None);
-
-    // A block is about to run. Charges its static cost and its instruction fetch.
+    // A block is about to run: the conditional branch that ended the last one is resolved by
+    // this block's address, so the clock then stands at this block's start.
+    void enter_block(const BlockInfo &block) {
+        if (pending_branch_)
+            resolve_branch(block.pc);
+    }
+    // Then charges the block's static cost and its instruction fetch.
     void on_block(const BlockInfo &block, bool model_memory);
     // A data access that translated `va` to `pa`.
     void on_data_access(uint32_t va, uint64_t pa, unsigned size, bool write);
@@ -65,18 +56,6 @@ public:
     // A device wrote guest RAM behind the caches.
     void on_dma_write(uint64_t pa, uint64_t len);
 
-    // Every in/out the guest executes, so that a region marker (a port write) in the middle of a
-    // block is placed at its instruction: a region starts just after its begin marker and ends
-    // just before its end marker.
-    void on_port_access() { ++port_accesses_in_block_; }
-    void region_begin(const std::string &name);
-    void region_end(const std::string &name);
-    void region_fail(const std::string &name);
-    const PathAccounting &path_accounting() const { return paths_; }
-    // Keep every completed call and region for --trace; self cycles per call stack for --folded.
-    void record_timeline() { paths_.record_timeline(); }
-    void record_folded() { paths_.record_folded(); }
-
     // The TSC an rdtsc at `site` of the block now running reads.
     uint64_t tsc_at(const RdtscSite &site) const { return block_start_cycles_ + site.cycles_through; }
 
@@ -85,14 +64,13 @@ public:
 
     uint64_t cycles() const { return clock_.cycles; }
     uint64_t instructions() const { return clock_.instructions; }
+    // The running counters a call or region is measured by.
+    CounterSnapshot snapshot() const;
     // Read-only views for the report (emu/report/timing_report.h).
     const MemorySystem &memory() const { return memory_; }
     const TlbSystem &tlbs() const { return tlbs_; }
     uint64_t page_walks() const { return page_walks_; }
     uint64_t tlb_flushes() const { return tlb_flushes_; }
-    const FaultLog &fault_log() const { return faults_; }
-    const std::vector<ReportFault> &faults() const { return faults_.kept(); }
-    void add_fault(ReportFault fault) { faults_.add(std::move(fault)); }
 
 private:
     // A TLB hit, or walk_and_fill; `walked` is set when it walked.
@@ -113,24 +91,17 @@ private:
     bool cacheable_ram(uint64_t pa, uint64_t end) const;
     void resolve_branch(uint32_t pc);
     void fast_string_access(const TlbEntry *entry, uint64_t pa, unsigned size, bool write);
-    [[gnu::noinline]] void report_stale(const StaleTranslation &stale, uint32_t va);
     // --check-mmu: an mmu_mismatch fault when the model's translation is not the engine's.
     [[gnu::noinline]] void check_translation(const TlbEntry &entry, uint32_t va, uint64_t pa);
-    CounterSnapshot snapshot() const;
-    CounterSnapshot snapshot_at_port(bool after) const;
-    void on_tracked_entry(uint32_t pc, bool entered_by_call);
 
     const TimingParams params_;
     PhysView ram_;
     const GuestView &guest_;
+    TranslationFaultSink &faults_;
     CycleClock clock_;
     TlbSystem tlbs_;
     MemorySystem memory_;
     BranchPredictor branches_;
-    PathAccounting paths_;
-    // The last block ended in a call: only a block entered that way starts a tracked call, so a
-    // function whose first instruction is also its loop's target is counted once per call.
-    bool last_block_called_ = false;
     // The conditional branch that ended the last block, resolved by the next block's address.
     bool pending_branch_ = false;
     uint32_t pending_branch_pc_ = 0, pending_target_ = 0, pending_fallthrough_ = 0;
@@ -148,8 +119,6 @@ private:
     // before that miss returns (a pointer chase whose load and use are in different blocks), so
     // such a block closes the interval as a chasing block does.
     uint8_t window_loaded_ = 0;
-    // A fast-string block runs one element per block: the lines its last elements touched, so
-    // each destination line is charged once.
     // The line the last block fetched last, and the ITLB entry it went through, while neither
     // the ITLB nor L1I has changed since (their change counts): a block fetching that line again
     // is an ITLB hit and an L1I hit on the ways touched last, counted without the lookups.
@@ -160,6 +129,8 @@ private:
         uint64_t l1i_changes = 0;
     };
     LastFetch last_fetch_;
+    // A fast-string block runs one element per block: the lines its last elements touched, so
+    // each destination line is charged once.
     bool in_fast_string_ = false;
     uint64_t string_read_line_ = ~uint64_t(0), string_write_line_ = ~uint64_t(0);
 
@@ -167,16 +138,9 @@ private:
     uint64_t tlb_flushes_ = 0;
     uint64_t block_start_cycles_ = 0;
     const BlockInfo *current_block_ = nullptr;
-    uint32_t port_accesses_in_block_ = 0;
     bool check_translation_ = false;
 
-    // A bitmap over block addresses lets the common block skip both maps below.
-    std::vector<uint64_t> watch_bits_;
-    std::unordered_map<uint32_t, PathAccounting::PathId> entries_;
-    std::unordered_set<uint32_t> return_sites_;
-
     StaleTlbChecker stale_;
-    FaultLog faults_;
 };
 
 } // namespace ia32emu

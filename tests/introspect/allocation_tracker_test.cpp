@@ -6,7 +6,7 @@
 
 #include "emu/bounds/host_bounds.h"
 #include "emu/introspect/allocation_tracker.h"
-#include "emu/timing/timing_model.h"
+#include "emu/timing/guest_view.h"
 
 namespace ia32emu {
 namespace {

@@ -22,12 +22,18 @@ public:
     PagingRegs paging() const override { return {}; }
 };
 
+class IgnoredFaults : public TranslationFaultSink {
+public:
+    void stale_tlb(uint32_t, const StaleTranslation &) override {}
+    void mmu_mismatch(uint32_t, uint64_t, uint64_t) override {}
+};
+
 constexpr uint64_t kRam = 64ull << 20;
 
 struct Rig {
     explicit Rig(const char *preset) : board(BoardConfig::load(preset)), ram(kRam), decoder(board.cost, board.core) {
         board.memory_system.prefetch.streams = 0;   // the accesses below are random lines, not streams
-        model = std::make_unique<TimingModel>(board.timing_params(), ram.data(), kRam, guest);
+        model = std::make_unique<TimingModel>(board.timing_params(), ram.data(), kRam, guest, faults);
     }
     // `block` runs once and its loads reach the given lines, one line every 64 KiB so that every
     // one misses every cache; returns the cycles it took.
@@ -44,6 +50,7 @@ struct Rig {
     BoardConfig board;
     std::vector<uint8_t> ram;
     FlatGuest guest;
+    IgnoredFaults faults;
     BlockDecoder decoder;
     std::unique_ptr<TimingModel> model;
 };
@@ -108,7 +115,8 @@ TEST(TimingModelOverlap, MissesFurtherApartThanTheReorderBufferDoNotOverlap) {
     Rig wide("pentium-m");
     Rig narrow("pentium-m");
     narrow.board.core.rob_entries = 4;
-    narrow.model = std::make_unique<TimingModel>(narrow.board.timing_params(), narrow.ram.data(), kRam, narrow.guest);
+    narrow.model = std::make_unique<TimingModel>(narrow.board.timing_params(), narrow.ram.data(), kRam, narrow.guest,
+                                                 narrow.faults);
     const uint64_t dram = wide.board.cache.memory_latency;
     EXPECT_LT(four_blocks(wide), 2 * dram);
     EXPECT_GE(four_blocks(narrow), 4 * (dram - 1));
