@@ -6,6 +6,7 @@
 #include "emu/board/board_config.h"
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -19,13 +20,27 @@ public:
     uint32_t eip() const override { return 0x1000; }
     uint32_t eax() const override { return 0; }
     bool read_virtual(uint32_t, void *, size_t) const override { return false; }
-    PagingRegs paging() const override { return {}; }
+    PagingRegs paging() const override { return regs; }
+    PagingRegs regs;   // paging off unless a test turns it on
 };
 
-class IgnoredFaults : public TranslationFaultSink {
+// What the model's MMU checks reported.
+class FaultsSeen : public TranslationFaultSink {
 public:
-    void stale_tlb(uint32_t, const StaleTranslation &) override {}
-    void mmu_mismatch(uint32_t, uint64_t, uint64_t) override {}
+    void stale_tlb(uint32_t va, const StaleTranslation &s) override { stale.push_back({va, s}); }
+    void mmu_mismatch(uint32_t va, uint64_t model_pa, uint64_t engine_pa) override {
+        mismatches.push_back({va, model_pa, engine_pa});
+    }
+    struct Stale {
+        uint32_t va;
+        StaleTranslation seen;
+    };
+    struct Mismatch {
+        uint32_t va;
+        uint64_t model_pa, engine_pa;
+    };
+    std::vector<Stale> stale;
+    std::vector<Mismatch> mismatches;
 };
 
 constexpr uint64_t kRam = 64ull << 20;
@@ -50,7 +65,7 @@ struct Rig {
     BoardConfig board;
     std::vector<uint8_t> ram;
     FlatGuest guest;
-    IgnoredFaults faults;
+    FaultsSeen faults;
     BlockDecoder decoder;
     std::unique_ptr<TimingModel> model;
 };
@@ -194,6 +209,52 @@ TEST(TimingModelCharges, AFetchOfTheLastLineAgainCountsHitsAndSeesInvalidations)
     EXPECT_EQ(itlb.stats().accesses, 7u);
     EXPECT_EQ(l1i.stats().accesses, 8u);
     EXPECT_EQ(l1i.stats().misses, 3u);
+}
+
+// Two-level paging: the page directory at 0x10000 maps the first 4 MiB through the table at
+// 0x11000, whose entry for 0x40000 points at frame 0x50000.
+struct PagedRig : Rig {
+    static constexpr uint32_t kPd = 0x10000, kPt = 0x11000, kVa = 0x40000, kPtePa = kPt + (kVa >> 12) * 4;
+    static constexpr uint32_t kPresentWritableAccessedDirty = 0x63;
+    PagedRig() : Rig("pentium-m") {
+        put(kPd, kPt | kPresentWritableAccessedDirty);
+        put(kPtePa, 0x50000 | kPresentWritableAccessedDirty);
+        guest.regs = {kCr0Pg, kPd, 0};
+    }
+    void put(uint32_t pa, uint32_t value) { std::memcpy(ram.data() + pa, &value, sizeof value); }
+};
+
+TEST(TimingModelChecks, ARewrittenPteUsedWithoutInvalidationReachesTheFaultSink) {
+    PagedRig rig;
+    rig.model->on_data_access(PagedRig::kVa, 0x50000, 4, false);
+    // The guest points the page at another frame with a store, and invalidates nothing.
+    rig.put(PagedRig::kPtePa, 0x60000 | PagedRig::kPresentWritableAccessedDirty);
+    rig.model->on_data_access(0xC0000000u + PagedRig::kPtePa, PagedRig::kPtePa, 4, true);
+    EXPECT_TRUE(rig.faults.stale.empty());
+    // The TLB still holds the old frame, as hardware would.
+    rig.model->on_data_access(PagedRig::kVa + 8, 0x50008, 4, false);
+    ASSERT_EQ(rig.faults.stale.size(), 1u);
+    EXPECT_EQ(rig.faults.stale[0].va, PagedRig::kVa + 8);
+    EXPECT_EQ(rig.faults.stale[0].seen.pte_pa, PagedRig::kPtePa);
+    EXPECT_EQ(rig.faults.stale[0].seen.remembered & ~0xfffull, 0x50000u);
+    EXPECT_EQ(rig.faults.stale[0].seen.now & ~0xfffull, 0x60000u);
+    // After invlpg the walk finds the new frame: nothing more to report.
+    rig.model->on_invlpg(PagedRig::kVa);
+    rig.model->on_data_access(PagedRig::kVa, 0x60000, 4, false);
+    EXPECT_EQ(rig.faults.stale.size(), 1u);
+    EXPECT_TRUE(rig.faults.mismatches.empty());
+}
+
+TEST(TimingModelChecks, CheckMmuReportsATranslationTheEngineDisagreesWith) {
+    PagedRig rig;
+    rig.model->set_check_translation(true);
+    rig.model->on_data_access(PagedRig::kVa, 0x50000, 4, false);
+    EXPECT_TRUE(rig.faults.mismatches.empty());
+    rig.model->on_data_access(PagedRig::kVa + 4, 0x70004, 4, false);
+    ASSERT_EQ(rig.faults.mismatches.size(), 1u);
+    EXPECT_EQ(rig.faults.mismatches[0].va, PagedRig::kVa + 4);
+    EXPECT_EQ(rig.faults.mismatches[0].model_pa, 0x50004u);
+    EXPECT_EQ(rig.faults.mismatches[0].engine_pa, 0x70004u);
 }
 
 } // namespace
