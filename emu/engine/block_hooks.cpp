@@ -309,18 +309,29 @@ bool Engine::special_still_there(const Special &sp) {
     return read_virtual(sp.block_pc, bytes.data(), bytes.size()) && BlockDecoder::hash_of(bytes) == sp.block_hash;
 }
 
-void Engine::on_mem(uc_struct *, int type, uint64_t address, int size, int64_t, void *self) {
-    auto *e = static_cast<Engine *>(self);
+template <bool Write>
+inline void Engine::on_data_access(uint64_t address, unsigned size) {
     unsigned count = 0;
-    const uint32_t *aliases = e->translations_.aliases(address, count);
+    const uint32_t *aliases = translations_.aliases(address, count);
     uint32_t va = count == 1 ? aliases[0] | uint32_t(address & kPageMask)
-                             : count == 0 ? uint32_t(address) : e->resolve_alias(address, aliases, count);
-    e->timing_->on_data_access(va, address, unsigned(size), type == UC_MEM_WRITE);
-    if (e->watched_count_ != 0) {
+                             : count == 0 ? uint32_t(address) : resolve_alias(address, aliases, count);
+    if constexpr (Write)
+        timing_->on_data_write(va, address, size);
+    else
+        timing_->on_data_read(va, address, size);
+    if (watched_count_ != 0) {
         uint64_t pfn = address >> 12;
-        if (pfn < e->watched_frames_.size() * 64 && (e->watched_frames_[pfn / 64] >> (pfn % 64)) & 1)
-            e->data_watch_(address, unsigned(size), type == UC_MEM_WRITE);
+        if (pfn < watched_frames_.size() * 64 && (watched_frames_[pfn / 64] >> (pfn % 64)) & 1)
+            data_watch_(address, size, Write);
     }
+}
+
+void Engine::on_mem_read(uc_struct *, int, uint64_t address, int size, int64_t, void *self) {
+    static_cast<Engine *>(self)->on_data_access<false>(address, unsigned(size));
+}
+
+void Engine::on_mem_write(uc_struct *, int, uint64_t address, int size, int64_t, void *self) {
+    static_cast<Engine *>(self)->on_data_access<true>(address, unsigned(size));
 }
 
 void Engine::watch_frame(uint64_t pfn, bool watched) {

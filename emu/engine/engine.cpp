@@ -234,10 +234,12 @@ void Engine::set_timing(TimingModel *timing, PathProbes *probes, bool model_memo
     probes_ = probes;
     model_memory_ = model_memory;
     uc_hook h;
-    if (model_memory)
-        check(uc_hook_add(uc_, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, reinterpret_cast<void *>(&Engine::on_mem),
-                          this, 1, 0),
-              "hooking memory accesses");
+    if (model_memory) {
+        check(uc_hook_add(uc_, &h, UC_HOOK_MEM_READ, reinterpret_cast<void *>(&Engine::on_mem_read), this, 1, 0),
+              "hooking memory reads");
+        check(uc_hook_add(uc_, &h, UC_HOOK_MEM_WRITE, reinterpret_cast<void *>(&Engine::on_mem_write), this, 1, 0),
+              "hooking memory writes");
+    }
 }
 
 uint32_t Engine::esp() const { return reg(UC_X86_REG_ESP); }

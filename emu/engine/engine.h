@@ -186,7 +186,11 @@ private:
     static void on_block(uc_struct *uc, uint64_t address, uint32_t size, void *self);
     static bool on_tlb_fill(uc_struct *uc, uint64_t vaddr, int type, void *result, void *self);
     bool holds_descriptor_table(uint32_t page) const;
-    static void on_mem(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
+    // Loads and stores hooked apart, so that neither the engine nor the model tests which it is.
+    static void on_mem_read(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
+    static void on_mem_write(uc_struct *uc, int type, uint64_t address, int size, int64_t value, void *self);
+    template <bool Write>
+    [[gnu::always_inline]] void on_data_access(uint64_t address, unsigned size);
     static void on_translated(uc_struct *uc, uc_tb *translated, uc_tb *previous, void *self);
     // Unicorn made a new translation of [pc, pc + size): what the engine knows of the code that
     // was there goes where the bytes are no longer those it was learnt from.

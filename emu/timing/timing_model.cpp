@@ -46,7 +46,8 @@ CounterSnapshot TimingModel::snapshot() const {
 void TimingModel::resolve_branch(uint32_t pc) {
     pending_branch_ = false;
     // Neither way: an interrupt or exception intervened; the branch is resolved later, unseen.
-    if (pc != pending_target_ && pc != pending_fallthrough_)
+    // (`&`, not `&&`: which way a branch went is the host's worst-predicted test.)
+    if ((pc != pending_target_) & (pc != pending_fallthrough_))
         return;
     clock_.charge(branches_.resolve(pending_branch_pc_, pc == pending_target_));
 }
@@ -283,11 +284,12 @@ void TimingModel::check_translation(const TlbEntry &entry, uint32_t va, uint64_t
     faults_.mmu_mismatch(va, entry.translate(va), pa);
 }
 
-void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool write) {
-    AccessKind kind = write ? AccessKind::Write : AccessKind::Read;
+template <bool Write>
+inline void TimingModel::data_access(uint32_t va, uint64_t pa, unsigned size) {
+    constexpr AccessKind kind = Write ? AccessKind::Write : AccessKind::Read;
     bool walked = false;
     const TlbEntry *entry = translate_for_timing(tlbs_.dtlb(), va, kind, walked);
-    if (write)
+    if constexpr (Write)
         stale_.on_write(pa, size, tlbs_.dtlb());
     if (entry) {
         if (!walked)
@@ -297,10 +299,16 @@ void TimingModel::on_data_access(uint32_t va, uint64_t pa, unsigned size, bool w
             check_translation(*entry, va, pa);
     }
     if (in_fast_string_)
-        fast_string_access(entry, pa, size, write);
+        fast_string_access(entry, pa, size, Write);
+    else if constexpr (Write)
+        clock_.charge(write_cost(entry, pa, size));
     else
-        clock_.charge(write ? write_cost(entry, pa, size) : read_cost(entry, pa, size));
+        clock_.charge(read_cost(entry, pa, size));
 }
+
+void TimingModel::on_data_read(uint32_t va, uint64_t pa, unsigned size) { data_access<false>(va, pa, size); }
+
+void TimingModel::on_data_write(uint32_t va, uint64_t pa, unsigned size) { data_access<true>(va, pa, size); }
 
 void TimingModel::on_invlpg(uint32_t va) {
     tlbs_.invlpg(va);

@@ -58,7 +58,7 @@ struct Rig {
         model->on_block(block, false);
         for (unsigned i = 0; i < loads; ++i) {
             uint64_t pa = (16ull << 20) + (first_line + i) * 65536 % (40ull << 20);
-            model->on_data_access(uint32_t(pa), pa, 4, false);
+            model->on_data_read(uint32_t(pa), pa, 4);
         }
         return model->cycles() - before;
     }
@@ -226,13 +226,13 @@ struct PagedRig : Rig {
 
 TEST(TimingModelChecks, ARewrittenPteUsedWithoutInvalidationReachesTheFaultSink) {
     PagedRig rig;
-    rig.model->on_data_access(PagedRig::kVa, 0x50000, 4, false);
+    rig.model->on_data_read(PagedRig::kVa, 0x50000, 4);
     // The guest points the page at another frame with a store, and invalidates nothing.
     rig.put(PagedRig::kPtePa, 0x60000 | PagedRig::kPresentWritableAccessedDirty);
-    rig.model->on_data_access(0xC0000000u + PagedRig::kPtePa, PagedRig::kPtePa, 4, true);
+    rig.model->on_data_write(0xC0000000u + PagedRig::kPtePa, PagedRig::kPtePa, 4);
     EXPECT_TRUE(rig.faults.stale.empty());
     // The TLB still holds the old frame, as hardware would.
-    rig.model->on_data_access(PagedRig::kVa + 8, 0x50008, 4, false);
+    rig.model->on_data_read(PagedRig::kVa + 8, 0x50008, 4);
     ASSERT_EQ(rig.faults.stale.size(), 1u);
     EXPECT_EQ(rig.faults.stale[0].va, PagedRig::kVa + 8);
     EXPECT_EQ(rig.faults.stale[0].seen.pte_pa, PagedRig::kPtePa);
@@ -240,7 +240,7 @@ TEST(TimingModelChecks, ARewrittenPteUsedWithoutInvalidationReachesTheFaultSink)
     EXPECT_EQ(rig.faults.stale[0].seen.now & ~0xfffull, 0x60000u);
     // After invlpg the walk finds the new frame: nothing more to report.
     rig.model->on_invlpg(PagedRig::kVa);
-    rig.model->on_data_access(PagedRig::kVa, 0x60000, 4, false);
+    rig.model->on_data_read(PagedRig::kVa, 0x60000, 4);
     EXPECT_EQ(rig.faults.stale.size(), 1u);
     EXPECT_TRUE(rig.faults.mismatches.empty());
 }
@@ -248,9 +248,9 @@ TEST(TimingModelChecks, ARewrittenPteUsedWithoutInvalidationReachesTheFaultSink)
 TEST(TimingModelChecks, CheckMmuReportsATranslationTheEngineDisagreesWith) {
     PagedRig rig;
     rig.model->set_check_translation(true);
-    rig.model->on_data_access(PagedRig::kVa, 0x50000, 4, false);
+    rig.model->on_data_read(PagedRig::kVa, 0x50000, 4);
     EXPECT_TRUE(rig.faults.mismatches.empty());
-    rig.model->on_data_access(PagedRig::kVa + 4, 0x70004, 4, false);
+    rig.model->on_data_read(PagedRig::kVa + 4, 0x70004, 4);
     ASSERT_EQ(rig.faults.mismatches.size(), 1u);
     EXPECT_EQ(rig.faults.mismatches[0].va, PagedRig::kVa + 4);
     EXPECT_EQ(rig.faults.mismatches[0].model_pa, 0x50004u);
