@@ -54,9 +54,21 @@ std::optional<uint64_t> StaleTlbChecker::rewritten_pte(const TlbEntry &entry) co
     return now;
 }
 
-std::optional<StaleTranslation> StaleTlbChecker::first_use(const TlbEntry &entry) {
+// A global entry outlives the CR3 it was filled under. Linux fills its kernel entries through
+// whichever process's page directory is current, frees that directory when the process exits,
+// and zeroes the page when it is handed out again: the PDE the entry came from is rewritten,
+// yet every directory still maps the kernel the same way, so the CPU sees no difference. (The
+// Debian boot with a module reported three such false stale_tlb faults.)
+bool StaleTlbChecker::current_tables_agree(const TlbEntry &entry, const PagingRegs &now) const {
+    const WalkResult walk = walk_page_tables(ram_, now, entry.va_base, AccessKind::Read, Privilege::Supervisor);
+    return walk.ok() && walk.page_shift == entry.origin_shift &&
+           !pte_rewritten(entry.pte_value, walk.leaf_value) && (walk.flags.writable || !entry.flags.writable) &&
+           (walk.flags.user || !entry.flags.user);
+}
+
+std::optional<StaleTranslation> StaleTlbChecker::first_use(const TlbEntry &entry, const PagingRegs &now_regs) {
     std::optional<uint64_t> now = rewritten_pte(entry);
-    if (!now)
+    if (!now || current_tables_agree(entry, now_regs))
         return std::nullopt;
     auto [it, fresh] = reported_.emplace(entry.pte_pa, *now);
     if (!fresh && it->second == *now)

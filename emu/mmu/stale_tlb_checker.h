@@ -37,10 +37,12 @@ public:
             note_pte_write(pa, size, dtlb);
     }
     // An access hit `entry` without walking: the stale translation it used, once per new PTE value.
-    std::optional<StaleTranslation> on_hit(const TlbEntry &entry) {
+    // `paging()` gives the control registers now; it is asked only of a suspect entry.
+    template <class Paging>
+    std::optional<StaleTranslation> on_hit(const TlbEntry &entry, Paging &&paging) {
         if (suspects_.empty() || !maybe_suspect(entry.va_base) || !suspects_.count(entry.va_base))
             return std::nullopt;
-        std::optional<StaleTranslation> stale = first_use(entry);
+        std::optional<StaleTranslation> stale = first_use(entry, paging());
         forget_suspect(entry.va_base);
         return stale;
     }
@@ -57,7 +59,10 @@ private:
         return suspect_bits_[s / 64] & (1ull << (s % 64));
     }
     void note_pte_write(uint64_t pa, unsigned size, const Tlb &dtlb);
-    std::optional<StaleTranslation> first_use(const TlbEntry &entry);
+    std::optional<StaleTranslation> first_use(const TlbEntry &entry, const PagingRegs &now);
+    // Whether the paging structures `now` selects still give `entry`'s translation, with at
+    // least its rights.
+    bool current_tables_agree(const TlbEntry &entry, const PagingRegs &now) const;
     void forget_suspect(uint32_t va_base);
 
     PhysView ram_;

@@ -293,7 +293,7 @@ inline void TimingModel::data_access(uint32_t va, uint64_t pa, unsigned size) {
         stale_.on_write(pa, size, tlbs_.dtlb());
     if (entry) {
         if (!walked)
-            if (std::optional<StaleTranslation> stale = stale_.on_hit(*entry))
+            if (std::optional<StaleTranslation> stale = stale_.on_hit(*entry, [this] { return guest_.paging(); }))
                 faults_.stale_tlb(va, *stale);
         if (check_translation_)
             check_translation(*entry, va, pa);
