@@ -34,12 +34,13 @@ public:
         ++stats_.branches;
         uint32_t index = (pc ^ (pc >> 12) ^ history_) & mask_;
         uint8_t &c = counters_[index];
-        const bool wrong = (c >= 2) != taken;
-        // Arithmetic rather than tests: the guest's branch directions are what the host predicts worst.
-        c = uint8_t(c + (taken & (c < 3)) - (!taken & (c > 0)));
-        history_ = ((history_ << 1) | uint32_t(taken)) & history_mask_;
-        stats_.mispredicts += wrong;
-        return wrong ? penalty_ : 0;
+        bool predicted = c >= 2;
+        if (taken && c < 3) ++c;
+        if (!taken && c > 0) --c;
+        history_ = ((history_ << 1) | (taken ? 1u : 0u)) & history_mask_;
+        if (predicted == taken) return 0;
+        ++stats_.mispredicts;
+        return penalty_;
     }
 
     const BranchStats &stats() const { return stats_; }

@@ -70,8 +70,7 @@ uint8_t carried(const BlockInfo &block, uint8_t regs) {
 } // namespace
 
 void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
-    // `&`: whether a miss interval is open changes from block to block, unpredictably for the host.
-    if (current_block_ && (window_open_ & (clock_.instructions - window_insns_ < params_.core.rob_entries)))
+    if (current_block_ && window_open_ && clock_.instructions - window_insns_ < params_.core.rob_entries)
         window_loaded_ = uint8_t(carried(*current_block_, window_loaded_) |
                                  (window_block_misses_ ? current_block_->loaded_out : 0));
     else
@@ -83,7 +82,8 @@ void TimingModel::on_block(const BlockInfo &block, bool model_memory) {
     pending_target_ = block.branch_target;
     pending_fallthrough_ = block.pc + block.size;
     window_block_misses_ = 0;
-    window_open_ &= !(block.chases | ((block.address_from & window_loaded_) != 0));
+    if (block.chases || (block.address_from & window_loaded_))
+        window_open_ = false;
     bool fast_string = model_memory && params_.strings.fast && (block.flags & kInsnFastString) && block.icount == 1;
     if (fast_string && !in_fast_string_)
         string_read_line_ = string_write_line_ = ~uint64_t(0);
