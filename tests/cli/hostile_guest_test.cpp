@@ -270,6 +270,24 @@ TEST(HostileGuest, RdtscSprayEndsAtTheCodeHookBound) {
     EXPECT_EQ((*r.report)["exit"]["reason"], "crash") << (*r.report)["exit"].dump();
 }
 
+TEST(HostileGuest, SlowTranslationsObeyTheTimeout) {
+    // 16,000 code hooks, then a new 512-instruction function every round: each translation checks
+    // every instruction against every hook (about 0.09 s here). The limit was read only every 4096
+    // blocks, about 1,400 translations apart: with --timeout 10 the run ended after 85 s. Now it
+    // is read after every translation too. The timeout is past the 4 s the hooks take to place
+    // (the old engine read the clock between those), and the slack is for a loaded machine.
+    constexpr int kTimeoutSeconds = 8;
+    constexpr int kSlackSeconds = 5;
+    auto r = run_hostile(test_guest("hooked_code_flood"), {"--timeout", std::to_string(kTimeoutSeconds)},
+                         std::chrono::seconds(60));
+    EXPECT_EQ(r.exit_status, kExitTimeout) << r.describe();
+    expect_bounded(r, kTimeoutSeconds + kSlackSeconds);
+    EXPECT_EQ((*r.report)["exit"]["reason"], "timeout");
+    ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
+    EXPECT_NE(r.err.find("wall-clock timeout of " + std::to_string(kTimeoutSeconds) + " s at eip="), std::string::npos)
+        << r.err;
+}
+
 TEST(HostileGuest, CodeFloodDropsDecodedBlocksAndStaysWithinTheMemoryBound) {
     // A new function every call, 4 million by 40 M instructions, when the guest has filled its
     // stub area once and starts rewriting it. Peak RSS at 40 M: 618 MB when Unicorn kept every
