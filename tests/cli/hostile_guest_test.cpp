@@ -288,6 +288,20 @@ TEST(HostileGuest, SlowTranslationsObeyTheTimeout) {
         << r.err;
 }
 
+TEST(HostileGuest, HookedInstructionsObeyTheTimeout) {
+    // 16,000 rdtsc sites run again and again, no new code: every rdtsc walks all 16,000 code
+    // hooks. Read every 4096 blocks, the limit of 8 s ended the run after 19 to 29 s; now it is
+    // read every 64 hooked instructions too (without that, 30 s).
+    constexpr int kTimeoutSeconds = 8;
+    constexpr int kSlackSeconds = 5;
+    auto r = run_hostile(test_guest("rdtsc_loop"), {"--timeout", std::to_string(kTimeoutSeconds)},
+                         std::chrono::seconds(60));
+    EXPECT_EQ(r.exit_status, kExitTimeout) << r.describe();
+    expect_bounded(r, kTimeoutSeconds + kSlackSeconds);
+    EXPECT_EQ((*r.report)["exit"]["reason"], "timeout");
+    EXPECT_EQ(r.err_lines().size(), 1u) << r.err;
+}
+
 TEST(HostileGuest, CodeFloodDropsDecodedBlocksAndStaysWithinTheMemoryBound) {
     // A new function every call, 4 million by 40 M instructions, when the guest has filled its
     // stub area once and starts rewriting it. Peak RSS at 40 M: 618 MB when Unicorn kept every
