@@ -209,8 +209,7 @@ void Engine::on_special(uc_struct *, uint64_t address, uint32_t, void *self) {
     // A debugger's stop here must come before the special's effect, which resuming would repeat.
     if (e->debug_ && e->debug_boundary(uint32_t(address), false))
         return;
-    if (++e->specials_seen_ % kSpecialsPerDeadlineCheck == 0)
-        e->check_deadline_at_next_block();
+    e->count_costly_call();
     auto it = e->specials_.find(uint32_t(address));
     if (it == e->specials_.end())
         return;

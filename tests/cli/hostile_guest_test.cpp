@@ -302,6 +302,20 @@ TEST(HostileGuest, HookedInstructionsObeyTheTimeout) {
     EXPECT_EQ(r.err_lines().size(), 1u) << r.err;
 }
 
+TEST(HostileGuest, RefusedDmaChecksObeyTheTimeout) {
+    // Our kernel leaks 16,384 DMA mappings, then rings a refused edu transfer 128 times a block:
+    // each refusal is checked against every live mapping (0.27 ms). Read every 4096 blocks, the
+    // limit of 10 s ended the run after 306 s; now every 64th device access reads it too.
+    constexpr int kTimeoutSeconds = 8;
+    constexpr int kSlackSeconds = 5;
+    auto r = run_hostile(our_kernel(), {"--cmdline", "scenario=dma_check_flood", "--timeout", std::to_string(kTimeoutSeconds)},
+                         std::chrono::seconds(60));
+    EXPECT_EQ(r.exit_status, kExitTimeout) << r.describe();
+    expect_bounded(r, kTimeoutSeconds + kSlackSeconds);
+    EXPECT_EQ((*r.report)["exit"]["reason"], "timeout");
+    EXPECT_GT((*r.report)["dma"]["dropped_faults"].value("no_live_mapping", uint64_t(0)), 0u) << (*r.report)["dma"].dump();
+}
+
 TEST(HostileGuest, CodeFloodDropsDecodedBlocksAndStaysWithinTheMemoryBound) {
     // A new function every call, 4 million by 40 M instructions, when the guest has filled its
     // stub area once and starts rewriting it. Peak RSS at 40 M: 618 MB when Unicorn kept every
