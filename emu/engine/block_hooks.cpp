@@ -188,8 +188,9 @@ void Engine::on_block(uc_struct *, uint64_t address, uint32_t size, void *self) 
             e->stop_for_signal();
         return;
     }
-    // Reading the clock on every block would dominate a tight loop; every 4096th is plenty.
-    if ((++e->blocks_seen_ & 0xfff) == 0) {
+    // Reading the clock on every block would dominate a tight loop; every 4096th is plenty, with
+    // the reads after slow host work (check_deadline_at_next_block).
+    if ((++e->blocks_seen_ % kBlocksPerDeadlineCheck) == 0) {
         if (e->past_deadline()) {
             e->set_reg(UC_X86_REG_EIP, pc);
             e->stop_for_timeout();
@@ -211,6 +212,7 @@ void Engine::on_special(uc_struct *, uint64_t address, uint32_t, void *self) {
     // A debugger's stop here must come before the special's effect, which resuming would repeat.
     if (e->debug_ && e->debug_boundary(uint32_t(address), false))
         return;
+    e->count_costly_call();
     auto it = e->specials_.find(uint32_t(address));
     if (it == e->specials_.end())
         return;
@@ -284,6 +286,7 @@ void Engine::on_translated(uc_struct *, uc_tb *translated, uc_tb *, void *self) 
     auto *e = static_cast<Engine *>(self);
     ++e->translations_under_block_hook_;
     e->revalidate_code(uint32_t(translated->pc), translated->size);
+    e->check_deadline_at_next_block();
 }
 
 void Engine::revalidate_code(uint32_t pc, uint32_t size) {

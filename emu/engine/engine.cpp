@@ -208,7 +208,15 @@ void Engine::renew_block_hook() {
 
 void Engine::map_mmio(uint64_t base, uint64_t size, MmioHandlers handlers) {
     auto &slot = mmio_[base];
-    slot = std::make_unique<MmioHandlers>(std::move(handlers));
+    slot = std::make_unique<MmioHandlers>(MmioHandlers{
+        [this, read = std::move(handlers.read)](uint64_t offset, unsigned bytes) {
+            count_costly_call();
+            return read(offset, bytes);
+        },
+        [this, write = std::move(handlers.write)](uint64_t offset, unsigned bytes, uint32_t value) {
+            count_costly_call();
+            write(offset, bytes, value);
+        }});
     MmioHandlers *h = slot.get();
     change_memory_map([&] {
         check(uc_mmio_map(uc_, base, size, &mmio_read_thunk, h, &mmio_write_thunk, h), "mapping an MMIO region");
@@ -384,6 +392,7 @@ void Engine::stop(StopReason reason, std::string diagnostic) {
 
 uint32_t Engine::on_port_in(uc_struct *, uint32_t port, int size, void *self) {
     auto *e = static_cast<Engine *>(self);
+    e->count_costly_call();
     if (e->probes_)
         e->probes_->on_port_access();
     uint32_t mask = size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
@@ -392,6 +401,7 @@ uint32_t Engine::on_port_in(uc_struct *, uint32_t port, int size, void *self) {
 
 void Engine::on_port_out(uc_struct *, uint32_t port, int size, uint32_t value, void *self) {
     auto *e = static_cast<Engine *>(self);
+    e->count_costly_call();
     if (e->probes_)
         e->probes_->on_port_access();
     if (e->port_write_)

@@ -242,6 +242,24 @@ private:
     void stop(StopReason reason, std::string diagnostic);
     bool past_deadline() const;
     void stop_for_timeout();
+    // The block hook reads the clock only every kBlocksPerDeadlineCheck blocks, but one block can
+    // cost the host far more than usual: a translation checks each instruction against every code
+    // hook (up to bounds::kCodeHookSites of them), and so does every hooked instruction run. After
+    // such work the clock is read, and a deadline found past makes the next block's check due, so
+    // that the run still stops before a block, as any timeout does.
+    void check_deadline_at_next_block() {
+        if (past_deadline())
+            blocks_seen_ |= kBlocksPerDeadlineCheck - 1;
+    }
+    static constexpr uint64_t kBlocksPerDeadlineCheck = 4096;
+    // Hooked instructions and device accesses: each can make the host walk a list the guest grew
+    // (every code hook; every live DMA mapping a refused transfer is checked against), so every
+    // kCostlyCallsPerDeadlineCheck-th of them reads the clock.
+    void count_costly_call() {
+        if (++costly_calls_ % kCostlyCallsPerDeadlineCheck == 0)
+            check_deadline_at_next_block();
+    }
+    static constexpr uint64_t kCostlyCallsPerDeadlineCheck = 64;
     // Stops the run (and returns true) once instructions plus deliveries exceed the budget.
     bool stop_if_over_budget();
     bool stop_for_signal();
@@ -333,6 +351,7 @@ private:
     // handler that faults on its own first fetch completes none), so the budget counts them too.
     uint64_t deliveries_ = 0;
     uint64_t blocks_seen_ = 0;
+    uint64_t costly_calls_ = 0;
     std::chrono::steady_clock::time_point deadline_;
 
     bool stop_requested_ = false;

@@ -18,6 +18,7 @@ const struct scenario scenarios[] = {
     { "dma_after_free", scenario_dma_after_free, "", "DMA to the bus address of an unmapped, freed buffer" },
     { "dma_above_mask", scenario_dma_above_mask, "", "a highmem page above a 28-bit DMA mask; a GFP_DMA buffer works" },
     { "dma_driver_bugs", scenario_dma_driver_bugs, "[bug=NAME|none]", "a ring driver with one of the usual DMA API bugs, or done right" },
+    { "dma_check_flood", scenario_dma_check_flood, "", "hostile: 16,384 leaked DMA mappings, then a refused transfer rung without end" },
     { "timer", scenario_timer, "[hz=N] [sleep=TICKS] [loops=N]", "PIT ticks on IRQ 0 over a hlt sleep and a busy loop, with the TSC cycles each spanned" },
     { "fb", scenario_fb, "", "finds bochs-display, maps it with ioremap, draws a test pattern at 640x480x32" },
     { "bench", scenario_bench, "[reps=N]", "allocate/touch/free 32 B .. 4 MiB with kmalloc, pages and vmalloc, each phase a region; TLB reach; fragmented memory" },

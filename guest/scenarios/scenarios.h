@@ -29,6 +29,7 @@ int scenario_dma_vmalloc_map_single(void);
 int scenario_dma_vmalloc_sg(void);
 int scenario_dma_after_free(void);
 int scenario_dma_driver_bugs(void);
+int scenario_dma_check_flood(void);
 int scenario_dma_above_mask(void);
 int scenario_fb(void);
 int scenario_bench(void);

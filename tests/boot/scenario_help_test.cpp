@@ -17,7 +17,8 @@ const char *const kExpected[] = {"  boot: ",
                                  "  bench [reps=N]: ",
                                  "  validate_stale_tlb [flush=none|invlpg|cr3|global]: ",
                                  "  dma_driver_bugs [bug=NAME|none]: ",
-                                 "  dma_vmalloc_virt_to_phys: "};
+                                 "  dma_vmalloc_virt_to_phys: ",
+                                 "  dma_check_flood: "};
 
 void expect_listing(const std::string &out) {
     EXPECT_NE(out.find("scenarios (scenario=NAME [PARAMETER=VALUE]...):\n"), std::string::npos) << out;
