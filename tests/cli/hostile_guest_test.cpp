@@ -270,35 +270,39 @@ TEST(HostileGuest, RdtscSprayEndsAtTheCodeHookBound) {
     EXPECT_EQ((*r.report)["exit"]["reason"], "crash") << (*r.report)["exit"].dump();
 }
 
+// Slow host work inside blocks: `kernel` with `args` and a limit of 8 s must end as a timeout,
+// with a report, within 5 s of slack for a loaded machine. The limit is past the 4 s that placing
+// 16,000 code hooks takes, since the old engine read the clock between those.
+HostileRun expect_timeout_holds(const std::filesystem::path &kernel, std::vector<std::string> args) {
+    constexpr int kTimeoutSeconds = 8;
+    constexpr int kSlackSeconds = 5;
+    args.insert(args.end(), {"--timeout", std::to_string(kTimeoutSeconds)});
+    auto r = run_hostile(kernel, args, std::chrono::seconds(60));
+    EXPECT_EQ(r.exit_status, kExitTimeout) << r.describe();
+    expect_bounded(r, kTimeoutSeconds + kSlackSeconds);
+    EXPECT_TRUE(r.report) << "no report: " << r.describe();
+    if (r.report) {
+        EXPECT_EQ((*r.report)["exit"]["reason"], "timeout");
+    }
+    EXPECT_NE(r.err.find("wall-clock timeout of " + std::to_string(kTimeoutSeconds) + " s at eip="), std::string::npos)
+        << r.err;
+    return r;
+}
+
 TEST(HostileGuest, SlowTranslationsObeyTheTimeout) {
     // 16,000 code hooks, then a new 512-instruction function every round: each translation checks
     // every instruction against every hook (about 0.09 s here). The limit was read only every 4096
     // blocks, about 1,400 translations apart: with --timeout 10 the run ended after 85 s. Now it
-    // is read after every translation too. The timeout is past the 4 s the hooks take to place
-    // (the old engine read the clock between those), and the slack is for a loaded machine.
-    constexpr int kTimeoutSeconds = 8;
-    constexpr int kSlackSeconds = 5;
-    auto r = run_hostile(test_guest("hooked_code_flood"), {"--timeout", std::to_string(kTimeoutSeconds)},
-                         std::chrono::seconds(60));
-    EXPECT_EQ(r.exit_status, kExitTimeout) << r.describe();
-    expect_bounded(r, kTimeoutSeconds + kSlackSeconds);
-    EXPECT_EQ((*r.report)["exit"]["reason"], "timeout");
-    ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
-    EXPECT_NE(r.err.find("wall-clock timeout of " + std::to_string(kTimeoutSeconds) + " s at eip="), std::string::npos)
-        << r.err;
+    // is read after every translation too.
+    auto r = expect_timeout_holds(test_guest("hooked_code_flood"), {});
+    EXPECT_EQ(r.err_lines().size(), 1u) << r.err;
 }
 
 TEST(HostileGuest, HookedInstructionsObeyTheTimeout) {
     // 16,000 rdtsc sites run again and again, no new code: every rdtsc walks all 16,000 code
     // hooks. Read every 4096 blocks, the limit of 8 s ended the run after 19 to 29 s; now it is
     // read every 64 hooked instructions too (without that, 30 s).
-    constexpr int kTimeoutSeconds = 8;
-    constexpr int kSlackSeconds = 5;
-    auto r = run_hostile(test_guest("rdtsc_loop"), {"--timeout", std::to_string(kTimeoutSeconds)},
-                         std::chrono::seconds(60));
-    EXPECT_EQ(r.exit_status, kExitTimeout) << r.describe();
-    expect_bounded(r, kTimeoutSeconds + kSlackSeconds);
-    EXPECT_EQ((*r.report)["exit"]["reason"], "timeout");
+    auto r = expect_timeout_holds(test_guest("rdtsc_loop"), {});
     EXPECT_EQ(r.err_lines().size(), 1u) << r.err;
 }
 
@@ -306,13 +310,8 @@ TEST(HostileGuest, RefusedDmaChecksObeyTheTimeout) {
     // Our kernel leaks 16,384 DMA mappings, then rings a refused edu transfer 128 times a block:
     // each refusal is checked against every live mapping (0.27 ms). Read every 4096 blocks, the
     // limit of 10 s ended the run after 306 s; now every 64th device access reads it too.
-    constexpr int kTimeoutSeconds = 8;
-    constexpr int kSlackSeconds = 5;
-    auto r = run_hostile(our_kernel(), {"--cmdline", "scenario=dma_check_flood", "--timeout", std::to_string(kTimeoutSeconds)},
-                         std::chrono::seconds(60));
-    EXPECT_EQ(r.exit_status, kExitTimeout) << r.describe();
-    expect_bounded(r, kTimeoutSeconds + kSlackSeconds);
-    EXPECT_EQ((*r.report)["exit"]["reason"], "timeout");
+    auto r = expect_timeout_holds(our_kernel(), {"--cmdline", "scenario=dma_check_flood"});
+    ASSERT_TRUE(r.report);
     EXPECT_GT((*r.report)["dma"]["dropped_faults"].value("no_live_mapping", uint64_t(0)), 0u) << (*r.report)["dma"].dump();
 }
 

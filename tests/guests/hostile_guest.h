@@ -46,3 +46,15 @@ _start:
     .space 4096
 stack_top:
     .endm
+
+/* rdtsc at `sites` distinct addresses, run again and again: each is a code hook of the engine's
+   (the guest must read the modelled clock, not the host's). `announcement` as HOSTILE_START. */
+    .macro RDTSC_SITES_FOREVER sites, announcement
+    HOSTILE_START \announcement
+1:
+    .rept \sites
+    rdtsc
+    .endr
+    jmp 1b
+    .size _start, . - _start
+    .endm

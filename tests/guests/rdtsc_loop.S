@@ -3,15 +3,8 @@
    its whole list of code hooks, so each block of them costs the host milliseconds although no
    new code is translated. Never exits. */
 #include "tests/guests/hostile_guest.h"
-#define SITES 16000
 
-    HOSTILE_START announce
-spray:
-    .rept SITES
-    rdtsc
-    .endr
-    jmp spray
-    .size _start, . - _start
+    RDTSC_SITES_FOREVER 16000, announce
 
     .section .rodata
 announce:

@@ -1,16 +1,9 @@
-/* Hostile: rdtsc at 20,000 distinct addresses, run again and again. The engine hooks every rdtsc
-   it runs (the guest must read the modelled clock, not the host's), and each hook is one more
-   entry in the list Unicorn checks every instruction it translates against. Never exits. */
+/* Hostile: rdtsc at 20,000 distinct addresses, past the engine's cap on one-instruction code hooks
+   (bounds::kCodeHookSites): each hook is one more entry in the list Unicorn checks every
+   instruction it translates against. Never exits. */
 #include "tests/guests/hostile_guest.h"
-#define SITES 20000
 
-    HOSTILE_START announce
-spray:
-    .rept SITES
-    rdtsc
-    .endr
-    jmp spray
-    .size _start, . - _start
+    RDTSC_SITES_FOREVER 20000, announce
 
     .section .rodata
 announce:
