@@ -11,8 +11,9 @@ void PathProbes::watch(uint32_t pc) {
 }
 
 void PathProbes::track_function(const std::string &name, uint32_t entry, FailureRule failure) {
-    entries_[entry] = paths_.add_path(name);
-    paths_.set_failure_rule(entries_[entry], failure);
+    const PathAccounting::PathId path = paths_.add_path(name);
+    entries_[entry] = path;
+    paths_.set_failure_rule(path, failure);
     watch(entry);
 }
 
@@ -35,13 +36,14 @@ void PathProbes::on_watched_block(uint32_t pc, bool entered_by_call) {
 // only at memory accesses and block starts.)
 CounterSnapshot PathProbes::snapshot_at_port(bool after) const {
     CounterSnapshot s = model_.snapshot();
-    if (!current_block_ || port_accesses_in_block_ == 0 || port_accesses_in_block_ > current_block_->port_io.size())
+    const BlockInfo *block = model_.current_block();
+    if (!block || port_accesses_in_block_ == 0 || port_accesses_in_block_ > block->port_io.size())
         return s;
-    const PortIoSite &site = current_block_->port_io[port_accesses_in_block_ - 1];
+    const PortIoSite &site = block->port_io[port_accesses_in_block_ - 1];
     const uint64_t insns = site.insns_before + (after ? 1 : 0);
     const uint64_t cycles = site.cycles_before + (after ? site.own_cycles : 0);
-    s.instructions -= current_block_->icount - insns;
-    s.cycles -= current_block_->static_cycles - cycles;
+    s.instructions -= block->icount - insns;
+    s.cycles -= block->static_cycles - cycles;
     return s;
 }
 

@@ -32,7 +32,6 @@ public:
     void on_block(const BlockInfo &block) {
         const bool entered_by_call = last_block_called_;
         last_block_called_ = block.ends_in_call;
-        current_block_ = &block;
         port_accesses_in_block_ = 0;
         const size_t s = watch_slot(block.pc);
         if (watch_bits_[s / 64] & (1ull << (s % 64)))
@@ -63,7 +62,6 @@ private:
     const GuestView &guest_;
     PathAccounting paths_;
     bool last_block_called_ = false;
-    const BlockInfo *current_block_ = nullptr;
     uint32_t port_accesses_in_block_ = 0;
     // A bitmap over block addresses lets the common block skip both maps below.
     std::vector<uint64_t> watch_bits_;

@@ -69,6 +69,8 @@ public:
     uint64_t instructions() const { return clock_.instructions; }
     // The running counters a call or region is measured by.
     CounterSnapshot snapshot() const;
+    // The block running now; null before the first, and after a fault took back its rest.
+    const BlockInfo *current_block() const { return current_block_; }
     // Read-only views for the report (emu/report/timing_report.h).
     const MemorySystem &memory() const { return memory_; }
     const TlbSystem &tlbs() const { return tlbs_; }
