@@ -119,6 +119,7 @@ void Engine::stop_before_block(uint32_t pc) {
 
 void Engine::on_block(uc_struct *, uint64_t address, uint32_t size, void *self) {
     auto *e = static_cast<Engine *>(self);
+    e->paging_regs_.reset();
     const uint32_t pc = uint32_t(address);
     if (e->stop_requested_) {
         e->stop_before_block(pc);
@@ -244,6 +245,8 @@ void Engine::on_special(uc_struct *, uint64_t address, uint32_t, void *self) {
             e->translations_.clear();
         if (e->timing_)
             e->timing_->on_cr_write(d->control_register, old_value, new_value);
+        // The write itself comes after this hook.
+        e->paging_regs_.reset();
         return;
     }
     case SpecialKind::Wbinvd:
@@ -284,6 +287,7 @@ void Engine::on_mem_empty(uc_struct *, int, uint64_t, int, int64_t, void *) {}
 // would leave the rdtsc hook inside the new `lfence` and let the host's TSC through.
 void Engine::on_translated(uc_struct *, uc_tb *translated, uc_tb *, void *self) {
     auto *e = static_cast<Engine *>(self);
+    e->paging_regs_.reset();
     ++e->translations_under_block_hook_;
     e->revalidate_code(uint32_t(translated->pc), translated->size);
     e->check_deadline_at_next_block();

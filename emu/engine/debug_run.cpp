@@ -260,6 +260,7 @@ bool Engine::write_debug_reg(DebugReg r, const uint8_t *in) {
         set_reg(id.id, v);
         return true;
     }
+    paging_regs_.reset();
     if (uc_reg_write(uc_, id.id, buf) != UC_ERR_OK)
         return false;
     interrupts_masked_ = false;
@@ -275,7 +276,7 @@ bool Engine::write_virtual(uint32_t va, const void *in, size_t len) {
     // Every page is translated first, so that a write that fails changes nothing.
     for (uint32_t v = va; len > 0;) {
         size_t chunk = std::min<size_t>(len, 0x1000 - (v & kPageMask));
-        auto pa = translate(v, false);
+        auto pa = translate(v);
         if (!pa || !ram_->contains(*pa, chunk))
             return false;
         chunks.emplace_back(*pa, chunk);

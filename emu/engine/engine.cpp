@@ -96,6 +96,7 @@ Engine::Engine(const EngineSetup &setup)
                       reinterpret_cast<void *>(&Engine::on_unmapped), this, 1, 0),
           "hooking wild accesses");
     if (setup.instrumentation == Instrumentation::Full) {
+        keep_paging_regs_ = true;
         check(uc_hook_add(uc_, &block_hook_, UC_HOOK_BLOCK, reinterpret_cast<void *>(&Engine::on_block), this, 1, 0),
               "hooking blocks");
         check(uc_hook_add(uc_, &h, UC_HOOK_EDGE_GENERATED, reinterpret_cast<void *>(&Engine::on_translated), this, 1,
@@ -253,7 +254,18 @@ void Engine::set_timing(TimingModel *timing, PathProbes *probes, bool model_memo
 uint32_t Engine::esp() const { return reg(UC_X86_REG_ESP); }
 uint32_t Engine::eip() const { return reg(UC_X86_REG_EIP); }
 uint32_t Engine::eax() const { return reg(UC_X86_REG_EAX); }
-PagingRegs Engine::paging() const { return {reg(UC_X86_REG_CR0), reg(UC_X86_REG_CR3), reg(UC_X86_REG_CR4)}; }
+PagingRegs Engine::read_paging_regs() const {
+    return {reg(UC_X86_REG_CR0), reg(UC_X86_REG_CR3), reg(UC_X86_REG_CR4)};
+}
+
+PagingRegs Engine::paging() const {
+    if (paging_regs_)
+        return *paging_regs_;
+    PagingRegs regs = read_paging_regs();
+    if (keep_paging_regs_)
+        paging_regs_ = regs;
+    return regs;
+}
 
 uint32_t Engine::capstone_register(int capstone_reg) const {
     switch (capstone_reg) {
@@ -281,6 +293,7 @@ uint32_t Engine::reg(int id) const {
 }
 
 void Engine::set_reg(int id, uint32_t value) {
+    paging_regs_.reset();
     if (id == UC_X86_REG_CS || id == UC_X86_REG_SS || id == UC_X86_REG_DS || id == UC_X86_REG_ES ||
         id == UC_X86_REG_FS || id == UC_X86_REG_GS) {
         uint16_t v16 = uint16_t(value);
@@ -452,6 +465,7 @@ RunOutcome Engine::run() {
         interrupts_masked_ = false;
         uint64_t begin = reg(UC_X86_REG_EIP);
         uc_err err = uc_emu_start(uc_, begin, 0, 0, 0);
+        paging_regs_.reset();
         if (stop_requested_ || stop_for_signal())
             break;
         // A fault whose handler faults again never reaches a block hook; the limit still holds.

@@ -20,6 +20,7 @@
 #include "emu/board/host_input.h"
 #include "emu/board/interrupt_source.h"
 #include "emu/mmu/translation_map.h"
+#include "emu/mmu/walk_memo.h"
 #include "emu/timing/block_decoder.h"
 #include "emu/timing/path_probes.h"
 #include "emu/timing/timing_model.h"
@@ -131,7 +132,8 @@ public:
     uint32_t eip() const override;
     uint32_t eax() const override;
     PagingRegs paging() const override;
-    std::optional<uint64_t> translate(uint32_t va, bool write) const;
+    // The physical address of `va` for a supervisor read, through the current page tables.
+    std::optional<uint64_t> translate(uint32_t va) const;
 
     // Calls into guest function `entry`, the way Valgrind intercepts malloc: `on_entry` runs at
     // the function's first instruction (ESP points at the return address) and may return a
@@ -277,6 +279,7 @@ private:
     bool hook_special_instructions(const BlockInfo &block);
     uint32_t resolve_alias(uint64_t pa, const uint32_t *aliases, unsigned count);
     uint32_t reg(int id) const;
+    PagingRegs read_paging_regs() const;
     uint32_t capstone_register(int capstone_reg) const;
     void set_reg(int id, uint32_t value);
 
@@ -294,6 +297,14 @@ private:
     BlockDecoder blocks_;
     mutable OperandDecoder operands_;
     TranslationMap translations_;
+    // CR0, CR3 and CR4, read at most once a block with the block hook on. Only an instruction that
+    // ends its block changes them (mov to CR, a task switch), so they are forgotten by the block
+    // hook, an exception, a TLB fill or translation (which come between blocks), a register write
+    // of the host's or the debugger's, and every return from uc_emu_start.
+    mutable std::optional<PagingRegs> paging_regs_;
+    bool keep_paging_regs_ = false;
+    // translate()'s last walk: the host's reads of guest memory come in runs on a few pages.
+    mutable WalkMemo read_walk_;
     // Instructions the engine cannot report (invlpg, control-register writes, wbinvd) and the
     // instruction after each rdtsc get a code hook of their own, keyed by address.
     enum class SpecialKind : uint8_t { Invlpg, CrWrite, Wbinvd, RdtscResume };

@@ -35,6 +35,7 @@ const int kReg16[] = {UC_X86_REG_AX, UC_X86_REG_CX, UC_X86_REG_DX, UC_X86_REG_BX
 
 void Engine::on_interrupt(uc_struct *, uint32_t intno, void *self) {
     auto *e = static_cast<Engine *>(self);
+    e->paging_regs_.reset();
     uint32_t eip = e->reg(UC_X86_REG_EIP);
     if (!(e->reg(UC_X86_REG_CR0) & 1)) {
         Fault f{intno, false, 0, 0};

@@ -28,7 +28,8 @@ void apply_updates(const WalkResult &r, HostMemory &ram) {
 bool Engine::on_tlb_fill(uc_struct *, uint64_t vaddr, int type, void *result, void *self) {
     auto *e = static_cast<Engine *>(self);
     auto *entry = static_cast<uc_tlb_entry *>(result);
-    PagingRegs regs{e->reg(UC_X86_REG_CR0), e->reg(UC_X86_REG_CR3), e->reg(UC_X86_REG_CR4)};
+    e->paging_regs_.reset();
+    PagingRegs regs = e->paging();
     uint32_t va = uint32_t(vaddr);
     if (!(regs.cr0 & kCr0Pg) || e->identity_fills_) {
         entry->paddr = vaddr & ~uint64_t(kPageMask);
@@ -83,10 +84,13 @@ bool Engine::holds_descriptor_table(uint32_t page) const {
     return false;
 }
 
-std::optional<uint64_t> Engine::translate(uint32_t va, bool write) const {
-    PagingRegs regs{reg(UC_X86_REG_CR0), reg(UC_X86_REG_CR3), reg(UC_X86_REG_CR4)};
-    WalkResult r = walk_page_tables(PhysView{ram_->data(), ram_->size()}, regs, va,
-                                    write ? AccessKind::Write : AccessKind::Read, Privilege::Supervisor);
+std::optional<uint64_t> Engine::translate(uint32_t va) const {
+    const PagingRegs regs = paging();
+    const PhysView ram{ram_->data(), ram_->size()};
+    if (std::optional<uint64_t> pa = read_walk_.recall(ram, regs, va))
+        return pa;
+    WalkResult r = walk_page_tables(ram, regs, va, AccessKind::Read, Privilege::Supervisor);
+    read_walk_.remember(regs, va, r);
     if (!r.ok())
         return std::nullopt;
     return r.pa;
@@ -96,7 +100,7 @@ bool Engine::read_virtual(uint32_t va, void *out, size_t len) const {
     auto *dst = static_cast<uint8_t *>(out);
     while (len > 0) {
         size_t chunk = std::min<size_t>(len, 0x1000 - (va & kPageMask));
-        auto pa = translate(va, false);
+        auto pa = translate(va);
         if (!pa)
             return false;
         if (ram_->contains(*pa, chunk)) {
@@ -116,7 +120,7 @@ bool Engine::read_virtual(uint32_t va, void *out, size_t len) const {
 }
 
 std::optional<Engine::Fault> Engine::system_access(uint32_t va, void *buf, size_t len, bool write) {
-    PagingRegs regs{reg(UC_X86_REG_CR0), reg(UC_X86_REG_CR3), reg(UC_X86_REG_CR4)};
+    const PagingRegs regs = paging();
     auto *p = static_cast<uint8_t *>(buf);
     uint64_t pas[2];
     size_t chunks[2];

@@ -1,39 +1,44 @@
-// A flat array answers the common case (one alias per RAM frame) without hashing.
+// Flat arrays answer the common cases without hashing: one alias per RAM frame, and a virtual
+// page's frame. The translations handed out are also kept as a dense list (a sparse set over
+// virtual pages), so that a flush visits only them.
 #include "emu/mmu/translation_map.h"
 
 #include <algorithm>
 
 namespace ia32emu {
 
-TranslationMap::TranslationMap(uint64_t ram_bytes) : single_(ram_bytes >> 12, kNone) {}
+TranslationMap::TranslationMap(uint64_t ram_bytes) : single_(ram_bytes >> 12, kNone), slot_of_va_(1u << 20, 0) {}
 
 void TranslationMap::on_fill(uint32_t va_page, uint64_t pa_page) {
     uint64_t pfn = pa_page >> 12;
-    auto it = frame_of_.find(va_page);
-    if (it != frame_of_.end()) {
-        if (it->second == pfn)
+    if (Filled *f = filled_at(va_page)) {
+        if (f->pfn == pfn)
             return;
-        remove(it->second, va_page);
-        it->second = pfn;
+        remove(f->pfn, va_page);
+        f->pfn = pfn;
     } else {
-        frame_of_.emplace(va_page, pfn);
+        slot_of_va_[va_page >> 12] = uint32_t(filled_.size());
+        filled_.push_back({va_page, pfn});
     }
     add(pfn, va_page);
 }
 
 void TranslationMap::on_invlpg(uint32_t va_page) {
-    auto it = frame_of_.find(va_page);
-    if (it == frame_of_.end())
+    Filled *f = filled_at(va_page);
+    if (!f)
         return;
-    remove(it->second, va_page);
-    frame_of_.erase(it);
+    remove(f->pfn, va_page);
+    // The last translation takes the hole, so the list stays dense.
+    *f = filled_.back();
+    slot_of_va_[f->va_page >> 12] = uint32_t(f - filled_.data());
+    filled_.pop_back();
 }
 
 void TranslationMap::clear() {
-    for (const auto &[va, pfn] : frame_of_)
-        if (pfn < single_.size())
-            single_[pfn] = kNone;
-    frame_of_.clear();
+    for (const Filled &f : filled_)
+        if (f.pfn < single_.size())
+            single_[f.pfn] = kNone;
+    filled_.clear();
     many_.clear();
 }
 

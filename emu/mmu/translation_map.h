@@ -40,9 +40,22 @@ private:
     void add(uint64_t pfn, uint32_t va_page);
     void remove(uint64_t pfn, uint32_t va_page);
 
+    struct Filled {
+        uint32_t va_page;
+        uint64_t pfn;
+    };
+    // Where va_page's translation sits in filled_, or null. Every virtual page has a slot (4 MiB
+    // of host memory, touched only where the guest maps): a fill, the commonest call after a
+    // flush, then costs no hashing or node allocation.
+    Filled *filled_at(uint32_t va_page) {
+        uint32_t i = slot_of_va_[va_page >> 12];
+        return i < filled_.size() && filled_[i].va_page == va_page ? &filled_[i] : nullptr;
+    }
+
     std::vector<uint32_t> single_;                                // per RAM frame: the alias, kNone or kMany
     std::unordered_map<uint64_t, std::vector<uint32_t>> many_;    // frames with several aliases, and non-RAM frames
-    std::unordered_map<uint32_t, uint64_t> frame_of_;             // va page -> pfn
+    std::vector<Filled> filled_;                                  // the translations handed out, in no order
+    std::vector<uint32_t> slot_of_va_;                            // per virtual page: its index in filled_, if any
 };
 
 } // namespace ia32emu
