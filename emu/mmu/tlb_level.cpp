@@ -151,6 +151,7 @@ const TlbEntry *TlbLevel::find(uint32_t va) const {
 
 const TlbEntry *TlbLevel::insert(const TlbEntry &entry, uint32_t va) {
     ++changes_;
+    forget_last();
     if (entry.page_shift == 12) return small_.present() ? small_.insert(entry) : nullptr;
     if (large_.present()) {
         large_.set_shift(entry.page_shift);
@@ -169,6 +170,7 @@ const TlbEntry *TlbLevel::insert(const TlbEntry &entry, uint32_t va) {
 
 void TlbLevel::invlpg(uint32_t va) {
     ++changes_;
+    forget_last();
     small_.invalidate(va);
     large_.invalidate(va);
     if (has_fragments_) small_.invalidate_fragments(va);
@@ -176,6 +178,7 @@ void TlbLevel::invlpg(uint32_t va) {
 
 void TlbLevel::flush(bool keep_global) {
     ++changes_;
+    forget_last();
     small_.flush(keep_global);
     large_.flush(keep_global);
     if (!keep_global) has_fragments_ = false;

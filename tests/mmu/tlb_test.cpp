@@ -128,6 +128,41 @@ TEST(TlbFlush, InvlpgDropsOnlyThatPage) {
     EXPECT_EQ(tlb.first().find(0x40'0000), nullptr);
 }
 
+// A lookup of the page the last lookup hit is answered without a search; every change to the
+// level must reach it: the evicted, flushed or invalidated page misses on its very next lookup.
+TEST(TlbFlush, TheLastPageLookedUpMissesRightAfterItLeaves) {
+    Tlb tlb(level(4, 4, 4, 4));
+    for (uint32_t p = 0; p < 4; ++p) tlb.insert(page4k(p << 12, 0x10'0000 + (p << 12)), p << 12);
+    for (uint32_t p = 1; p < 4; ++p) ASSERT_NE(tlb.lookup(p << 12).entry, nullptr);
+    ASSERT_NE(tlb.lookup(0x0abc).entry, nullptr);
+    ASSERT_NE(tlb.lookup(0x0def).entry, nullptr);
+    EXPECT_EQ(tlb.lookup(0x0def).entry->translate(0x0def), 0x10'0defu);
+    // Page 0 is now the most recent, 1 the least: a fifth page evicts 1, so 0 must still hit.
+    tlb.insert(page4k(4 << 12, 0x20'0000), 4 << 12);
+    EXPECT_EQ(tlb.lookup(0x0abc).entry->translate(0x0abc), 0x10'0abcu);
+    EXPECT_EQ(tlb.lookup(1 << 12).entry, nullptr);
+    tlb.invlpg(0x0abc);
+    EXPECT_EQ(tlb.lookup(0x0abc).entry, nullptr);
+    EXPECT_EQ(tlb.lookup(0x40'1234).entry, nullptr);
+    tlb.insert(large(0x40'0000, 0x80'0000, 22), 0x40'0000);
+    EXPECT_EQ(tlb.lookup(0x40'1234).entry->translate(0x40'1234), 0x80'1234u);
+    EXPECT_EQ(tlb.lookup(0x7f'ffff).entry->translate(0x7f'ffff), 0xbf'ffffu);
+    tlb.flush(false);
+    EXPECT_EQ(tlb.lookup(0x40'1234).entry, nullptr);
+    // A page remapped in place is found with its new frame.
+    tlb.insert(page4k(0x3000, 0x30'0000), 0x3000);
+    EXPECT_EQ(tlb.lookup(0x3000).entry->translate(0x3000), 0x30'0000u);
+    tlb.insert(page4k(0x3000, 0x31'0000), 0x3000);
+    EXPECT_EQ(tlb.lookup(0x3000).entry->translate(0x3000), 0x31'0000u);
+    EXPECT_EQ(tlb.first().stats().accesses, 15u);
+    // Direct-mapped: the page looked up last is the one a fill of its set evicts.
+    Tlb direct(level(4, 1));
+    direct.insert(page4k(0x0000, 0x50'0000), 0x0000);
+    ASSERT_NE(direct.lookup(0x0010).entry, nullptr);
+    direct.insert(page4k(0x4000, 0x60'0000), 0x4000);
+    EXPECT_EQ(direct.lookup(0x0010).entry, nullptr);
+}
+
 TEST(TlbLargePages, OneEntryCoversTheWholePage) {
     Tlb tlb(level(16, 4, 4, 4));
     uint64_t misses = 0;
