@@ -1,16 +1,13 @@
 // An allocator intercept touches every frame of its allocation, so the common case (a RAM frame
-// with one owner) is a load and a store in one array, with no allocation of host memory.
+// with one or two owners) is a load and a store in one array, with no allocation of host memory.
 #include "emu/introspect/frame_index.h"
 
 #include <algorithm>
 
 namespace ia32emu {
 
-FrameIndex::Slot *FrameIndex::slot(uint64_t pfn) {
-    if (pfn >= ram_frames_)
-        return nullptr;
-    if (pfn >= slots_.size())
-        slots_.resize(std::min(ram_frames_, std::max(pfn + 1, 2 * uint64_t(slots_.size()))));
+FrameIndex::Slot *FrameIndex::grow_to(uint64_t pfn) {
+    slots_.resize(std::min(ram_frames_, std::max(pfn + 1, 2 * uint64_t(slots_.size()))));
     return &slots_[pfn];
 }
 
@@ -25,18 +22,20 @@ void FrameIndex::add_owner(uint64_t pfn, uint64_t id) {
     Slot *s = slot(pfn);
     if (!s) {
         outside_owners_[pfn].push_back(id);
-        return;
-    }
-    if (s->owner == kNone) {
-        s->owner = id;
-    } else if (s->owner == kSeveral) {
+    } else if (s->first == kNone) {
+        s->first = id;
+    } else if (s->first == kSeveral) {
         several_[pfn].push_back(id);
+    } else if (s->second == kNone) {
+        s->second = id;
     } else {
-        several_[pfn] = {s->owner, id};
-        s->owner = kSeveral;
+        several_[pfn] = {s->first, s->second, id};
+        s->first = kSeveral;
+        s->second = kNone;
     }
 }
 
+// Every entry of the id goes: an allocation whose virtual pages map one frame twice listed it twice.
 void FrameIndex::remove_owner(uint64_t pfn, uint64_t id) {
     Slot *s = slot(pfn);
     if (!s) {
@@ -48,17 +47,20 @@ void FrameIndex::remove_owner(uint64_t pfn, uint64_t id) {
             outside_owners_.erase(o);
         return;
     }
-    if (s->owner == id) {
-        s->owner = kNone;
+    if (s->first != kSeveral) {
+        if (s->second == id)
+            s->second = kNone;
+        if (s->first == id) {
+            s->first = s->second;
+            s->second = kNone;
+        }
         return;
     }
-    if (s->owner != kSeveral)
-        return;
     auto o = several_.find(pfn);
     std::erase(o->second, id);
-    // An allocation whose virtual pages map one frame twice listed it twice, and leaves none.
-    if (o->second.size() <= 1) {
-        s->owner = o->second.empty() ? kNone : o->second.front();
+    if (o->second.size() <= 2) {
+        s->first = o->second.empty() ? kNone : o->second[0];
+        s->second = o->second.size() < 2 ? kNone : o->second[1];
         several_.erase(o);
     }
 }
@@ -69,11 +71,13 @@ std::vector<uint64_t> FrameIndex::owners(uint64_t pfn) const {
         auto o = outside_owners_.find(pfn);
         return o == outside_owners_.end() ? std::vector<uint64_t>{} : o->second;
     }
-    if (s->owner == kNone)
-        return {};
-    if (s->owner == kSeveral)
+    if (s->first == kSeveral)
         return several_.at(pfn);
-    return {s->owner};
+    if (s->first == kNone)
+        return {};
+    if (s->second == kNone)
+        return {s->first};
+    return {s->first, s->second};
 }
 
 bool FrameIndex::set_last_freed(uint64_t pfn, const Freed &freed) {

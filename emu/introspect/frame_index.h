@@ -1,7 +1,8 @@
 // Per 4 KiB frame: the ids of the live allocations that hold it, and the allocation that held it
-// last. Frames of guest RAM are slots of one array, bounded by the RAM's size, and a frame with a
-// single owner (nearly all: only slab pages have several) keeps it in its slot; frames outside
-// RAM, which a hostile guest's allocator may hand out, live in maps.
+// last. Frames of guest RAM are slots of one array, bounded by the RAM's size, and a frame with
+// one or two owners keeps them in its slot: two is common, as a vmalloc area or a slab holds
+// pages that alloc_pages handed out, and only a slab page's objects make more. Frames outside RAM,
+// which a hostile guest's allocator may hand out, live in maps.
 #pragma once
 
 #include <cstdint>
@@ -32,22 +33,28 @@ public:
     const Allocation *last_freed(uint64_t pfn) const;
 
 private:
-    // A slot's owner: none, one id, or kSeveral (then they are in several_).
+    // A slot's owners, oldest first: none (both kNone), one (`second` kNone), two, or more
+    // (`first` kSeveral: then they are all in several_).
     static constexpr uint64_t kNone = 0;
     static constexpr uint64_t kSeveral = ~uint64_t(0);
     struct Slot {
-        uint64_t owner = kNone;
+        uint64_t first = kNone, second = kNone;
         Freed last_freed;
     };
-    Slot *slot(uint64_t pfn);
+    Slot *slot(uint64_t pfn) {
+        if (pfn < slots_.size())
+            return &slots_[pfn];
+        return pfn < ram_frames_ ? grow_to(pfn) : nullptr;
+    }
     const Slot *slot(uint64_t pfn) const;
+    Slot *grow_to(uint64_t pfn);
 
     uint64_t ram_frames_;
     uint64_t max_freed_;
     uint64_t freed_frames_ = 0;   // frames that remember one, in and outside RAM
     // Grown as frames are first used, never past ram_frames_.
     std::vector<Slot> slots_;
-    std::unordered_map<uint64_t, std::vector<uint64_t>> several_;   // RAM frames with two or more owners
+    std::unordered_map<uint64_t, std::vector<uint64_t>> several_;   // RAM frames with three or more owners
     std::unordered_map<uint64_t, std::vector<uint64_t>> outside_owners_;
     std::unordered_map<uint64_t, Freed> outside_freed_;
 };

@@ -117,7 +117,7 @@ TEST(AllocationTracker, FramesInAndOutsideRamGiveTheSameAnswers) {
     std::vector<uint32_t> vas;
     // The run must reach the interesting states: frames shared, and frames freed.
     size_t shared = 0, remembered = 0;
-    for (int step = 0; step < 4000; ++step) {
+    for (int step = 0; step < 1500; ++step) {
         const uint32_t va = uint32_t(first << 12) + next(uint32_t(frames << 12)) / 16 * 16;
         const uint64_t pfn = first + next(uint32_t(frames));
         switch (next(4)) {

@@ -31,21 +31,29 @@ TEST_P(FrameIndexTest, OwnersAreListedOldestFirstAndLeaveInAnyOrder) {
     index.add_owner(pfn, 3);
     EXPECT_EQ(index.owners(pfn), Ids{3});
     index.add_owner(pfn, 5);
+    EXPECT_EQ(index.owners(pfn), (Ids{3, 5}));
     index.add_owner(pfn, 9);
-    EXPECT_EQ(index.owners(pfn), (Ids{3, 5, 9}));
+    index.add_owner(pfn, 10);
+    EXPECT_EQ(index.owners(pfn), (Ids{3, 5, 9, 10}));
     index.remove_owner(pfn, 5);
-    EXPECT_EQ(index.owners(pfn), (Ids{3, 9}));
+    EXPECT_EQ(index.owners(pfn), (Ids{3, 9, 10}));
     index.remove_owner(pfn, 3);
+    EXPECT_EQ(index.owners(pfn), (Ids{9, 10}));
+    index.remove_owner(pfn, 10);
     EXPECT_EQ(index.owners(pfn), Ids{9});
     index.add_owner(pfn, 11);
-    EXPECT_EQ(index.owners(pfn), (Ids{9, 11}));
-    index.remove_owner(pfn, 11);
+    index.add_owner(pfn, 12);
+    EXPECT_EQ(index.owners(pfn), (Ids{9, 11, 12}));
     index.remove_owner(pfn, 9);
+    EXPECT_EQ(index.owners(pfn), (Ids{11, 12}));
+    index.remove_owner(pfn, 11);
+    EXPECT_EQ(index.owners(pfn), Ids{12});
+    index.remove_owner(pfn, 12);
     EXPECT_EQ(index.owners(pfn), Ids{});
     // Removing an id the frame does not list changes nothing.
-    index.add_owner(pfn, 12);
+    index.add_owner(pfn, 13);
     index.remove_owner(pfn, 4);
-    EXPECT_EQ(index.owners(pfn), Ids{12});
+    EXPECT_EQ(index.owners(pfn), Ids{13});
     EXPECT_EQ(index.owners(pfn + 1), Ids{});
 }
 
@@ -58,9 +66,17 @@ TEST_P(FrameIndexTest, AnOwnerListedTwiceLeavesAtOnce) {
     EXPECT_EQ(index.owners(pfn), (Ids{2, 2}));
     index.remove_owner(pfn, 2);
     EXPECT_EQ(index.owners(pfn), Ids{});
-    index.remove_owner(pfn, 2);
-    index.add_owner(pfn, 7);
-    EXPECT_EQ(index.owners(pfn), Ids{7});
+    index.add_owner(pfn, 3);
+    index.add_owner(pfn, 4);
+    index.add_owner(pfn, 4);
+    EXPECT_EQ(index.owners(pfn), (Ids{3, 4, 4}));
+    index.remove_owner(pfn, 4);
+    EXPECT_EQ(index.owners(pfn), Ids{3});
+    index.add_owner(pfn, 5);
+    index.add_owner(pfn, 5);
+    index.add_owner(pfn, 6);
+    index.remove_owner(pfn, 5);
+    EXPECT_EQ(index.owners(pfn), (Ids{3, 6}));
 }
 
 TEST_P(FrameIndexTest, TheLastFreedIsReplaced) {
