@@ -89,15 +89,15 @@ void AllocationTracker::on_alloc_pages(uint32_t caller, uint64_t pfn, unsigned o
     }
     uint32_t bytes = uint32_t(0x1000) << order;
     if (add(Allocation{0, "alloc_pages", caller, 0, bytes, {PhysExtent{pfn << 12, bytes}}}))
-        by_head_pfn_[pfn] = next_id_ - 1;
+        frames_.set_head(pfn, next_id_ - 1);
 }
 
 void AllocationTracker::on_free_pages(uint64_t pfn) {
-    auto it = by_head_pfn_.find(pfn);
-    if (it == by_head_pfn_.end())
+    uint64_t id = frames_.head_of(pfn);
+    if (id == 0)
         return;
-    remove(it->second);
-    by_head_pfn_.erase(it);
+    frames_.set_head(pfn, 0);
+    remove(id);
 }
 
 std::vector<const Allocation *> AllocationTracker::owners_at(uint64_t pa) const {

@@ -79,7 +79,6 @@ private:
     uint64_t freed_frames_dropped_ = 0;
     std::map<uint64_t, Allocation> live_;                         // by id
     std::map<uint32_t, uint64_t> by_va_;                          // start VA -> id
-    std::unordered_map<uint64_t, uint64_t> by_head_pfn_;          // first frame of a page allocation -> id
     FrameIndex frames_;
 };
 

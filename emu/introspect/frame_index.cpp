@@ -1,5 +1,6 @@
 // An allocator intercept touches every frame of its allocation, so the common case (a RAM frame
-// with one or two owners) is a load and a store in one array, with no allocation of host memory.
+// with one or two owners) is a load and a store in one array, with no allocation of host memory;
+// so is finding the page allocation a free_pages names, which the guest does for every page it frees.
 #include "emu/introspect/frame_index.h"
 
 #include <algorithm>
@@ -78,6 +79,22 @@ std::vector<uint64_t> FrameIndex::owners(uint64_t pfn) const {
     if (s->second == kNone)
         return {s->first};
     return {s->first, s->second};
+}
+
+uint64_t FrameIndex::head_of(uint64_t pfn) const {
+    if (const Slot *s = slot(pfn))
+        return s->head;
+    auto h = outside_heads_.find(pfn);
+    return h == outside_heads_.end() ? 0 : h->second;
+}
+
+void FrameIndex::set_head(uint64_t pfn, uint64_t id) {
+    if (Slot *s = slot(pfn))
+        s->head = id;
+    else if (id)
+        outside_heads_[pfn] = id;
+    else
+        outside_heads_.erase(pfn);
 }
 
 bool FrameIndex::set_last_freed(uint64_t pfn, const Freed &freed) {

@@ -1,5 +1,5 @@
-// Per 4 KiB frame: the ids of the live allocations that hold it, and the allocation that held it
-// last. Frames of guest RAM are slots of one array, bounded by the RAM's size, and a frame with
+// Per 4 KiB frame: the ids of the live allocations that hold it, the live page allocation
+// (alloc_pages) that starts there, and the allocation that held it last. Frames of guest RAM are slots of one array, bounded by the RAM's size, and a frame with
 // one or two owners keeps them in its slot: two is common, as a vmalloc area or a slab holds
 // pages that alloc_pages handed out, and only a slab page's objects make more. Frames outside RAM,
 // which a hostile guest's allocator may hand out, live in maps.
@@ -28,6 +28,10 @@ public:
     // Owners of `pfn`, oldest first.
     std::vector<uint64_t> owners(uint64_t pfn) const;
 
+    // The live page allocation whose first frame `pfn` is, or 0; `id` 0 clears it.
+    uint64_t head_of(uint64_t pfn) const;
+    void set_head(uint64_t pfn, uint64_t id);
+
     // False when the frame did not remember one before and max_freed frames already do.
     bool set_last_freed(uint64_t pfn, const Freed &freed);
     const Allocation *last_freed(uint64_t pfn) const;
@@ -39,6 +43,7 @@ private:
     static constexpr uint64_t kSeveral = ~uint64_t(0);
     struct Slot {
         uint64_t first = kNone, second = kNone;
+        uint64_t head = 0;
         Freed last_freed;
     };
     Slot *slot(uint64_t pfn) {
@@ -56,6 +61,7 @@ private:
     std::vector<Slot> slots_;
     std::unordered_map<uint64_t, std::vector<uint64_t>> several_;   // RAM frames with three or more owners
     std::unordered_map<uint64_t, std::vector<uint64_t>> outside_owners_;
+    std::unordered_map<uint64_t, uint64_t> outside_heads_;
     std::unordered_map<uint64_t, Freed> outside_freed_;
 };
 

@@ -23,7 +23,7 @@ FrameIndex::Freed freed(uint64_t id) {
 
 class FrameIndexTest : public ::testing::TestWithParam<uint64_t> {};
 
-// The same answers for a frame in RAM (a slot) and one outside (the maps).
+// Each test gives the same answers for a frame in RAM (a slot) and one outside (the maps).
 TEST_P(FrameIndexTest, OwnersAreListedOldestFirstAndLeaveInAnyOrder) {
     const uint64_t pfn = GetParam();
     FrameIndex index(kRamFrames, 100);
@@ -88,6 +88,19 @@ TEST_P(FrameIndexTest, TheLastFreedIsReplaced) {
     ASSERT_NE(index.last_freed(pfn), nullptr);
     EXPECT_EQ(index.last_freed(pfn)->id, 2u);
     EXPECT_EQ(index.last_freed(pfn + 1), nullptr);
+}
+
+TEST_P(FrameIndexTest, APageAllocationIsFoundByItsFirstFrame) {
+    const uint64_t pfn = GetParam();
+    FrameIndex index(kRamFrames, 100);
+    EXPECT_EQ(index.head_of(pfn), 0u);
+    index.set_head(pfn, 7);
+    EXPECT_EQ(index.head_of(pfn), 7u);
+    EXPECT_EQ(index.head_of(pfn + 1), 0u);
+    index.set_head(pfn, 8);
+    EXPECT_EQ(index.head_of(pfn), 8u);
+    index.set_head(pfn, 0);
+    EXPECT_EQ(index.head_of(pfn), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(InAndOutsideRam, FrameIndexTest, ::testing::Values(uint64_t(3), uint64_t(0x12345)));
