@@ -7,16 +7,12 @@
 
 namespace ia32emu {
 
+// Doubling keeps growth linear overall; the exact reserve keeps the array within the RAM's frames.
 FrameIndex::Slot *FrameIndex::grow_to(uint64_t pfn) {
-    slots_.resize(std::min(ram_frames_, std::max(pfn + 1, 2 * uint64_t(slots_.size()))));
+    const uint64_t size = std::min(ram_frames_, std::max(pfn + 1, 2 * uint64_t(slots_.size())));
+    slots_.reserve(size);
+    slots_.resize(size);
     return &slots_[pfn];
-}
-
-const FrameIndex::Slot *FrameIndex::slot(uint64_t pfn) const {
-    static const Slot kUnused;
-    if (pfn >= ram_frames_)
-        return nullptr;
-    return pfn < slots_.size() ? &slots_[pfn] : &kUnused;
 }
 
 void FrameIndex::add_owner(uint64_t pfn, uint64_t id) {

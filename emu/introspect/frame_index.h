@@ -51,7 +51,13 @@ private:
             return &slots_[pfn];
         return pfn < ram_frames_ ? grow_to(pfn) : nullptr;
     }
-    const Slot *slot(uint64_t pfn) const;
+    // Frames of RAM not yet grown into have no owners and remember nothing.
+    const Slot *slot(uint64_t pfn) const {
+        static const Slot kUnused;
+        if (pfn < slots_.size())
+            return &slots_[pfn];
+        return pfn < ram_frames_ ? &kUnused : nullptr;
+    }
     Slot *grow_to(uint64_t pfn);
 
     uint64_t ram_frames_;
