@@ -1,7 +1,6 @@
 // Frames are indexed per 4 KiB so that a lookup by bus address needs no search over allocations.
 #include "emu/introspect/allocation_tracker.h"
 
-#include <algorithm>
 #include <cstdio>
 
 #include "emu/bounds/host_bounds.h"

@@ -1,8 +1,9 @@
 // Per 4 KiB frame: the ids of the live allocations that hold it, the live page allocation
-// (alloc_pages) that starts there, and the allocation that held it last. Frames of guest RAM are slots of one array, bounded by the RAM's size, and a frame with
-// one or two owners keeps them in its slot: two is common, as a vmalloc area or a slab holds
-// pages that alloc_pages handed out, and only a slab page's objects make more. Frames outside RAM,
-// which a hostile guest's allocator may hand out, live in maps.
+// (alloc_pages) that starts there, and the allocation that held it last. Frames of guest RAM are
+// slots of one array, bounded by the RAM's size, and a frame with one or two owners keeps them in
+// its slot: two is common, as a vmalloc area or a slab holds pages that alloc_pages handed out,
+// and only a slab page's objects make more. Frames outside RAM, which a hostile guest's allocator
+// may hand out, live in maps.
 #pragma once
 
 #include <cstdint>
