@@ -1,7 +1,6 @@
 // Frames are indexed per 4 KiB so that a lookup by bus address needs no search over allocations.
 #include "emu/introspect/allocation_tracker.h"
 
-#include <algorithm>
 #include <cstdio>
 
 #include "emu/bounds/host_bounds.h"
@@ -29,6 +28,9 @@ void for_each_frame(const Allocation &a, F &&f) {
 
 } // namespace
 
+AllocationTracker::AllocationTracker(const GuestMemory &memory, Symbolizer symbolize)
+    : memory_(memory), symbolize_(std::move(symbolize)), frames_(memory.ram_size() >> 12, bounds::kFreedFrames) {}
+
 bool AllocationTracker::add(Allocation a) {
     const uint64_t frames = frames_of(a);
     if (live_.size() >= bounds::kTrackedAllocations || frames > bounds::kTrackedFrames - indexed_frames_) {
@@ -37,7 +39,7 @@ bool AllocationTracker::add(Allocation a) {
     }
     indexed_frames_ += frames;
     a.id = next_id_++;
-    for_each_frame(a, [&](uint64_t pfn) { owners_[pfn].push_back(a.id); });
+    for_each_frame(a, [&](uint64_t pfn) { frames_.add_owner(pfn, a.id); });
     uint64_t id = a.id;
     live_.emplace(id, std::move(a));
     return true;
@@ -53,18 +55,9 @@ void AllocationTracker::remove(uint64_t id) {
     indexed_frames_ -= frames_of(*freed);
     for_each_frame(*freed, [&](uint64_t pfn) {
         // Past the cap only frames already remembered are updated; "free (no allocation seen)" is then the answer.
-        if (auto f = last_freed_.find(pfn); f != last_freed_.end())
-            f->second = freed;
-        else if (last_freed_.size() < bounds::kFreedFrames)
-            last_freed_.emplace(pfn, freed);
-        else
+        if (!frames_.set_last_freed(pfn, freed))
             ++freed_frames_dropped_;
-        auto o = owners_.find(pfn);
-        if (o == owners_.end())
-            return;
-        o->second.erase(std::remove(o->second.begin(), o->second.end(), id), o->second.end());
-        if (o->second.empty())
-            owners_.erase(o);
+        frames_.remove_owner(pfn, id);
     });
     live_.erase(it);
 }
@@ -95,30 +88,26 @@ void AllocationTracker::on_alloc_pages(uint32_t caller, uint64_t pfn, unsigned o
     }
     uint32_t bytes = uint32_t(0x1000) << order;
     if (add(Allocation{0, "alloc_pages", caller, 0, bytes, {PhysExtent{pfn << 12, bytes}}}))
-        by_head_pfn_[pfn] = next_id_ - 1;
+        frames_.set_head(pfn, next_id_ - 1);
 }
 
 void AllocationTracker::on_free_pages(uint64_t pfn) {
-    auto it = by_head_pfn_.find(pfn);
-    if (it == by_head_pfn_.end())
+    uint64_t id = frames_.head_of(pfn);
+    if (id == 0)
         return;
-    remove(it->second);
-    by_head_pfn_.erase(it);
+    frames_.set_head(pfn, 0);
+    remove(id);
 }
 
 std::vector<const Allocation *> AllocationTracker::owners_at(uint64_t pa) const {
     std::vector<const Allocation *> out;
-    if (auto o = owners_.find(pa >> 12); o != owners_.end())
-        for (uint64_t id : o->second)
-            if (const Allocation &a = live_.at(id); a.contains(pa))
-                out.push_back(&a);
+    for (uint64_t id : frames_.owners(pa >> 12))
+        if (const Allocation &a = live_.at(id); a.contains(pa))
+            out.push_back(&a);
     return out;
 }
 
-std::vector<uint64_t> AllocationTracker::frame_owners(uint64_t pfn) const {
-    auto o = owners_.find(pfn);
-    return o == owners_.end() ? std::vector<uint64_t>{} : o->second;
-}
+std::vector<uint64_t> AllocationTracker::frame_owners(uint64_t pfn) const { return frames_.owners(pfn); }
 
 const Allocation *AllocationTracker::vmalloc_area_at(uint32_t va) const {
     auto it = by_va_.upper_bound(va);
@@ -156,22 +145,19 @@ std::string AllocationTracker::describe(const Allocation &a) const {
 }
 
 std::string AllocationTracker::describe_frame(uint64_t pfn) const {
-    auto o = owners_.find(pfn);
-    if (o == owners_.end()) {
-        auto f = last_freed_.find(pfn);
-        if (f == last_freed_.end())
-            return "free (no allocation seen)";
-        return "free; last held by " + describe(*f->second);
-    }
+    const Allocation *freed = frames_.last_freed(pfn);
+    std::vector<uint64_t> owners = frames_.owners(pfn);
+    if (owners.empty())
+        return freed ? "free; last held by " + describe(*freed) : "free (no allocation seen)";
     std::string out;
-    for (uint64_t id : o->second) {
+    for (uint64_t id : owners) {
         if (!out.empty())
             out += "; ";
         out += describe(live_.at(id));
     }
     // A slab page outlives its objects: name the last object freed in it too.
-    if (auto f = last_freed_.find(pfn); f != last_freed_.end())
-        out += "; last freed there: " + describe(*f->second);
+    if (freed)
+        out += "; last freed there: " + describe(*freed);
     return out;
 }
 

@@ -7,9 +7,9 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "emu/introspect/frame_index.h"
 #include "emu/introspect/guest_memory.h"
 
 namespace ia32emu {
@@ -33,8 +33,7 @@ struct Allocation {
 class AllocationTracker {
 public:
     using Symbolizer = std::function<std::string(uint32_t)>;
-    AllocationTracker(const GuestMemory &memory, Symbolizer symbolize)
-        : memory_(memory), symbolize_(std::move(symbolize)) {}
+    AllocationTracker(const GuestMemory &memory, Symbolizer symbolize);
 
     // An allocation known by its virtual address (kmalloc, vmalloc, __get_free_pages, ...).
     void on_alloc(const std::string &function, uint32_t caller, uint32_t va, uint32_t size);
@@ -75,14 +74,12 @@ private:
     Symbolizer symbolize_;
     std::function<void(const Allocation &)> free_listener_;
     uint64_t next_id_ = 1;
-    uint64_t indexed_frames_ = 0;   // entries in owners_, over all frames
+    uint64_t indexed_frames_ = 0;   // owners listed in frames_, over all frames
     uint64_t dropped_ = 0;
     uint64_t freed_frames_dropped_ = 0;
     std::map<uint64_t, Allocation> live_;                         // by id
     std::map<uint32_t, uint64_t> by_va_;                          // start VA -> id
-    std::unordered_map<uint64_t, uint64_t> by_head_pfn_;          // first frame of a page allocation -> id
-    std::unordered_map<uint64_t, std::vector<uint64_t>> owners_;  // pfn -> ids of live allocations
-    std::unordered_map<uint64_t, std::shared_ptr<const Allocation>> last_freed_;   // pfn -> the last one freed there
+    FrameIndex frames_;
 };
 
 } // namespace ia32emu

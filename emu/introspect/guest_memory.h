@@ -32,6 +32,7 @@ public:
     // is unmapped.
     std::vector<PhysExtent> extents(uint32_t va, uint32_t len) const;
     uint32_t eip() const { return guest_.eip(); }
+    uint64_t ram_size() const { return ram_.size; }
 
 private:
     const GuestView &guest_;

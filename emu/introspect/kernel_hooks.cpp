@@ -173,7 +173,7 @@ void KernelHooks::intercept_allocators(AllocatorAbi abi) {
         switch (fn.role) {
         case AllocatorRole::AllocMapped:
             on_call(name, [this, name, loc](uint32_t esp) -> Engine::ReturnHandler {
-                uint32_t caller = memory_.word(esp), size = read_arg(loc, esp);
+                auto [caller, size] = read_call(loc, esp);
                 return [this, name, caller, size](uint32_t va) { allocations_.on_alloc(name, caller, va, size); };
             });
             break;
@@ -182,7 +182,7 @@ void KernelHooks::intercept_allocators(AllocatorAbi abi) {
             // An allocator that took a page from alloc_pages and returns a direct-map address
             // in it teaches the page geometry.
             on_call(name, [this, name, loc, role = fn.role](uint32_t esp) -> Engine::ReturnHandler {
-                uint32_t caller = memory_.word(esp), size = read_arg(loc, esp);
+                auto [caller, size] = read_call(loc, esp);
                 // An order Linux refuses gives size 0, which the tracker ignores.
                 if (role == AllocatorRole::AllocOrder)
                     size = size > AllocationTracker::kMaxPageOrder ? 0 : uint32_t(0x1000) << size;
@@ -198,7 +198,7 @@ void KernelHooks::intercept_allocators(AllocatorAbi abi) {
             break;
         case AllocatorRole::AllocPages:
             on_call(name, [this, loc](uint32_t esp) -> Engine::ReturnHandler {
-                uint32_t caller = memory_.word(esp), order = read_arg(loc, esp);
+                auto [caller, order] = read_call(loc, esp);
                 return [this, caller, order](uint32_t page) {
                     if (page == 0)
                         return;
@@ -212,8 +212,8 @@ void KernelHooks::intercept_allocators(AllocatorAbi abi) {
             break;
         case AllocatorRole::FreePages:
             on_call(name, [this, loc](uint32_t esp) -> Engine::ReturnHandler {
-                checks_.set_current_caller(memory_.word(esp));
-                uint32_t page = read_arg(loc, esp);
+                auto [caller, page] = read_call(loc, esp);
+                checks_.set_current_caller(caller);
                 if (auto pfn = page_frames_.pfn(page))
                     allocations_.on_free_pages(*pfn);
                 else
@@ -223,15 +223,16 @@ void KernelHooks::intercept_allocators(AllocatorAbi abi) {
             break;
         case AllocatorRole::Free:
             on_call(name, [this, loc](uint32_t esp) -> Engine::ReturnHandler {
-                checks_.set_current_caller(memory_.word(esp));
-                allocations_.on_free(read_arg(loc, esp));
+                auto [caller, va] = read_call(loc, esp);
+                checks_.set_current_caller(caller);
+                allocations_.on_free(va);
                 return nullptr;
             });
             break;
         case AllocatorRole::FreeOrder:
             on_call(name, [this, loc](uint32_t esp) -> Engine::ReturnHandler {
-                checks_.set_current_caller(memory_.word(esp));
-                uint32_t va = read_arg(loc, esp);
+                auto [caller, va] = read_call(loc, esp);
+                checks_.set_current_caller(caller);
                 allocations_.on_free(va);
                 if (auto pa = memory_.translate(va))
                     allocations_.on_free_pages(*pa >> 12);
@@ -255,9 +256,22 @@ void KernelHooks::resolve_pending_pages() {
     pending_pages_.clear();
 }
 
+// Each read through the page tables walks them again, so where the argument is on the stack the
+// return address and the words up to it are read at once. Should that read fault (the words span
+// a page that is not mapped), each is read alone as before, a word that faults reading as 0.
+KernelHooks::CallArgs KernelHooks::read_call(const ArgLocation &loc, uint32_t esp) const {
+    constexpr unsigned kWordsAtOnce = 4;
+    if (loc.kind == ArgLocation::Kind::Stack && loc.index + 2 <= kWordsAtOnce) {
+        uint32_t words[kWordsAtOnce];
+        if (memory_.read(esp, words, sizeof(uint32_t) * (loc.index + 2)))
+            return {words[0], words[loc.index + 1]};
+    }
+    return {memory_.word(esp), read_arg(loc, esp)};
+}
+
 uint32_t KernelHooks::read_arg(const ArgLocation &loc, uint32_t esp) const {
     switch (loc.kind) {
-    case ArgLocation::Kind::Eax: return engine_.registers().eax;
+    case ArgLocation::Kind::Eax: return engine_.eax();   // one register read, not all of them
     case ArgLocation::Kind::Edx: return engine_.registers().edx;
     case ArgLocation::Kind::Ecx: return engine_.registers().ecx;
     case ArgLocation::Kind::Stack: break;

@@ -56,6 +56,11 @@ private:
     void record_pages(uint32_t caller, uint32_t page, uint32_t order);
     void resolve_pending_pages();
     uint32_t read_arg(const ArgLocation &loc, uint32_t esp) const;
+    // At an intercepted entry: the caller (the return address) and the argument at `loc`.
+    struct CallArgs {
+        uint32_t caller, arg;
+    };
+    CallArgs read_call(const ArgLocation &loc, uint32_t esp) const;
     std::vector<PhysExtent> page_extents(uint32_t page, uint32_t offset, uint32_t size) const;
     void for_each_sg_entry(uint32_t sg, int nents, const std::function<void(uint32_t entry)> &f) const;
     // `text`: the intercepted function's address, in the kernel's direct map.
