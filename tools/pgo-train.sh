@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Profile-guided optimisation of the emulator: builds an instrumented copy in its own tree, runs it
 # on our kernel's workloads (both boards, allocators, DMA, interrupts, the validation loops), and
-# leaves the profile where the release build's objects look for it. Called once per build tree by
-# the build (emu/CMakeLists.txt); delete BUILD/pgo-profile to train again after large changes.
+# leaves the profile where the release build's objects look for it. The build (emu/CMakeLists.txt)
+# calls it whenever a source of the emulator has changed.
 set -euo pipefail
 
 src=$(realpath "$1")
@@ -13,6 +13,7 @@ train=$build/pgo-train
 raw=$build/pgo-raw
 profile=$build/pgo-profile
 
+trap 'echo "pgo-train: failed; the instrumented build and the runs log to $build/pgo-train.log" >&2' ERR
 # The outer make's job server and flags are not the inner build's.
 unset MAKEFLAGS MFLAGS MAKELEVEL
 rm -rf "$raw" "$profile"
